@@ -1,0 +1,105 @@
+"""The quiz app: create_app() builds it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from quiz import config as defaults
+from quiz.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Defaults, then the environment, then the test mapping; then the production guard."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(defaults.defaults(app.instance_path))
+    # FLASK_SECRET_KEY, FLASK_PRODUCTION, FLASK_SESSION_COOKIE_SECURE, ... (values parsed as JSON)
+    app.config.from_prefixed_env()
+    app.config.from_mapping(defaults.from_environment())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if app.config["PRODUCTION"]:
+        problems = defaults.deploy_problems(app.config)
+        if problems:
+            raise ConfigError("refusing to start in production: " + "; ".join(problems))
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = defaults.local_secret_key(app.instance_path)
+    if app.config["SESSION_COOKIE_SECURE"]:
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    from quiz.database import engine_options
+
+    options = engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
+    options.update(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions and the per-backend engine profile."""
+    from quiz.database import install_sqlite_profile
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    install_sqlite_profile(app)
+    from quiz import security
+
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach one blueprint per feature."""
+    from quiz.auth import bp as auth_bp
+    from quiz.study import bp as study_bp
+    from quiz.teach import bp as teach_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(study_bp)
+    app.register_blueprint(teach_bp)
+    app.add_url_rule("/", endpoint="index", view_func=_index)
+
+
+def _index() -> Any:
+    from flask import redirect, url_for
+
+    return redirect(url_for("study.index"))
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly error pages, and a rollback on 500."""
+    from quiz import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The flask commands: seed, create-user, check-deploy."""
+    from quiz import cli
+
+    cli.init_app(app)

@@ -1,0 +1,90 @@
+"""Configuration defaults, the environment layer and the production guard."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+# Values that must never be a production secret: Flask's docs, tutorials and our own defaults.
+KNOWN_WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "development"})
+MIN_SECRET_LENGTH = 32
+
+# OWASP ASVS 11.4.2: PBKDF2-HMAC-SHA256 needs at least 600,000 iterations.
+PRODUCTION_PASSWORD_HASH = "pbkdf2:sha256:1000000"  # noqa: S105 - a method name, not a secret
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """The built-in settings, safe for a local install."""
+    return {
+        "SECRET_KEY": None,
+        "PRODUCTION": False,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'quiz.sqlite'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "SQLITE_BUSY_TIMEOUT_MS": 10_000,
+        "PASSWORD_HASH_METHOD": PRODUCTION_PASSWORD_HASH,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+        "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "LOGIN_FAILURE_LIMIT": 10,
+        "LOGIN_FAILURE_WINDOW_S": 15 * 60,
+        "SCHEDULER_FUZZING": True,
+        "NEW_CARDS_PER_DAY": 20,
+        "QUESTION_BANK_DIR": str(Path(__file__).resolve().parent.parent / "questions"),
+    }
+
+
+def from_environment() -> dict[str, Any]:
+    """Settings that are not FLASK_-prefixed but conventional: DATABASE_URL."""
+    values: dict[str, Any] = {}
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        values["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
+    return values
+
+
+def normalize_database_url(url: str) -> str:
+    """Point plain postgres URLs at the psycopg 3 driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def local_secret_key(instance_path: str) -> str:
+    """A random key kept in instance/, so a local install keeps its sessions across restarts."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def deploy_problems(config: dict[str, Any]) -> list[str]:
+    """What makes this configuration unfit for production; empty when it is fine."""
+    problems = []
+    key = config.get("SECRET_KEY") or ""
+    if key in KNOWN_WEAK_SECRETS or len(key) < MIN_SECRET_LENGTH or len(set(key)) < 8:
+        problems.append(
+            f"FLASK_SECRET_KEY must be a random string of at least {MIN_SECRET_LENGTH} characters"
+        )
+    if config.get("DEBUG") or config.get("TESTING"):
+        problems.append("DEBUG and TESTING must be off")
+    if not config.get("SESSION_COOKIE_SECURE"):
+        problems.append("SESSION_COOKIE_SECURE must be on (serve over HTTPS)")
+    if not config.get("MAX_CONTENT_LENGTH"):
+        problems.append("MAX_CONTENT_LENGTH must be set")
+    if config.get("PASSWORD_HASH_METHOD") != PRODUCTION_PASSWORD_HASH:
+        problems.append(f"PASSWORD_HASH_METHOD must be {PRODUCTION_PASSWORD_HASH}")
+    return problems

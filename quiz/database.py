@@ -1,0 +1,71 @@
+"""Engine set-up per backend, and the write transaction that keeps two tabs from racing."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from quiz.extensions import db
+
+IMMEDIATE = "quiz_begin_immediate"
+
+
+def engine_options(uri: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Pool and driver options for the configured database."""
+    if uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": config["SQLITE_BUSY_TIMEOUT_MS"] / 1000}}
+    # PostgreSQL: fail fast (503) instead of queueing for 30 s when the pool is exhausted.
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_timeout": 5}
+
+
+def install_sqlite_profile(app: Flask) -> None:
+    """WAL, a busy timeout and foreign keys on every SQLite connection; BEGIN on our terms."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (the pysqlite recipe), so we can choose IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        if not _is_memory(engine.url):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        # A busy timeout does not cover a read lock upgraded to a write lock in WAL mode:
+        # writers take the lock at BEGIN IMMEDIATE instead.
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _is_memory(url: sa.URL) -> bool:
+    return url.database in (None, "", ":memory:")
+
+
+def begin_write(session: Session) -> None:
+    """Start a write transaction now: BEGIN IMMEDIATE on SQLite, a plain one elsewhere.
+
+    Whatever the request read so far (the logged-in user) is ended first, so the lock is
+    taken before the rows to update are read.
+    """
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={IMMEDIATE: True})
+
+
+def is_postgres(session: Session) -> bool:
+    """Whether row locks (SELECT ... FOR UPDATE) are available."""
+    return session.get_bind().dialect.name == "postgresql"

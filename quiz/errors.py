@@ -1,0 +1,68 @@
+"""Error pages: every failure gets a readable page, never a stack trace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from quiz.extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "You do not have access to this page."),
+    404: ("Not found", "There is nothing here. The address may be wrong or the item gone."),
+    405: ("Method not allowed", "This page cannot be used that way."),
+    409: (
+        "Already changed",
+        "This was answered or changed in another tab or window. Reload to see where you are.",
+    ),
+    413: ("Too large", "The upload is larger than this site accepts (2 MB)."),
+    429: ("Too many attempts", "Too many tries in a short time. Wait a few minutes."),
+    500: ("Something went wrong", "The error has been logged. Nothing you sent was half-saved."),
+    503: ("Busy", "The server is busy right now. Try again in a few seconds."),
+}
+
+
+def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
+    """Render the error page for a status code."""
+    title, message = MESSAGES.get(code, (f"Error {code}", "The request failed."))
+    return (
+        render_template("errors/error.html", code=code, title=title, message=detail or message),
+        code,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> Any:
+        return render_error(400, "The form expired or was not sent from this site. Try again.")
+
+    @app.errorhandler(StaleDataError)
+    def _stale(error: StaleDataError) -> Any:
+        db.session.rollback()
+        return render_error(409)
+
+    @app.errorhandler(PoolTimeout)
+    def _pool_timeout(error: PoolTimeout) -> Any:
+        db.session.rollback()
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "5"}
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Any:
+        if error.code is None or error.code >= 500:
+            db.session.rollback()
+        return render_error(error.code or 500, getattr(error, "user_message", None))
+
+    @app.errorhandler(500)
+    def _server_error(error: Exception) -> Any:
+        # Reached for unhandled exceptions too (Flask logs them); tests see them raised.
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,27 @@
+"""The typed data model; import models from here."""
+
+from quiz.models.base import Base, UTCDateTime
+from quiz.models.classes import Assignment, Classroom, Enrollment
+from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
+from quiz.models.study import Attempt, AttemptAnswer, Card, Review
+from quiz.models.user import LoginFailure, Role, User, normalize_name
+
+__all__ = [
+    "Assignment",
+    "Attempt",
+    "AttemptAnswer",
+    "Base",
+    "Card",
+    "Classroom",
+    "Enrollment",
+    "LoginFailure",
+    "Question",
+    "QuestionSet",
+    "Review",
+    "Role",
+    "StudiedSet",
+    "UTCDateTime",
+    "User",
+    "Visibility",
+    "normalize_name",
+]

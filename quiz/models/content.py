@@ -1,0 +1,98 @@
+"""Question sets and their questions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quiz.models.base import Base
+from quiz.timeutil import now_utc
+
+
+class Visibility(enum.StrEnum):
+    """Who can see a set besides its owner."""
+
+    PRIVATE = "private"
+    CLASS = "class"
+    PUBLIC = "public"
+
+
+class QuestionSet(Base):
+    """A titled group of questions; bank sets carry the slug they are seeded by."""
+
+    __tablename__ = "question_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    slug: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    source: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    visibility: Mapped[str] = mapped_column(sa.String(16), default=Visibility.PRIVATE.value)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="question_set", order_by="Question.position"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("visibility IN ('private', 'class', 'public')", name="visibility"),
+    )
+
+
+class Question(Base):
+    """One question; `spec` holds the kind's fields, validated by quiz.questions."""
+
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question_set.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(sa.String(80))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    prompt: Mapped[str] = mapped_column(sa.Text)
+    spec: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    paragraph: Mapped[int | None]
+    position: Mapped[int] = mapped_column(default=0)
+    # Questions removed from a set are retired, never deleted: reviews point at them.
+    retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    question_set: Mapped[QuestionSet] = relationship(back_populates="questions")
+
+    __table_args__ = (sa.UniqueConstraint("set_id", "key"),)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields quiz.questions.question_from_dict reads."""
+        return {
+            "kind": self.kind,
+            "prompt": self.prompt,
+            "explanation": self.explanation,
+            "tags": list(self.tags or ()),
+            "paragraph": self.paragraph,
+            **self.spec,
+        }
+
+
+class StudiedSet(Base):
+    """A set a student has chosen to study: its new questions enter their queue."""
+
+    __tablename__ = "studied_set"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    set_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question_set.id", ondelete="CASCADE"), primary_key=True
+    )
+    added_at: Mapped[datetime] = mapped_column(default=now_utc)

@@ -1,0 +1,108 @@
+"""Scheduling state and the history of every answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quiz.models.base import Base
+from quiz.timeutil import now_utc
+
+
+class Card(Base):
+    """A student's FSRS memory state for one question; always the replay of its reviews."""
+
+    __tablename__ = "card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[int] = mapped_column(default=1)
+    step: Mapped[int | None]
+    stability: Mapped[float | None]
+    difficulty: Mapped[float | None]
+    due: Mapped[datetime] = mapped_column(default=now_utc)
+    last_review: Mapped[datetime | None]
+    reps: Mapped[int] = mapped_column(default=0)
+    lapses: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "question_id"),
+        sa.Index("ix_card_user_id_due", "user_id", "due"),
+    )
+
+
+class Review(Base):
+    """One answer, append-only: what was said, how it was judged and the rating FSRS got."""
+
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(sa.ForeignKey("card.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id", ondelete="CASCADE"))
+    attempt_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("attempt.id", ondelete="SET NULL"), index=True
+    )
+    response: Mapped[Any] = mapped_column(sa.JSON)
+    correct: Mapped[bool]
+    score: Mapped[float]
+    rating: Mapped[int]
+    duration_ms: Mapped[int | None]
+    reviewed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    due_after: Mapped[datetime]
+    submission_id: Mapped[str] = mapped_column(sa.String(64))
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "submission_id"),
+        sa.Index("ix_review_user_id_reviewed_at", "user_id", "reviewed_at"),
+        sa.CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),
+    )
+
+
+class Attempt(Base):
+    """A scored run through a set in quiz mode."""
+
+    __tablename__ = "attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    set_id: Mapped[int] = mapped_column(sa.ForeignKey("question_set.id", ondelete="CASCADE"))
+    assignment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assignment.id", ondelete="SET NULL")
+    )
+    question_order: Mapped[list[int]] = mapped_column(sa.JSON)
+    seed: Mapped[int]
+    one_page: Mapped[bool] = mapped_column(default=False)
+    time_limit_s: Mapped[int | None]
+    started_at: Mapped[datetime] = mapped_column(default=now_utc)
+    finished_at: Mapped[datetime | None]
+    score: Mapped[float | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+    __table_args__ = (sa.Index("ix_attempt_user_id_set_id", "user_id", "set_id"),)
+
+
+class AttemptAnswer(Base):
+    """One answer inside an attempt; one per question."""
+
+    __tablename__ = "attempt_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id", ondelete="CASCADE"))
+    response: Mapped[Any] = mapped_column(sa.JSON)
+    correct: Mapped[bool]
+    score: Mapped[float]
+    answered_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)

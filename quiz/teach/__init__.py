@@ -1,0 +1,5 @@
+"""Teaching: sets and questions, import and export, classes and dashboards."""
+
+from quiz.teach.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,173 @@
+"""Fixtures: an app per database backend, clients, an auth helper and factories."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from quiz import create_app
+from quiz.config import normalize_database_url
+from quiz.extensions import db
+from quiz.models import Base, Role, User
+
+PASSWORD = "correct horse battery"
+# Cheap hashing keeps the suite fast; test_config_guard checks production uses 1,000,000.
+TEST_HASH = "pbkdf2:sha256:1000"
+
+
+def base_config(**extra: Any) -> dict[str, Any]:
+    """The test mapping every app starts from."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": TEST_HASH,
+        "SCHEDULER_FUZZING": False,
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture(scope="session")
+def pg_schema() -> Iterator[tuple[str, str]]:
+    """A throwaway schema on the PostgreSQL server named by TEST_DATABASE_URL."""
+    raw = os.environ.get("TEST_DATABASE_URL")
+    if not raw:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    url = normalize_database_url(raw)
+    schema = f"quiz_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    yield url, schema
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    engine.dispose()
+
+
+def pg_config(url: str, schema: str) -> dict[str, Any]:
+    """Point an app at one schema of the test server."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+    }
+
+
+_pg_tables_made: set[str] = set()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the test runs on."""
+    return request.param
+
+
+@pytest.fixture
+def app(backend: str, request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Flask]:
+    """A fresh app with an empty schema on the chosen backend."""
+    extra = getattr(request, "param", None) or {}
+    if backend == "sqlite":
+        config = base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}")
+    else:
+        url, schema = request.getfixturevalue("pg_schema")
+        config = base_config(**pg_config(url, schema))
+    marker = request.node.get_closest_marker("config")
+    if marker:
+        config.update(marker.kwargs)
+    config.update(extra)
+    app = create_app(config)
+    with app.app_context():
+        if backend == "sqlite" or schema not in _pg_tables_made:
+            Base.metadata.create_all(db.engine)
+            if backend != "sqlite":
+                _pg_tables_made.add(schema)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if backend != "sqlite":
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        checked_out = db.engine.pool.checkedout() if hasattr(db.engine.pool, "checkedout") else 0
+        db.engine.dispose()
+    assert checked_out == 0, "a database connection leaked from the test"
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
+
+
+def make_user(
+    app: Flask, username: str = "alice", *, role: str = Role.STUDENT.value, password: str = PASSWORD
+) -> User:
+    """Create a user directly in the database."""
+    with app.app_context():
+        user = User(email=f"{username.strip().lower()}@example.org", role=role)
+        user.set_username(username)
+        user.set_password(password, TEST_HASH)
+        db.session.add(user)
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+        return user
+
+
+@pytest.fixture
+def user_factory(app: Flask) -> Any:
+    """make_user bound to the app."""
+    return lambda *args, **kwargs: make_user(app, *args, **kwargs)
+
+
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token in a rendered form."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1) or match.group(2)
+
+
+class AuthActions:
+    """Log in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, username: str = "alice", password: str = PASSWORD, **extra: Any) -> Any:
+        """Post the login form."""
+        page = self._client.get("/auth/login").get_data(as_text=True)
+        data = {"username": username, "password": password, **extra}
+        if "csrf_token" in page:
+            data["csrf_token"] = csrf_token(page)
+        return self._client.post("/auth/login", data=data)
+
+    def logout(self) -> Any:
+        """Post the logout button."""
+        page = self._client.get("/study/").get_data(as_text=True)
+        data = {"csrf_token": csrf_token(page)} if "csrf_token" in page else {}
+        return self._client.post("/auth/logout", data=data)
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    """The auth helper for the default client."""
+    return AuthActions(client)
+
+
+def count_rows(app: Flask, model: type) -> int:
+    """How many rows a table holds."""
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
