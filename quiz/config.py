@@ -37,7 +37,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LOGIN_FAILURE_LIMIT": 10,
         "LOGIN_FAILURE_WINDOW_S": 15 * 60,
         "SCHEDULER_FUZZING": True,
-        "NEW_CARDS_PER_DAY": 20,
+        "STARTER_SET_SLUG": "niger-air-base-101",
         "QUESTION_BANK_DIR": str(Path(__file__).resolve().parent.parent / "questions"),
     }
 

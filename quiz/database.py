@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from quiz.extensions import db
 
@@ -55,17 +55,19 @@ def _is_memory(url: sa.URL) -> bool:
     return url.database in (None, "", ":memory:")
 
 
-def begin_write(session: Session) -> None:
+def begin_write(session: Session | scoped_session[Session]) -> None:
     """Start a write transaction now: BEGIN IMMEDIATE on SQLite, a plain one elsewhere.
 
     Whatever the request read so far (the logged-in user) is ended first, so the lock is
     taken before the rows to update are read.
     """
+    if isinstance(session, scoped_session):
+        session = session()
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={IMMEDIATE: True})
 
 
-def is_postgres(session: Session) -> bool:
+def is_postgres(session: Session | scoped_session[Session]) -> bool:
     """Whether row locks (SELECT ... FOR UPDATE) are available."""
     return session.get_bind().dialect.name == "postgresql"

@@ -185,20 +185,30 @@ def review(
 
 
 def replay(
-    reviews: Iterable[tuple[Rating, datetime]],
+    reviews: Iterable[tuple[Rating, datetime] | tuple[Rating, datetime, float]],
     *,
     card_id: int,
     desired_retention: float,
     created: datetime,
     fuzzing: bool = True,
 ) -> CardState:
-    """The state of a card after replaying its review history from new, oldest review first."""
+    """The state of a card after replaying its review history from new, oldest review first.
+
+    An item may carry the desired retention in force at that review (the student can change
+    it); items without one use `desired_retention`.
+    """
     # Sorted (stably) like fsrs's own reschedule_card, so the order rows come back in is moot.
-    ordered = sorted(((rating, as_utc(at)) for rating, at in reviews), key=lambda item: item[1])
+    ordered = sorted(
+        (
+            (item[0], as_utc(item[1]), item[2] if len(item) > 2 else desired_retention)
+            for item in reviews
+        ),
+        key=lambda item: item[1],
+    )
     state = CardState.new(created)
-    for rating, at in ordered:
+    for rating, at, retention in ordered:
         state = review(
-            state, rating, at, card_id=card_id, desired_retention=desired_retention, fuzzing=fuzzing
+            state, rating, at, card_id=card_id, desired_retention=retention, fuzzing=fuzzing
         )
     return state
 

@@ -25,10 +25,10 @@ def test_defaults_use_owasp_password_hashing(tmp_path) -> None:
 
 
 def test_environment_layer(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    monkeypatch.setenv("FLASK_NEW_CARDS_PER_DAY", "7")
+    monkeypatch.setenv("FLASK_LOGIN_FAILURE_LIMIT", "7")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
     app = create_app({"TESTING": True})
-    assert app.config["NEW_CARDS_PER_DAY"] == 7
+    assert app.config["LOGIN_FAILURE_LIMIT"] == 7
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("env.sqlite")
 
 

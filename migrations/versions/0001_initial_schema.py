@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 14:51:14.100687
+Create Date: 2026-11-25 14:54:18.825103
 
 """
 from alembic import op
@@ -193,6 +193,7 @@ def upgrade():
     sa.Column('correct', sa.Boolean(), nullable=False),
     sa.Column('score', sa.Double(), nullable=False),
     sa.Column('rating', sa.Integer(), nullable=False),
+    sa.Column('desired_retention', sa.Double(), nullable=False),
     sa.Column('duration_ms', sa.Integer(), nullable=True),
     sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_after', sa.DateTime(timezone=True), nullable=False),

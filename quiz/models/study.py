@@ -56,6 +56,8 @@ class Review(Base):
     correct: Mapped[bool]
     score: Mapped[float]
     rating: Mapped[int]
+    # The retention the scheduler used, so a replay matches after the student changes it.
+    desired_retention: Mapped[float]
     duration_ms: Mapped[int | None]
     reviewed_at: Mapped[datetime] = mapped_column(default=now_utc)
     due_after: Mapped[datetime]

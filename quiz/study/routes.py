@@ -1,16 +1,246 @@
-"""Study views."""
+"""Study mode: choose sets, answer the next due question, see feedback; settings."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from quiz import scheduling
+from quiz.auth.forms import EmptyForm
+from quiz.extensions import db
+from quiz.models import Card, Question, QuestionSet, Review, StudiedSet
+from quiz.questions import ResponseError
+from quiz.study import queue
+from quiz.study.answers import (
+    Answer,
+    card_state,
+    find_review,
+    load_question,
+    record_answer,
+    stored_grade,
+)
+from quiz.study.display import describe_response
+from quiz.study.forms import SettingsForm
+from quiz.timeutil import now_utc
 
 bp = Blueprint("study", __name__, url_prefix="/study")
+
+
+def new_submission_id() -> str:
+    """A one-time id carried by an answer form."""
+    return uuid.uuid4().hex
+
+
+def seed_of(submission_id: str) -> int:
+    """A stable shuffle seed for one showing of a question."""
+    try:
+        return int(submission_id[:12], 16)
+    except ValueError:
+        return 0
+
+
+def studyable_question(question_id: int) -> Question:
+    """A live question of a set the student may see; 404 otherwise (no probing)."""
+    question = db.session.get(Question, question_id)
+    if question is None or question.retired:
+        abort(404)
+    if not queue.can_see_set(db.session, current_user, question.question_set):
+        abort(404)
+    return question
+
+
+def duration_from_form() -> int | None:
+    """Milliseconds since the page was shown, from the form's hidden timestamp."""
+    try:
+        shown = int(request.form.get("shown_ms", ""))
+    except ValueError:
+        return None
+    return max(0, int(now_utc().timestamp() * 1000) - shown)
 
 
 @bp.route("/")
 @login_required
 def index() -> Any:
-    return render_template("study/index.html")
+    now = now_utc()
+    studied = set(queue.studied_set_ids(db.session, current_user.id))
+    sets = db.session.scalars(queue.visible_sets()).all()
+    upcoming = queue.next_item(db.session, current_user, now)
+    starter_slug = current_app.config["STARTER_SET_SLUG"]
+    return render_template(
+        "study/index.html",
+        sets=sets,
+        starter=next((s for s in sets if s.slug == starter_slug), sets[0] if sets else None),
+        studied=studied,
+        upcoming=upcoming,
+        new_available=queue.count_new_available(db.session, current_user.id),
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/sets/<int:set_id>/toggle", methods=["POST"])
+@login_required
+def toggle_set(set_id: int) -> Any:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    qset = db.get_or_404(QuestionSet, set_id)
+    if not queue.can_see_set(db.session, current_user, qset):
+        abort(404)
+    row = db.session.get(StudiedSet, (current_user.id, set_id))
+    if row is None:
+        db.session.add(StudiedSet(user_id=current_user.id, set_id=set_id))
+        flash(f"Added “{qset.title}” to your studies.", "success")
+    else:
+        db.session.delete(row)
+        flash(f"Stopped studying “{qset.title}”. Your history is kept.", "info")
+    db.session.commit()
+    return redirect(url_for(".next") if request.form.get("back") == "next" else url_for(".index"))
+
+
+def render_question(
+    question: Question, submission_id: str, error: str | None = None, status: int = 200
+) -> Any:
+    """The answer page for one question (never containing its answer)."""
+    item = load_question(question)
+    now = now_utc()
+    return (
+        render_template(
+            "study/question.html",
+            question=question,
+            item=item,
+            view=item.view(seed_of(submission_id)),
+            submission_id=submission_id,
+            shown_ms=int(now.timestamp() * 1000),
+            error=error,
+            upcoming=queue.next_item(db.session, current_user, now),
+        ),
+        status,
+    )
+
+
+@bp.route("/next", endpoint="next")
+@login_required
+def next_card() -> Any:
+    upcoming = queue.next_item(db.session, current_user, now_utc())
+    if upcoming.question is None:
+        return render_template("study/done.html", upcoming=upcoming)
+    return render_question(upcoming.question, new_submission_id())
+
+
+@bp.route("/questions/<int:question_id>")
+@login_required
+def practice(question_id: int) -> Any:
+    """One chosen question, answered like a study card (from the mastery page)."""
+    return render_question(studyable_question(question_id), new_submission_id())
+
+
+@bp.route("/flip/<int:question_id>")
+@login_required
+def flip(question_id: int) -> Any:
+    """The back of a flashcard, with the four rating buttons and their next intervals."""
+    question = studyable_question(question_id)
+    item = load_question(question)
+    if question.kind != "flashcard":
+        abort(404)
+    submission_id = request.args.get("sid", "")
+    if not submission_id.isalnum() or len(submission_id) > 64:
+        submission_id = new_submission_id()
+    now = now_utc()
+    card = db.session.scalar(
+        sa.select(Card).where(Card.user_id == current_user.id, Card.question_id == question.id)
+    )
+    state = card_state(card) if card else scheduling.CardState.new(now)
+    previews = scheduling.preview(
+        state,
+        now,
+        card_id=card.id if card else 0,
+        desired_retention=current_user.desired_retention,
+    )
+    return render_template(
+        "study/flip.html",
+        question=question,
+        item=item,
+        submission_id=submission_id,
+        shown_ms=request.args.get("shown_ms", ""),
+        previews={name: scheduling.interval_text(now, due) for name, due in previews.items()},
+    )
+
+
+@bp.route("/answer", methods=["POST"])
+@login_required
+def answer() -> Any:
+    try:
+        question_id = int(request.form.get("question_id", ""))
+    except ValueError:
+        abort(400)
+    submission_id = request.form.get("submission_id", "")
+    if not submission_id.isalnum() or len(submission_id) > 64:
+        abort(400)
+    question = studyable_question(question_id)
+    earlier = find_review(db.session, current_user.id, submission_id)
+    if earlier is not None:  # answered already: show what was recorded the first time
+        return redirect(url_for(".feedback", review_id=earlier.id))
+    item = load_question(question)
+    try:
+        response = item.parse_form(request.form, seed_of(submission_id))
+        grade = item.grade(response)
+    except ResponseError as error:
+        return render_question(question, submission_id, error=str(error), status=422)
+    self_rating = request.form.get("self_rating")
+    if self_rating not in scheduling.SELF_RATINGS:
+        self_rating = None
+    if question.kind == "flashcard":
+        self_rating = response
+    review, _new = record_answer(
+        db.session,
+        current_user,
+        Answer(question.id, response, grade, self_rating, duration_from_form()),
+        submission_id=submission_id,
+        now=now_utc(),
+        fuzzing=current_app.config["SCHEDULER_FUZZING"],
+    )
+    return redirect(url_for(".feedback", review_id=review.id))
+
+
+@bp.route("/reviews/<int:review_id>")
+@login_required
+def feedback(review_id: int) -> Any:
+    review = db.session.get(Review, review_id)
+    if review is None or review.user_id != current_user.id:
+        abort(404)
+    question = db.session.get(Question, review.question_id)
+    item = load_question(question)
+    grade = stored_grade(item, review.response, correct=review.correct, score=review.score)
+    return render_template(
+        "study/feedback.html",
+        review=review,
+        question=question,
+        item=item,
+        grade=grade,
+        response_text=describe_response(item, review.response),
+        next_text=scheduling.interval_text(review.reviewed_at, review.due_after),
+        upcoming=queue.next_item(db.session, current_user, now_utc()),
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> Any:
+    form = SettingsForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.desired_retention = float(form.desired_retention.data)
+        current_user.new_per_day = form.new_per_day.data
+        current_user.timezone = form.timezone.data
+        db.session.commit()
+        flash("Settings saved. New reviews use them from now on.", "success")
+        return redirect(url_for(".settings"))
+    return render_template("study/settings.html", form=form)
+
+
+@bp.app_template_filter("when")
+def when_filter(moment: Any) -> str:
+    """'in 10 minutes', 'tomorrow', ... from now."""
+    return scheduling.interval_text(now_utc(), moment)

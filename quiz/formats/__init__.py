@@ -1,0 +1,1 @@
+"""Readers and writers of question files: the native YAML and other tools' formats."""

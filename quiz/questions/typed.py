@@ -1,0 +1,255 @@
+"""Kinds answered by typing: short answer, numeric (with units), cloze."""
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from quiz import units
+from quiz.questions.base import (
+    Fields,
+    FormLike,
+    Question,
+    QuestionError,
+    ResponseError,
+    check_number,
+    response_text,
+)
+from quiz.textmatch import judge, match_feedback, match_key, split_cloze
+
+
+def _check_answers(fields: Fields, key: str, answers: tuple[str, ...]) -> None:
+    """Each answer needs a letter or digit (repeats such as "Honolulu, Hawaii" are harmless)."""
+    for index, answer in enumerate(answers):
+        if not match_key(answer):
+            raise fields.error(f"{key}[{index}]", "has no letters or digits")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShortAnswer(Question):
+    """A typed word or phrase, forgiving case, accents, punctuation and small typos."""
+
+    kind: ClassVar[str] = "short_answer"
+    FIELDS: ClassVar[tuple[str, ...]] = ("answers", "near_misses", "fuzzy")
+    answers: tuple[str, ...]
+    near_misses: tuple[str, ...] = ()  # wrong however close, e.g. "Niamey" for "Agadez"
+    fuzzy: bool = True
+
+    @classmethod
+    def read_spec(cls, fields: Fields) -> dict[str, Any]:
+        """Accepted answers, near misses that are none of them, and the typo switch."""
+        answers = fields.texts("answers", minimum=1)
+        near_misses = fields.texts("near_misses", required=False)
+        _check_answers(fields, "answers", answers)
+        _check_answers(fields, "near_misses", near_misses)
+        accepted = {match_key(answer) for answer in answers}
+        for index, miss in enumerate(near_misses):
+            if match_key(miss) in accepted:
+                raise fields.error(f"near_misses[{index}]", f"'{miss}' is also an accepted answer")
+        return {
+            "answers": answers,
+            "near_misses": near_misses,
+            "fuzzy": fields.flag("fuzzy", default=True),
+        }
+
+    def spec(self) -> dict[str, Any]:
+        """Answers, and near misses and `fuzzy` when they are not the defaults."""
+        out: dict[str, Any] = {"answers": list(self.answers)}
+        if self.near_misses:
+            out["near_misses"] = list(self.near_misses)
+        if not self.fuzzy:
+            out["fuzzy"] = False
+        return out
+
+    def answer_text(self) -> str:
+        """The first accepted answer, and the others as alternatives."""
+        others = f" (also accepted: {', '.join(self.answers[1:])})" if len(self.answers) > 1 else ""
+        return self.answers[0] + others
+
+    def parse_form(self, form: FormLike, seed: int) -> str:
+        """Field `answer`, stripped."""
+        return response_text(form.get("answer") or "")
+
+    def view(self, seed: int) -> dict[str, Any]:
+        """Nothing beyond the prompt."""
+        return {}
+
+    def score(self, response: Any) -> tuple[float, str]:
+        """Right when it matches an accepted answer (a typo is named) and is no near miss."""
+        text = response_text(response)
+        match = judge(text, self.answers, self.near_misses, fuzzy=self.fuzzy)
+        return (1.0 if match.verdict in ("exact", "typo") else 0.0), match_feedback(match, text)
+
+
+def _amount(value: float, unit: str | None) -> str:
+    """A number for people, with its unit: "750 km"."""
+    return f"{value:.10g}" + (f" {unit}" if unit else "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Numeric(Question):
+    """A number, right within a tolerance or range; answers in other units are converted."""
+
+    kind: ClassVar[str] = "numeric"
+    FIELDS: ClassVar[tuple[str, ...]] = ("value", "tolerance", "range", "unit")
+    value: float | None = None
+    tolerance: float = 0.0  # absolute, in `unit`, inclusive
+    bounds: tuple[float, float] | None = None  # YAML `range: [low, high]`, inclusive
+    unit: str | None = None  # a pint unit; None for a plain number
+
+    @classmethod
+    def read_spec(cls, fields: Fields) -> dict[str, Any]:
+        """Either value (with tolerance) or range, and an optional unit pint knows."""
+        value, tolerance = fields.number("value"), fields.number("tolerance")
+        items = fields.items("range", minimum=2, required=False)
+        if value is None and not items:
+            raise fields.error("value", "numeric needs either value (with tolerance) or range")
+        if value is not None and items:
+            raise fields.error("range", "numeric takes value or range, not both")
+        bounds = None
+        if items:
+            if len(items) != 2:
+                raise fields.error("range", f"must be [low, high], found {len(items)} items")
+            low, high = (check_number(item, path) for path, item in items)
+            if low > high:
+                raise fields.error("range", f"low ({low:g}) is above high ({high:g})")
+            if tolerance is not None:
+                raise fields.error("tolerance", "goes with value, not with range")
+            bounds = (low, high)
+        if tolerance is not None and tolerance < 0:
+            raise fields.error("tolerance", "must not be negative")
+        unit = fields.text("unit", required=False).strip() or None
+        if unit is not None:
+            try:
+                units.parse_unit(unit)
+            except units.UnitError as error:
+                raise fields.error("unit", str(error)) from error
+        return {"value": value, "tolerance": tolerance or 0.0, "bounds": bounds, "unit": unit}
+
+    def spec(self) -> dict[str, Any]:
+        """`value` and `tolerance`, or `range`; and `unit` when there is one."""
+        out: dict[str, Any] = {}
+        if self.bounds is not None:
+            out["range"] = list(self.bounds)
+        else:
+            out["value"] = self.value
+            if self.tolerance:
+                out["tolerance"] = self.tolerance
+        if self.unit is not None:
+            out["unit"] = self.unit
+        return out
+
+    def limits(self) -> tuple[float, float]:
+        """The lowest and highest right values, in `unit`."""
+        if self.value is not None:
+            return self.value - self.tolerance, self.value + self.tolerance
+        if self.bounds is not None:
+            return self.bounds
+        raise QuestionError("numeric needs either value or range")
+
+    def answer_text(self) -> str:
+        """In words, such as "750 km (give or take 25 km)" or "between 700 and 800 km"."""
+        if self.value is None:
+            low, high = self.limits()
+            return f"between {low:.10g} and {_amount(high, self.unit)}"
+        exact = _amount(self.value, self.unit)
+        if not self.tolerance:
+            return exact
+        return f"{exact} (give or take {_amount(self.tolerance, self.unit)})"
+
+    def parse_form(self, form: FormLike, seed: int) -> str:
+        """Field `answer`, stripped, once it is known to be a number in a fitting unit."""
+        text = response_text(form.get("answer") or "")
+        self.measure(text)
+        return text
+
+    def measure(self, text: str) -> float:
+        """The typed answer's value in the question's unit; ResponseError if it has none."""
+        try:
+            return units.to_unit(text, self.unit)
+        except units.UnitError as error:
+            raise ResponseError(str(error)[:1].upper() + str(error)[1:] + ".") from error
+
+    def view(self, seed: int) -> dict[str, Any]:
+        """The unit to show next to the input."""
+        return {"unit": self.unit}
+
+    def score(self, response: Any) -> tuple[float, str]:
+        """Full marks inside the limits (inclusive); feedback says too high or too low."""
+        text = response_text(response)
+        value = self.measure(text)
+        low, high = self.limits()
+        slack = 1e-9 * max(1.0, abs(low), abs(high))  # unit conversion is not exact in floats
+        reading = f"'{text}'"
+        converted = f"{value:.6g} {self.unit}"
+        if self.unit and text.replace(" ", "") != converted.replace(" ", ""):
+            reading += f" ({converted})"  # shows the conversion, or the unit a bare number took
+        if low - slack <= value <= high + slack:
+            return 1.0, f"{reading} is right."
+        return 0.0, f"{reading} is too {'low' if value < low else 'high'}."
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cloze(Question):
+    """A text with gaps, each graded like a short answer with its alternatives."""
+
+    kind: ClassVar[str] = "cloze"
+    FIELDS: ClassVar[tuple[str, ...]] = ("text",)
+    text: str  # gaps written {{answer}} or {{answer|alternative}}
+
+    @classmethod
+    def read_spec(cls, fields: Fields) -> dict[str, Any]:
+        """`text`, with balanced braces and at least one gap."""
+        text = fields.text("text")
+        try:
+            split_cloze(text)
+        except ValueError as error:
+            raise fields.error("text", str(error)) from error
+        return {"text": text}
+
+    def spec(self) -> dict[str, Any]:
+        """The text with its gaps."""
+        return {"text": self.text}
+
+    def gaps(self) -> list[tuple[str, ...]]:
+        """The accepted answers of each gap, in order."""
+        return [part for part in split_cloze(self.text) if isinstance(part, tuple)]
+
+    def answer_text(self) -> str:
+        """The text with each gap filled by its first answer."""
+        return "".join(p if isinstance(p, str) else p[0] for p in split_cloze(self.text))
+
+    def parse_form(self, form: FormLike, seed: int) -> list[str]:
+        """Fields `gap-0`, `gap-1`, ..., stripped; at least one must be filled."""
+        filled = [str(form.get(f"gap-{index}") or "").strip() for index in range(len(self.gaps()))]
+        if not any(filled):
+            raise ResponseError("Fill in the gaps.")
+        return filled
+
+    def view(self, seed: int) -> dict[str, Any]:
+        """The text as ("text", str) and ("gap", number) parts."""
+        parts: list[tuple[str, str | int]] = []
+        gap = 0
+        for part in split_cloze(self.text):
+            if isinstance(part, str):
+                parts.append(("text", part))
+            else:
+                parts.append(("gap", gap))
+                gap += 1
+        return {"parts": parts}
+
+    def score(self, response: Any) -> tuple[float, str]:
+        """The fraction of gaps right; the feedback names the wrong and misspelt ones."""
+        gaps = self.gaps()
+        if not isinstance(response, list | tuple) or len(response) != len(gaps):
+            raise ResponseError("Fill in the gaps.")
+        if not any(isinstance(said, str) and said.strip() for said in response):
+            raise ResponseError("Fill in the gaps.")
+        right, notes = 0, []
+        for number, (said, answers) in enumerate(zip(response, gaps, strict=True), start=1):
+            if not isinstance(said, str) or not said.strip():
+                notes.append(f"Gap {number}: left empty.")
+                continue
+            match = judge(response_text(said), answers)
+            right += match.verdict in ("exact", "typo")
+            if match.verdict != "exact":
+                notes.append(f"Gap {number}: {match_feedback(match, said)}")
+        return right / len(gaps), " ".join([f"{right} of {len(gaps)} gaps right.", *notes])

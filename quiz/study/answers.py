@@ -1,0 +1,191 @@
+"""Recording an answer: grade, review the card with FSRS, log it; once per submission id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from fsrs import Rating
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quiz import scheduling
+from quiz.database import begin_write, is_postgres
+from quiz.models import Card, Question, Review, User
+from quiz.questions import Grade, ResponseError, question_from_dict
+
+MAX_DURATION_MS = 60 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A judged response, ready to be recorded."""
+
+    question_id: int
+    response: Any
+    grade: Grade
+    self_rating: str | None = None
+    duration_ms: int | None = None
+
+
+def card_state(card: Card) -> scheduling.CardState:
+    """The scheduler's view of a stored card."""
+    return scheduling.CardState(
+        state=card.state,
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+
+
+def _store_state(card: Card, state: scheduling.CardState, rating: Rating) -> None:
+    card.state = state.state
+    card.step = state.step
+    card.stability = state.stability
+    card.difficulty = state.difficulty
+    card.due = state.due
+    card.last_review = state.last_review
+    card.reps += 1
+    if rating == Rating.Again:
+        card.lapses += 1
+
+
+def find_review(session: Session, user_id: int, submission_id: str) -> Review | None:
+    """The review already stored for this submission, if any."""
+    return session.scalar(
+        sa.select(Review).where(Review.user_id == user_id, Review.submission_id == submission_id)
+    )
+
+
+def _lock_card(session: Session, user_id: int, question_id: int, now: datetime) -> Card:
+    """The student's card for the question, created if new, locked for this transaction."""
+    query = sa.select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
+    if is_postgres(session):
+        query = query.with_for_update()
+    card = session.scalar(query)
+    if card is None:
+        card = Card(user_id=user_id, question_id=question_id, due=now, created_at=now)
+        session.add(card)
+        session.flush()
+    return card
+
+
+def apply_review(
+    session: Session,
+    user: User,
+    answer: Answer,
+    *,
+    submission_id: str,
+    now: datetime,
+    fuzzing: bool = True,
+    attempt_id: int | None = None,
+) -> Review:
+    """Review the card with FSRS and append the review row, inside the caller's transaction."""
+    retention = user.desired_retention
+    duration = None
+    if answer.duration_ms is not None:
+        duration = max(0, min(int(answer.duration_ms), MAX_DURATION_MS))
+    card = _lock_card(session, user.id, answer.question_id, now)
+    rating = scheduling.rating_for(answer.grade.score, self_rating=answer.self_rating)
+    state = scheduling.review(
+        card_state(card),
+        rating,
+        now,
+        card_id=card.id,
+        desired_retention=retention,
+        duration_ms=duration,
+        fuzzing=fuzzing,
+    )
+    _store_state(card, state, rating)
+    review = Review(
+        user_id=user.id,
+        card_id=card.id,
+        question_id=answer.question_id,
+        attempt_id=attempt_id,
+        response=answer.response,
+        correct=answer.grade.correct,
+        score=answer.grade.score,
+        rating=int(rating),
+        desired_retention=retention,
+        duration_ms=duration,
+        reviewed_at=now,
+        due_after=state.due,
+        submission_id=submission_id,
+    )
+    session.add(review)
+    return review
+
+
+def record_answer(
+    session: Session,
+    user: User,
+    answer: Answer,
+    *,
+    submission_id: str,
+    now: datetime,
+    fuzzing: bool = True,
+) -> tuple[Review, bool]:
+    """Record one study answer in its own transaction; commits.
+
+    Returns the review and whether it is new. A submission id seen before returns the first
+    review and writes nothing (double click, back button, retry).
+    """
+    # Two tries: on PostgreSQL two first answers to a new card can race to create it; the
+    # loser's unique violation is retried once, when the card exists and can be locked.
+    for attempt in range(2):
+        begin_write(session)
+        existing = find_review(session, user.id, submission_id)
+        if existing is not None:
+            session.rollback()
+            return existing, False
+        try:
+            review = apply_review(
+                session, user, answer, submission_id=submission_id, now=now, fuzzing=fuzzing
+            )
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            if attempt:
+                raise
+            continue
+        return review, True
+    raise AssertionError("unreachable")
+
+
+def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> scheduling.CardState:
+    """The card's state rebuilt from its review log alone."""
+    rows = session.execute(
+        sa.select(Review.rating, Review.reviewed_at, Review.desired_retention)
+        .where(Review.card_id == card.id)
+        .order_by(Review.reviewed_at, Review.id)
+    ).all()
+    return scheduling.replay(
+        [(Rating(r.rating), r.reviewed_at, r.desired_retention) for r in rows],
+        card_id=card.id,
+        desired_retention=0.9,
+        created=card.created_at,
+        fuzzing=fuzzing,
+    )
+
+
+def load_question(question: Question) -> Any:
+    """The pure question object for a stored question."""
+    return question_from_dict(question.as_dict())
+
+
+def stored_grade(item: Any, response: Any, *, correct: bool, score: float) -> Grade:
+    """Feedback for a stored response, keeping the verdict recorded at the time.
+
+    The question may have been edited since; its current feedback is shown, not a new verdict.
+    """
+    if response is None:
+        return Grade(False, 0.0, "Not answered.", item.answer_text())
+    try:
+        fresh = item.grade(response)
+    except ResponseError:
+        return Grade(correct, score, "", item.answer_text())
+    return Grade(correct, score, fresh.feedback, fresh.answer)

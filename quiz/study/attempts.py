@@ -1,0 +1,238 @@
+"""Quiz mode: scored attempts through a set, with order and time limit kept by the server."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quiz.database import begin_write
+from quiz.models import Attempt, AttemptAnswer, Question, QuestionSet, User
+from quiz.questions import Grade
+from quiz.study.answers import Answer, apply_review
+
+# Network latency between the last click and the server must not cost a student an answer.
+GRACE = timedelta(seconds=10)
+
+
+class AttemptClosed(Exception):
+    """The attempt is finished or its time is up; nothing more is accepted."""
+
+
+class OutOfOrder(Exception):
+    """An answer to a question that is not the current one of a paged attempt."""
+
+
+def start_attempt(
+    session: Session,
+    user: User,
+    qset: QuestionSet,
+    *,
+    one_page: bool,
+    time_limit_s: int | None,
+    now: datetime,
+) -> Attempt:
+    """Create an attempt with the set's live questions in a fresh shuffled order; commits."""
+    ids = list(
+        session.scalars(
+            sa.select(Question.id)
+            .where(Question.set_id == qset.id, Question.retired.is_(False))
+            .order_by(Question.position, Question.id)
+        )
+    )
+    seed = secrets.randbits(31)
+    random.Random(seed).shuffle(ids)  # noqa: S311 - question order, not security
+    attempt = Attempt(
+        user_id=user.id,
+        set_id=qset.id,
+        question_order=ids,
+        seed=seed,
+        one_page=one_page,
+        time_limit_s=time_limit_s or None,
+        started_at=now,
+    )
+    session.add(attempt)
+    session.commit()
+    return attempt
+
+
+def deadline(attempt: Attempt) -> datetime | None:
+    """When the time limit runs out, if there is one."""
+    if not attempt.time_limit_s:
+        return None
+    return attempt.started_at + timedelta(seconds=attempt.time_limit_s)
+
+
+def is_overtime(attempt: Attempt, now: datetime) -> bool:
+    """Whether an answer arriving now comes too late."""
+    end = deadline(attempt)
+    return end is not None and now > end + GRACE
+
+
+def questions_of(session: Session, attempt: Attempt) -> list[Question]:
+    """The attempt's questions in its shuffled order."""
+    rows = session.scalars(sa.select(Question).where(Question.id.in_(attempt.question_order)))
+    by_id = {q.id: q for q in rows}
+    return [by_id[qid] for qid in attempt.question_order if qid in by_id]
+
+
+def answers_of(session: Session, attempt: Attempt) -> dict[int, AttemptAnswer]:
+    """The attempt's answers by question id."""
+    rows = session.scalars(sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
+    return {a.question_id: a for a in rows}
+
+
+def current_question_id(attempt: Attempt, answered: set[int]) -> int | None:
+    """The first question in order without an answer: the only one a paged attempt accepts."""
+    return next((qid for qid in attempt.question_order if qid not in answered), None)
+
+
+def view_seed(attempt: Attempt, question_id: int) -> int:
+    """The shuffle seed of one question's choices in this attempt (stable across reloads)."""
+    return attempt.seed * 1_000_003 + question_id
+
+
+def submission_id(attempt: Attempt, question_id: int) -> str:
+    """The review's one-time id: one answer per question per attempt."""
+    return f"a{attempt.id}q{question_id}"
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A question's response in an attempt; response None means left blank."""
+
+    question: Question
+    response: Any
+    grade: Grade | None
+    duration_ms: int | None = None
+
+
+def _lock_attempt(session: Session, attempt_id: int, now: datetime) -> Attempt:
+    begin_write(session)
+    query = sa.select(Attempt).where(Attempt.id == attempt_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    attempt = session.scalar(query)
+    if attempt is None:
+        raise AttemptClosed("no such attempt")
+    return attempt
+
+
+def _store(
+    session: Session, user: User, attempt: Attempt, item: Judged, now: datetime, fuzzing: bool
+) -> None:
+    grade = item.grade
+    session.add(
+        AttemptAnswer(
+            attempt_id=attempt.id,
+            question_id=item.question.id,
+            response=item.response,
+            correct=bool(grade and grade.correct),
+            score=grade.score if grade else 0.0,
+            answered_at=now,
+        )
+    )
+    if grade is not None:  # a blank is not a recall attempt; every given answer is a review
+        apply_review(
+            session,
+            user,
+            Answer(item.question.id, item.response, grade, None, item.duration_ms),
+            submission_id=submission_id(attempt, item.question.id),
+            now=now,
+            fuzzing=fuzzing,
+            attempt_id=attempt.id,
+        )
+
+
+def _finish(session: Session, attempt: Attempt, now: datetime) -> None:
+    answers = answers_of(session, attempt)
+    total = len(attempt.question_order) or 1
+    attempt.score = sum(a.score for a in answers.values()) / total
+    end = deadline(attempt)
+    attempt.finished_at = min(now, end) if end else now
+
+
+def answer_one(
+    session: Session,
+    user: User,
+    attempt_id: int,
+    item: Judged,
+    *,
+    now: datetime,
+    fuzzing: bool = True,
+) -> Attempt:
+    """Store the answer to the current question of a paged attempt; finish after the last.
+
+    Raises AttemptClosed when finished or overtime (an overtime attempt is finished with what
+    it has), OutOfOrder for any question but the current one. Commits.
+    """
+    attempt = _lock_attempt(session, attempt_id, now)
+    if attempt.finished_at is not None:
+        session.rollback()
+        raise AttemptClosed("This quiz is already finished.")
+    if is_overtime(attempt, now):
+        _finish(session, attempt, now)
+        session.commit()
+        raise AttemptClosed("Time was up: answers after the limit are not counted.")
+    answered = set(answers_of(session, attempt))
+    if item.question.id != current_question_id(attempt, answered):
+        session.rollback()
+        raise OutOfOrder("That question is not the current one.")
+    try:
+        _store(session, user, attempt, item, now, fuzzing)
+        session.flush()
+    except IntegrityError as error:
+        session.rollback()
+        raise OutOfOrder("That question was answered already.") from error
+    if len(answered) + 1 >= len(attempt.question_order):
+        _finish(session, attempt, now)
+    session.commit()
+    return attempt
+
+
+def answer_all(
+    session: Session,
+    user: User,
+    attempt_id: int,
+    items: list[Judged],
+    *,
+    now: datetime,
+    fuzzing: bool = True,
+) -> Attempt:
+    """Store every answer of a one-page attempt at once and finish it; commits.
+
+    An overtime submission is refused whole and the attempt is finished with a score of 0.
+    """
+    attempt = _lock_attempt(session, attempt_id, now)
+    if attempt.finished_at is not None:
+        session.rollback()
+        raise AttemptClosed("This quiz is already finished.")
+    if is_overtime(attempt, now):
+        _finish(session, attempt, now)
+        session.commit()
+        raise AttemptClosed("Time was up: answers after the limit are not counted.")
+    wanted = set(attempt.question_order)
+    for item in items:
+        if item.question.id in wanted:
+            _store(session, user, attempt, item, now, fuzzing)
+    session.flush()
+    _finish(session, attempt, now)
+    session.commit()
+    return attempt
+
+
+def finish_if_overtime(session: Session, attempt: Attempt, now: datetime) -> bool:
+    """Close an attempt whose time ran out while nobody was submitting; commits if so."""
+    if attempt.finished_at is None and is_overtime(attempt, now):
+        attempt = _lock_attempt(session, attempt.id, now)
+        if attempt.finished_at is None:
+            _finish(session, attempt, now)
+        session.commit()
+        return True
+    return False

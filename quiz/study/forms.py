@@ -1,0 +1,52 @@
+"""Study forms."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, NumberRange, ValidationError
+
+from quiz.scheduling import MAX_RETENTION, MIN_RETENTION
+
+
+class SettingsForm(FlaskForm):
+    """How hard the scheduler works for the student, and where their day begins."""
+
+    desired_retention = DecimalField(
+        "Desired retention",
+        places=2,
+        validators=[DataRequired(), NumberRange(min=MIN_RETENTION, max=MAX_RETENTION)],
+        render_kw={"step": "0.01", "min": MIN_RETENTION, "max": MAX_RETENTION},
+        description="The chance of remembering a card when it comes back (0.70 to 0.97). "
+        "Higher means more reviews.",
+    )
+    new_per_day = IntegerField(
+        "New questions per day", validators=[NumberRange(min=0, max=500)], default=20
+    )
+    timezone = StringField("Time zone", validators=[DataRequired()], default="UTC")
+    submit = SubmitField("Save")
+
+    def validate_timezone(self, field: StringField) -> None:
+        """Only IANA zone names, such as Africa/Niamey or Europe/London."""
+        if field.data not in available_timezones():
+            raise ValidationError("Use a time zone name such as Africa/Niamey or Europe/London.")
+
+
+class QuizStartForm(FlaskForm):
+    """How to take a set as a quiz."""
+
+    layout = SelectField(
+        "Layout",
+        choices=[
+            SelectChoice("paged", "One question per page"),
+            SelectChoice("one_page", "All questions on one page"),
+        ],
+        default="paged",
+    )
+    time_limit_min = IntegerField(
+        "Time limit in minutes (0 for none)", default=0, validators=[NumberRange(min=0, max=300)]
+    )
+    submit = SubmitField("Start the quiz")

@@ -1,0 +1,93 @@
+"""The student's progress pages: overall, and per set."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import abort, render_template
+from flask_login import current_user, login_required
+
+from quiz import charts
+from quiz.extensions import db
+from quiz.models import QuestionSet
+from quiz.study import progress, queue
+from quiz.study.routes import bp
+from quiz.timeutil import now_utc
+
+STATE_NAMES = {"new": "New", "learning": "Learning", "review": "Review", "relearning": "Relearning"}
+
+
+def local(moment: datetime) -> datetime:
+    """A UTC time in the student's zone, for display."""
+    return moment.astimezone(queue.user_zone(current_user))
+
+
+def day_label(day: date) -> str:
+    """'Mon 3': short enough for fourteen bars side by side."""
+    return f"{day:%a} {day.day}"
+
+
+def score_chart(scores: list[tuple[datetime, float]], title: str) -> charts.Chart:
+    """Quiz scores over time, dated in the student's zone."""
+    return charts.line_chart(
+        [(local(when), percent) for when, percent in scores], title=title, y_label="Score (%)"
+    )
+
+
+@bp.app_template_filter("local_date")
+def local_date_filter(moment: datetime | None) -> str:
+    """'2026-03-04' in the student's zone; empty for None."""
+    return local(moment).date().isoformat() if moment else ""
+
+
+@bp.app_template_filter("local_datetime")
+def local_datetime_filter(moment: datetime | None) -> str:
+    """'2026-03-04 10:30' in the student's zone; empty for None."""
+    return f"{local(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+@bp.route("/progress", endpoint="progress")
+@login_required
+def progress_page() -> Any:
+    data = progress.overview(db.session, current_user, now_utc())
+    states = [(STATE_NAMES[key], count) for key, count in data.cards_by_state.items()]
+    return render_template(
+        "study/progress.html",
+        data=data,
+        states=states,
+        total_reviews=sum(data.reviews_per_day.values()),
+        score_chart=score_chart(
+            [(when, percent) for when, percent, _title in data.attempts], "Quiz scores"
+        ),
+        heatmap=charts.heatmap(data.reviews_per_day, end=data.today, title="Reviews per day"),
+        forecast=charts.bar_chart(
+            [(day_label(day), count) for day, count in data.due_per_day],
+            title="Cards due in the next 14 days",
+        ),
+        states_chart=charts.bar_chart(states, title="Cards by state"),
+    )
+
+
+@bp.route("/sets/<int:set_id>/progress")
+@login_required
+def set_progress(set_id: int) -> Any:
+    qset = db.get_or_404(QuestionSet, set_id)
+    if not queue.can_see_set(db.session, current_user, qset):
+        abort(404)
+    now = now_utc()
+    mastery = progress.set_mastery(db.session, current_user, qset, now)
+    attempts = progress.set_attempts(db.session, current_user, qset)
+    recalls = [row.retrievability for row in mastery if row.retrievability is not None]
+    return render_template(
+        "study/set_progress.html",
+        qset=qset,
+        mastery=mastery,
+        missed=progress.most_missed(mastery),
+        attempts=attempts,
+        seen=sum(1 for row in mastery if row.reviews),
+        average=sum(recalls) / len(recalls) if recalls else None,
+        score_chart=score_chart(
+            [(row.finished_at, row.percent) for row in attempts], f"Quiz scores: {qset.title}"
+        ),
+    )

@@ -1,0 +1,136 @@
+"""The study queue: what a student sees next, and the sets they study."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quiz.models import (
+    Assignment,
+    Card,
+    Enrollment,
+    Question,
+    QuestionSet,
+    StudiedSet,
+    User,
+    Visibility,
+)
+
+
+def user_zone(user: User) -> ZoneInfo:
+    """The student's time zone, for where their days begin."""
+    try:
+        return ZoneInfo(user.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def start_of_day(user: User, now: datetime) -> datetime:
+    """Midnight of the student's current local day, as a UTC-aware datetime."""
+    local = now.astimezone(user_zone(user))
+    midnight = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+    return midnight.astimezone(now.tzinfo)
+
+
+def visible_sets() -> sa.Select[tuple[QuestionSet]]:
+    """Sets a student may choose to study (public ones; classes add theirs later)."""
+    return (
+        sa.select(QuestionSet)
+        .where(QuestionSet.visibility == Visibility.PUBLIC.value)
+        .order_by(QuestionSet.title)
+    )
+
+
+def studied_set_ids(session: Session, user_id: int) -> list[int]:
+    """The ids of the sets the student studies."""
+    return list(session.scalars(sa.select(StudiedSet.set_id).where(StudiedSet.user_id == user_id)))
+
+
+def due_cards(user_id: int, now: datetime) -> sa.Select[tuple[Card]]:
+    """The student's cards due by `now`, most overdue first, live questions only."""
+    return (
+        sa.select(Card)
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user_id, Card.due <= now, Question.retired.is_(False))
+        .order_by(Card.due, Card.id)
+    )
+
+
+def new_questions(user_id: int) -> sa.Select[tuple[Question]]:
+    """Questions of the studied sets the student has never answered, in set order."""
+    has_card = sa.exists().where(Card.user_id == user_id, Card.question_id == Question.id)
+    return (
+        sa.select(Question)
+        .join(StudiedSet, StudiedSet.set_id == Question.set_id)
+        .where(StudiedSet.user_id == user_id, Question.retired.is_(False), ~has_card)
+        .order_by(StudiedSet.added_at, Question.set_id, Question.position, Question.id)
+    )
+
+
+def new_cards_today(session: Session, user: User, now: datetime) -> int:
+    """How many questions the student met for the first time today (their local day)."""
+    since = start_of_day(user, now)
+    query = sa.select(sa.func.count()).where(Card.user_id == user.id, Card.created_at >= since)
+    return session.scalar(query) or 0
+
+
+@dataclass(frozen=True)
+class Next:
+    """What the study page shows: a question (with its card, if any) or when to come back."""
+
+    question: Question | None
+    card: Card | None
+    due_count: int
+    new_left: int
+    next_due: datetime | None
+
+
+def next_item(session: Session, user: User, now: datetime) -> Next:
+    """Due reviews first (most overdue first), then new questions up to the daily limit."""
+    due_count = (
+        session.scalar(
+            sa.select(sa.func.count()).select_from(
+                due_cards(user.id, now).order_by(None).subquery()
+            )
+        )
+        or 0
+    )
+    new_left = max(0, user.new_per_day - new_cards_today(session, user, now))
+    card = session.scalar(due_cards(user.id, now).limit(1))
+    if card is not None:
+        question = session.get(Question, card.question_id)
+        return Next(question, card, due_count, new_left, card.due)
+    question = session.scalar(new_questions(user.id).limit(1)) if new_left else None
+    upcoming = session.scalar(
+        sa.select(sa.func.min(Card.due))
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, Card.due > now, Question.retired.is_(False))
+    )
+    return Next(question, None, due_count, new_left, upcoming)
+
+
+def count_new_available(session: Session, user_id: int) -> int:
+    """How many never-seen questions the studied sets still hold."""
+    return (
+        session.scalar(
+            sa.select(sa.func.count()).select_from(new_questions(user_id).order_by(None).subquery())
+        )
+        or 0
+    )
+
+
+def can_see_set(session: Session, user: User, qset: QuestionSet) -> bool:
+    """Public sets, the student's own, and sets of the classes they are in (via assignments)."""
+    if qset.visibility == Visibility.PUBLIC.value or qset.owner_id == user.id:
+        return True
+    assigned = session.scalar(
+        sa.select(Assignment.id)
+        .join(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
+        .where(Assignment.set_id == qset.id, Enrollment.user_id == user.id)
+        .limit(1)
+    )
+    return assigned is not None

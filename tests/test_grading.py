@@ -1,0 +1,298 @@
+"""Grading of each question kind, including partial credit, typos, near misses and units."""
+
+import re
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quiz.questions import Question, ResponseError, question_from_dict
+
+
+def question(kind: str, **fields: Any) -> Question:
+    """A validated question with placeholder prompt and explanation."""
+    return question_from_dict({"kind": kind, "prompt": "Q?", "explanation": "Why.", **fields})
+
+
+AGADEZ = question("short_answer", answers=["Agadez"], near_misses=["Niamey"])
+DISTANCE = question("numeric", value=750, tolerance=25, unit="km")
+CLOZE = question("cloze", text="Drones flew from {{Agadez|Agades}} and {{Niamey}} in {{Niger}}.")
+
+
+def test_multiple_choice_gives_the_picked_choice_feedback() -> None:
+    mc = question(
+        "multiple_choice",
+        choices=[
+            {"text": "The junta", "correct": True, "feedback": "Yes, in March."},
+            {"text": "The UN", "feedback": "No: the UN was not involved."},
+            {"text": "France"},
+        ],
+    )
+    right, wrong, plain = mc.grade(0), mc.grade(1), mc.grade(2)
+    assert (right.correct, right.score, right.feedback) == (True, 1.0, "Yes, in March.")
+    assert (wrong.correct, wrong.score) == (False, 0.0)
+    assert wrong.feedback == "No: the UN was not involved."
+    assert plain.feedback == "Not right." and plain.answer == "The junta"
+    for bad in (3, -1, True, "0", None):
+        with pytest.raises(ResponseError):
+            mc.grade(bad)
+
+
+SAHEL = question(
+    "multiple_select",
+    choices=[
+        {"text": "Niger", "correct": True},
+        {"text": "Mali", "correct": True},
+        {"text": "Burkina Faso", "correct": True},
+        {"text": "Chad", "feedback": "Chad is not in the alliance."},
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("picked", "score"),
+    [
+        ([0, 1, 2], 1.0),
+        ([0, 1], 2 / 3),
+        ([0, 1, 3], 1 / 3),  # a wrong pick cancels a right one
+        ([0, 3], 0.0),
+        ([3], 0.0),  # never below zero
+        ([0, 1, 2, 3], 2 / 3),
+        ([], 0.0),
+    ],
+)
+def test_multiple_select_partial_credit_and_wrong_pick_cost(
+    picked: list[int], score: float
+) -> None:
+    grade = SAHEL.grade(picked)
+    assert grade.score == pytest.approx(score)
+    assert grade.correct is (picked == [0, 1, 2])
+
+
+def test_multiple_select_feedback_names_picks_and_misses() -> None:
+    feedback = SAHEL.grade([0, 3]).feedback
+    assert feedback.startswith("1 of 3 right choices ticked, 1 wrong.")
+    assert "'Chad': Chad is not in the alliance." in feedback
+    assert "Missed: 'Mali', 'Burkina Faso'." in feedback
+    assert SAHEL.grade([0, 1, 2]).answer == "Niger; Mali; Burkina Faso"
+    with pytest.raises(ResponseError):
+        SAHEL.grade([0, 0])
+
+
+def test_true_false_feedback_follows_what_was_answered() -> None:
+    tf = question("true_false", answer=False, feedback_true="It left.", feedback_false="Yes.")
+    assert tf.grade(False).correct and tf.grade(False).feedback == "Yes."
+    assert not tf.grade(True).correct and tf.grade(True).feedback == "It left."
+    assert tf.grade(True).answer == "False"
+    with pytest.raises(ResponseError):
+        tf.grade("false")
+
+
+@pytest.mark.parametrize(
+    ("response", "feedback"),
+    [
+        ("Agadez", "Right."),
+        ("agadez", "Right."),
+        ("  AGADEZ. ", "Right."),
+        ("Agadès", "Accepted; the exact spelling is 'Agadez'."),
+        ("Agadex", "Accepted; the exact spelling is 'Agadez'."),
+    ],
+)
+def test_short_answer_accepts_case_accents_and_typos(response: str, feedback: str) -> None:
+    grade = AGADEZ.grade(response)
+    assert grade.correct and grade.feedback == feedback
+
+
+@pytest.mark.parametrize("response", ["Niamey", "niamey", "Niamy"])
+def test_short_answer_refuses_near_misses(response: str) -> None:
+    grade = AGADEZ.grade(response)
+    assert not grade.correct
+    assert grade.feedback == f"'{response}' is a different answer."
+
+
+def test_near_miss_wins_even_when_typo_tolerance_would_accept() -> None:
+    sa = question("short_answer", answers=["Niamey"], near_misses=["Niamei"])
+    assert sa.grade("Niamei").feedback == "'Niamei' is a different answer."
+    assert not sa.grade("Niamei").correct
+    assert sa.grade("Niamay").correct  # one edit from the answer, two from the near miss
+
+
+def test_typo_tolerance_depends_on_length_and_can_be_off() -> None:
+    chad = question("short_answer", answers=["Chad"])
+    assert not chad.grade("Chadd").correct  # under 5 characters: exact only
+    honolulu = question("short_answer", answers=["Honolulu"])
+    assert honolulu.grade("Hnolul").correct  # 8+ characters: two edits
+    assert not honolulu.grade("Hnolu").correct
+    agadez = question("short_answer", answers=["Agadez"])
+    assert not agadez.grade("Agdx").correct  # 5-7 characters: one edit
+    strict = question("short_answer", answers=["Agadez"], fuzzy=False)
+    assert not strict.grade("Agadex").correct and strict.grade("AGADEZ").correct
+    assert not AGADEZ.grade("Paris").correct
+    assert AGADEZ.grade("Paris").feedback == "'Paris' is not right."
+
+
+@pytest.mark.parametrize("response", ["750 km", "750", "750km", "460 miles", "466 mi", "775 km"])
+def test_numeric_converts_units(response: str) -> None:
+    assert DISTANCE.grade(response).correct
+
+
+@pytest.mark.parametrize("response", ["750,000 m", "7.5e2 km", "725 km", "750 KM", "0.75e3km"])
+def test_numeric_number_formats(response: str) -> None:
+    assert DISTANCE.grade(response).correct
+
+
+def test_numeric_wrong_values_say_which_way() -> None:
+    assert DISTANCE.grade("900 km").feedback == "'900 km' is too high."
+    assert DISTANCE.grade("724.9 km").feedback == "'724.9 km' is too low."
+    assert DISTANCE.grade("460 miles").feedback == "'460 miles' (740.298 km) is right."
+    assert not DISTANCE.grade("775.1 km").correct
+    minus = DISTANCE.grade("\u2212750 km")  # the typographic minus sign
+    assert minus.feedback == "'\u2212750 km' (-750 km) is too low."
+    assert DISTANCE.grade("900 km").answer == "750 km (give or take 25 km)"
+
+
+@pytest.mark.parametrize(
+    ("response", "message"),
+    [
+        ("750 kg", "'kg' is a mass; this answer is a length, for example '750 km'"),
+        ("3 m^2", "'m^2' is an area; this answer is a length"),
+        ("750 xyz", "Unknown unit 'xyz'"),
+        ("750 km/", "Unknown unit 'km/'"),
+        ("about 750", "'about 750' is not a number"),
+        ("nan", "not a number"),
+        ("inf km", "not a number"),
+        ("1e999 km", "too large"),
+        ("7,5 km", "write it like 750000, 750,000 or 7.5"),
+        ("", "Enter an answer"),
+    ],
+)
+def test_numeric_refuses_what_it_cannot_judge(response: str, message: str) -> None:
+    with pytest.raises(ResponseError, match=re.escape(message)):
+        DISTANCE.grade(response)
+
+
+def test_numeric_range_and_plain_numbers() -> None:
+    troops = question("numeric", range=[1000, 1100])
+    assert troops.grade("1,000").correct and troops.grade("1100").correct
+    assert not troops.grade("999").correct
+    with pytest.raises(ResponseError, match="plain number: leave out 'troops'"):
+        troops.grade("1000 troops")
+    assert question("numeric", value=2023).grade("2023").correct
+    assert not question("numeric", value=2023).grade("2024").correct
+
+
+def test_cloze_scores_each_gap() -> None:
+    grade = CLOZE.grade(["Agades", "Zinder", "Chad"])
+    assert grade.score == pytest.approx(1 / 3) and not grade.correct
+    assert grade.feedback == (
+        "1 of 3 gaps right. Gap 2: 'Zinder' is not right. Gap 3: 'Chad' is not right."
+    )
+    assert grade.answer == "Drones flew from Agadez and Niamey in Niger."
+    full = CLOZE.grade(["agadez", "Niamei", "niger"])
+    assert full.correct and full.score == 1.0
+    assert full.feedback == "3 of 3 gaps right. Gap 2: Accepted; the exact spelling is 'Niamey'."
+    assert CLOZE.grade(["Agadez", "", "Niger"]).feedback.endswith("Gap 2: left empty.")
+
+
+@pytest.mark.parametrize("response", [["", " ", ""], ["Agadez"], "Agadez", None])
+def test_cloze_refuses_unusable_responses(response: Any) -> None:
+    with pytest.raises(ResponseError):
+        CLOZE.grade(response)
+
+
+PEOPLE = question(
+    "matching",
+    pairs=[
+        {"left": "Lloyd Austin", "right": "Defense Secretary"},
+        {"left": "Michael Langley", "right": "Africa Command"},
+        {"left": "Paul Melly", "right": "Chatham House"},
+    ],
+)
+
+
+def test_matching_scores_per_pair() -> None:
+    assert PEOPLE.grade([0, 1, 2]).correct
+    swapped = PEOPLE.grade([0, 2, 1])
+    assert swapped.score == pytest.approx(1 / 3)
+    assert swapped.feedback == (
+        "1 of 3 pairs right. 'Michael Langley' does not go with 'Chatham House'. "
+        "'Paul Melly' does not go with 'Africa Command'."
+    )
+    partial = PEOPLE.grade([0, None, None])
+    assert (
+        partial.score == pytest.approx(1 / 3)
+        and "'Paul Melly' was not matched." in partial.feedback
+    )
+    assert PEOPLE.grade([0, 1, 2]).answer.startswith("Lloyd Austin → Defense Secretary; ")
+    for bad in ([None, None, None], [0, 1], [0, 1, 3], "012"):
+        with pytest.raises(ResponseError):
+            PEOPLE.grade(bad)
+
+
+EVENTS = question("ordering", items=["coup", "expulsion order", "Russians arrive", "withdrawal"])
+
+
+@pytest.mark.parametrize(
+    ("order", "score"),
+    [
+        ([0, 1, 2, 3], 1.0),
+        ([3, 2, 1, 0], 0.0),
+        ([1, 0, 2, 3], 5 / 6),  # one of six pairs swapped
+        ([3, 0, 1, 2], 3 / 6),
+    ],
+)
+def test_ordering_partial_credit_by_pairs_in_order(order: list[int], score: float) -> None:
+    grade = EVENTS.grade(order)
+    assert grade.score == pytest.approx(score)
+    assert grade.correct is (order == [0, 1, 2, 3])
+
+
+def test_ordering_feedback_and_bad_orders() -> None:
+    assert EVENTS.grade([1, 0, 2, 3]).feedback == (
+        "5 of 6 pairs in the right order; 2 of 4 items in place."
+    )
+    assert EVENTS.grade([0, 1, 2, 3]).answer.startswith("1. coup; 2. expulsion order;")
+    for bad in ([0, 1, 2], [0, 0, 1, 2], [0, 1, 2, 4], [0, 1, 2, True], None):
+        with pytest.raises(ResponseError):
+            EVENTS.grade(bad)
+
+
+@pytest.mark.parametrize(("rating", "score"), [("again", 0.0), ("hard", 1.0), ("easy", 1.0)])
+def test_flashcard_is_self_rated(rating: str, score: float) -> None:
+    card = question("flashcard", back="Agadez")
+    grade = card.grade(rating)
+    assert (grade.score, grade.correct, grade.answer) == (score, score == 1.0, "Agadez")
+    with pytest.raises(ResponseError):
+        card.grade("meh")
+
+
+def _graded_or_refused(item: Question, response: Any) -> None:
+    """Grading either succeeds with a score in [0, 1] or refuses with a ResponseError."""
+    try:
+        grade = item.grade(response)
+    except ResponseError:
+        return
+    assert 0.0 <= grade.score <= 1.0
+    assert grade.correct is (grade.score == 1.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=40))
+def test_short_answer_grades_any_text(response: str) -> None:
+    _graded_or_refused(AGADEZ, response)
+
+
+UNITISH = st.from_regex(r"[-+]?[0-9.,eE]{0,8} ?[a-zA-Zµ°/*^()0-9 .-]{0,8}", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), UNITISH))
+def test_numeric_grades_any_text(response: str) -> None:
+    _graded_or_refused(DISTANCE, response)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(max_size=20), min_size=3, max_size=3))
+def test_cloze_grades_any_text(response: list[str]) -> None:
+    _graded_or_refused(CLOZE, response)
