@@ -167,6 +167,23 @@ def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
 
 
+def statements_for(app: Flask, client: FlaskClient, path: str) -> int:
+    """How many SQL statements one GET of a page costs (it must answer 200)."""
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
 def count_rows(app: Flask, model: type) -> int:
     """How many rows a table holds."""
     with app.app_context():

@@ -22,7 +22,7 @@ from quiz.questions import Grade
 from quiz.study import progress
 from quiz.study.answers import Answer, record_answer
 from quiz.study.progress import QuestionMastery
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, statements_for
 
 MINUTE = timedelta(minutes=1)
 # The retrievability fsrs 6 gives a card three whole days after a Good, Good first review
@@ -530,23 +530,6 @@ def test_anonymous_is_sent_to_login(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/login")
-
-
-def statements_for(app: Flask, client: FlaskClient, path: str) -> int:
-    """How many SQL statements one page costs."""
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_progress_page_query_count_does_not_grow(app: Flask, user_factory: Any) -> None:

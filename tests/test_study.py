@@ -15,7 +15,7 @@ from fsrs import Rating, Scheduler
 from quiz.extensions import db
 from quiz.models import Card, Review, User
 from quiz.study.answers import card_state, replay_card
-from tests.conftest import AuthActions, count_rows
+from tests.conftest import AuthActions, count_rows, statements_for
 from tests.study_helpers import (
     T0,
     answer_choices,
@@ -252,3 +252,32 @@ def test_question_of_private_set_is_404(
     )
     assert response.status_code == 404
     assert count_rows(app, Review) == 0
+
+
+def test_study_pages_cost_the_same_queries_with_more_cards(app: Flask, user_factory) -> None:
+    """No query per card: a student with 30 cards costs what one with 3 does."""
+    lines = ["slug: big", "title: Big", "questions:"]
+    for n in range(40):
+        lines += [
+            f"  - id: q{n}",
+            "    kind: true_false",
+            f"    prompt: Statement {n}",
+            "    answer: true",
+            "    explanation: Because it is so.",
+        ]
+    load_set(app, "\n".join(lines) + "\n")
+    counts = {}
+    for name, answered in (("few", 3), ("many", 30)):
+        user = user_factory(name)
+        study(app, user.id, "big")
+        with app.app_context():
+            db.session.get(User, user.id).new_per_day = 100
+            db.session.commit()
+        client = app.test_client()
+        AuthActions(client).login(name)
+        for _ in range(answered):
+            _ids, response = answer_next(client, answer="true")
+        paths = ("/study/", "/study/next", "/study/progress", response.headers["Location"])
+        counts[name] = [statements_for(app, client, path) for path in paths]
+    assert counts["few"] == counts["many"], counts
+    assert max(counts["many"]) <= 12, counts

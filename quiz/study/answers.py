@@ -15,6 +15,7 @@ from quiz import scheduling
 from quiz.database import begin_write, is_postgres
 from quiz.models import Card, Question, Review, User
 from quiz.questions import Grade, ResponseError, question_from_dict
+from quiz.timeutil import now_utc
 
 MAX_DURATION_MS = 60 * 60 * 1000
 
@@ -61,14 +62,14 @@ def find_review(session: Session, user_id: int, submission_id: str) -> Review | 
     )
 
 
-def _lock_card(session: Session, user_id: int, question_id: int, now: datetime) -> Card:
+def _lock_card(session: Session, user_id: int, question_id: int) -> Card:
     """The student's card for the question, created if new, locked for this transaction."""
     query = sa.select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
     if is_postgres(session):
         query = query.with_for_update()
     card = session.scalar(query)
     if card is None:
-        card = Card(user_id=user_id, question_id=question_id, due=now, created_at=now)
+        card = Card(user_id=user_id, question_id=question_id)
         session.add(card)
         session.flush()
     return card
@@ -80,16 +81,21 @@ def apply_review(
     answer: Answer,
     *,
     submission_id: str,
-    now: datetime,
+    now: datetime | None = None,
     fuzzing: bool = True,
     attempt_id: int | None = None,
 ) -> Review:
-    """Review the card with FSRS and append the review row, inside the caller's transaction."""
+    """Review the card with FSRS and append the review row, inside the caller's transaction.
+
+    Without `now`, the clock is read once the card is locked, so that review times always
+    follow the order in which reviews are applied (and a replay sorted by time agrees).
+    """
     retention = user.desired_retention
     duration = None
     if answer.duration_ms is not None:
         duration = max(0, min(int(answer.duration_ms), MAX_DURATION_MS))
-    card = _lock_card(session, user.id, answer.question_id, now)
+    card = _lock_card(session, user.id, answer.question_id)
+    now = now or now_utc()
     rating = scheduling.rating_for(answer.grade.score, self_rating=answer.self_rating)
     state = scheduling.review(
         card_state(card),
@@ -126,7 +132,7 @@ def record_answer(
     answer: Answer,
     *,
     submission_id: str,
-    now: datetime,
+    now: datetime | None = None,
     fuzzing: bool = True,
 ) -> tuple[Review, bool]:
     """Record one study answer in its own transaction; commits.
@@ -134,9 +140,10 @@ def record_answer(
     Returns the review and whether it is new. A submission id seen before returns the first
     review and writes nothing (double click, back button, retry).
     """
-    # Two tries: on PostgreSQL two first answers to a new card can race to create it; the
-    # loser's unique violation is retried once, when the card exists and can be locked.
-    for attempt in range(2):
+    # On PostgreSQL two first answers to a new card can race to create it, and a double
+    # click can race to insert the same submission: the loser's unique violation is answered
+    # with the winner's review, or retried once when it was the card that raced.
+    for try_number in (1, 2):
         begin_write(session)
         existing = find_review(session, user.id, submission_id)
         if existing is not None:
@@ -147,13 +154,15 @@ def record_answer(
                 session, user, answer, submission_id=submission_id, now=now, fuzzing=fuzzing
             )
             session.commit()
+            return review, True
         except IntegrityError:
             session.rollback()
-            if attempt:
+            existing = find_review(session, user.id, submission_id)
+            if existing is not None:
+                return existing, False
+            if try_number == 2:
                 raise
-            continue
-        return review, True
-    raise AssertionError("unreachable")
+    raise AssertionError("unreachable: the loop returns or raises")
 
 
 def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> scheduling.CardState:

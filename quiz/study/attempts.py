@@ -16,6 +16,7 @@ from quiz.database import begin_write
 from quiz.models import Attempt, AttemptAnswer, Question, QuestionSet, User
 from quiz.questions import Grade
 from quiz.study.answers import Answer, apply_review
+from quiz.timeutil import now_utc
 
 # Network latency between the last click and the server must not cost a student an answer.
 GRACE = timedelta(seconds=10)
@@ -113,7 +114,7 @@ class Judged:
     duration_ms: int | None = None
 
 
-def _lock_attempt(session: Session, attempt_id: int, now: datetime) -> Attempt:
+def _lock_attempt(session: Session, attempt_id: int) -> Attempt:
     begin_write(session)
     query = sa.select(Attempt).where(Attempt.id == attempt_id)
     if session.get_bind().dialect.name == "postgresql":
@@ -144,7 +145,6 @@ def _store(
             user,
             Answer(item.question.id, item.response, grade, None, item.duration_ms),
             submission_id=submission_id(attempt, item.question.id),
-            now=now,
             fuzzing=fuzzing,
             attempt_id=attempt.id,
         )
@@ -164,7 +164,7 @@ def answer_one(
     attempt_id: int,
     item: Judged,
     *,
-    now: datetime,
+    now: datetime | None = None,
     fuzzing: bool = True,
 ) -> Attempt:
     """Store the answer to the current question of a paged attempt; finish after the last.
@@ -172,7 +172,8 @@ def answer_one(
     Raises AttemptClosed when finished or overtime (an overtime attempt is finished with what
     it has), OutOfOrder for any question but the current one. Commits.
     """
-    attempt = _lock_attempt(session, attempt_id, now)
+    attempt = _lock_attempt(session, attempt_id)
+    now = now or now_utc()
     if attempt.finished_at is not None:
         session.rollback()
         raise AttemptClosed("This quiz is already finished.")
@@ -202,14 +203,15 @@ def answer_all(
     attempt_id: int,
     items: list[Judged],
     *,
-    now: datetime,
+    now: datetime | None = None,
     fuzzing: bool = True,
 ) -> Attempt:
     """Store every answer of a one-page attempt at once and finish it; commits.
 
     An overtime submission is refused whole and the attempt is finished with a score of 0.
     """
-    attempt = _lock_attempt(session, attempt_id, now)
+    attempt = _lock_attempt(session, attempt_id)
+    now = now or now_utc()
     if attempt.finished_at is not None:
         session.rollback()
         raise AttemptClosed("This quiz is already finished.")
@@ -230,7 +232,7 @@ def answer_all(
 def finish_if_overtime(session: Session, attempt: Attempt, now: datetime) -> bool:
     """Close an attempt whose time ran out while nobody was submitting; commits if so."""
     if attempt.finished_at is None and is_overtime(attempt, now):
-        attempt = _lock_attempt(session, attempt.id, now)
+        attempt = _lock_attempt(session, attempt.id)
         if attempt.finished_at is None:
             _finish(session, attempt, now)
         session.commit()

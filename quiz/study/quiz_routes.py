@@ -113,16 +113,12 @@ def attempt_answer(attempt_id: int) -> Any:
             items, errors = judge_all(attempt)
             if errors:
                 return render_attempt(attempt, errors, 422)
-            attempts.answer_all(
-                db.session, current_user, attempt.id, items, now=now_utc(), fuzzing=fuzzing
-            )
+            attempts.answer_all(db.session, current_user, attempt.id, items, fuzzing=fuzzing)
         else:
             item = judge_current(attempt)
             if isinstance(item, str):
                 return render_attempt(attempt, {int(request.form["question_id"]): item}, 422)
-            attempts.answer_one(
-                db.session, current_user, attempt.id, item, now=now_utc(), fuzzing=fuzzing
-            )
+            attempts.answer_one(db.session, current_user, attempt.id, item, fuzzing=fuzzing)
     except attempts.AttemptClosed as closed:
         flash(str(closed), "error")
     except attempts.OutOfOrder:

@@ -101,11 +101,16 @@ def toggle_set(set_id: int) -> Any:
 
 
 def render_question(
-    question: Question, submission_id: str, error: str | None = None, status: int = 200
+    question: Question,
+    submission_id: str,
+    error: str | None = None,
+    status: int = 200,
+    upcoming: queue.Next | None = None,
 ) -> Any:
     """The answer page for one question (never containing its answer)."""
     item = load_question(question)
     now = now_utc()
+    upcoming = upcoming or queue.next_item(db.session, current_user, now)
     return (
         render_template(
             "study/question.html",
@@ -115,7 +120,7 @@ def render_question(
             submission_id=submission_id,
             shown_ms=int(now.timestamp() * 1000),
             error=error,
-            upcoming=queue.next_item(db.session, current_user, now),
+            upcoming=upcoming,
         ),
         status,
     )
@@ -127,7 +132,7 @@ def next_card() -> Any:
     upcoming = queue.next_item(db.session, current_user, now_utc())
     if upcoming.question is None:
         return render_template("study/done.html", upcoming=upcoming)
-    return render_question(upcoming.question, new_submission_id())
+    return render_question(upcoming.question, new_submission_id(), upcoming=upcoming)
 
 
 @bp.route("/questions/<int:question_id>")
@@ -199,7 +204,6 @@ def answer() -> Any:
         current_user,
         Answer(question.id, response, grade, self_rating, duration_from_form()),
         submission_id=submission_id,
-        now=now_utc(),
         fuzzing=current_app.config["SCHEDULER_FUZZING"],
     )
     return redirect(url_for(".feedback", review_id=review.id))

@@ -1,0 +1,48 @@
+"""Answers racing each other for one card: nothing lost, nothing doubled, never a 500."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import sqlalchemy as sa
+from flask import Flask
+
+from quiz.extensions import db
+from quiz.models import Card, Review
+from quiz.study.answers import card_state, replay_card
+from tests.conftest import AuthActions, count_rows
+from tests.study_helpers import load_set, study
+
+TABS = 4
+DOUBLE_CLICKS = 2
+
+
+def test_concurrent_answers_to_one_card(app: Flask, user_factory) -> None:
+    """Four tabs answer the same new card at once, two of them double-clicking."""
+    keys = load_set(app)
+    user = user_factory("sam")
+    study(app, user.id)
+    clients = [app.test_client() for _ in range(TABS + DOUBLE_CLICKS)]
+    for client in clients:
+        assert AuthActions(client).login("sam").status_code == 302
+    submissions = [uuid.uuid4().hex for _ in range(TABS)]
+    plan = [(clients[i], submissions[i % TABS]) for i in range(len(clients))]
+    start = threading.Barrier(len(plan))
+
+    def post(client, submission_id: str) -> int:
+        start.wait()
+        data = {"question_id": keys["capital"], "submission_id": submission_id, "answer": "Niamey"}
+        return client.post("/study/answer", data=data).status_code
+
+    with ThreadPoolExecutor(len(plan)) as pool:
+        codes = list(pool.map(lambda job: post(*job), plan))
+    assert codes == [302] * len(plan)
+    assert count_rows(app, Review) == TABS  # each submission once, none lost
+    with app.app_context():
+        card = db.session.scalar(sa.select(Card))
+        assert card.reps == TABS
+        assert replay_card(db.session, card, fuzzing=False) == card_state(card)
+        ids = db.session.scalars(sa.select(Review.submission_id)).all()
+        assert sorted(ids) == sorted(submissions)
