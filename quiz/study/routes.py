@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -241,7 +242,7 @@ def settings() -> Any:
         db.session.commit()
         flash("Settings saved. New reviews use them from now on.", "success")
         return redirect(url_for(".settings"))
-    return render_template("study/settings.html", form=form)
+    return render_template("study/settings.html", form=form, zones=sorted(available_timezones()))
 
 
 @bp.app_template_filter("when")
