@@ -102,6 +102,13 @@ def app(backend: str, request: pytest.FixtureRequest, tmp_path: Any) -> Iterator
 
 
 @pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """A request context, so templates can be rendered."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client of the app."""
     return app.test_client()
