@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from quiz import config as defaults
 from quiz.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER
 
 
 class ConfigError(RuntimeError):
@@ -26,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     configure(app, test_config)
+    configure_routing(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -55,6 +59,23 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     options = engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
     options.update(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+class IdConverter(IntegerConverter):
+    """Ids in URLs: digits within the database's integer range, so huge ones are a 404."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def configure_routing(app: Flask) -> None:
+    """Bounded integer ids in every `<int:...>` rule; trust a proxy's headers when told to."""
+    app.url_map.converters["int"] = IdConverter
+    hops = int(app.config["PROXY_FIX_X_FOR"])
+    if hops:
+        # Behind a reverse proxy, remote_addr is the proxy: the login limiter needs the
+        # client's address, and HTTPS detection needs X-Forwarded-Proto.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -36,8 +36,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "LOGIN_FAILURE_LIMIT": 10,
         "LOGIN_FAILURE_WINDOW_S": 15 * 60,
+        # Per address, well above the per-account limit: a school's pupils share one public IP.
+        "LOGIN_FAILURE_LIMIT_PER_ADDRESS": 50,
         "SCHEDULER_FUZZING": True,
         "STARTER_SET_SLUG": "niger-air-base-101",
+        "PROXY_FIX_X_FOR": 0,  # set to the number of trusted proxies in front of the app
         "QUESTION_BANK_DIR": str(Path(__file__).resolve().parent.parent / "questions"),
     }
 

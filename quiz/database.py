@@ -6,13 +6,14 @@ import sqlite3
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
 from quiz.extensions import db
 
 IMMEDIATE = "quiz_begin_immediate"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def engine_options(uri: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -45,10 +46,15 @@ def install_sqlite_profile(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        # A busy timeout does not cover a read lock upgraded to a write lock in WAL mode:
-        # writers take the lock at BEGIN IMMEDIATE instead.
-        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        # A busy timeout does not cover a read lock upgraded to a write lock in WAL mode, so
+        # writers take the lock at BEGIN IMMEDIATE: every transaction of a request that may
+        # write (any method but GET/HEAD/OPTIONS), and whoever asks through begin_write.
+        immediate = conn.get_execution_options().get(IMMEDIATE, False) or _writing_request()
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _writing_request() -> bool:
+    return has_request_context() and request.method not in READ_METHODS
 
 
 def _is_memory(url: sa.URL) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -54,6 +55,15 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         body, code = render_error(503)
         return body, code, {"Retry-After": "5"}
+
+    @app.errorhandler(OperationalError)
+    def _operational(error: OperationalError) -> Any:
+        # SQLite's busy timeout ran out under a burst of writes: ask the client to retry.
+        db.session.rollback()
+        if "database is locked" not in str(error.orig):
+            raise error
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "2"}
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:

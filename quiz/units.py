@@ -15,6 +15,18 @@ _QUANTITY = re.compile(
 )
 _MAX_UNIT_LENGTH = 40  # longer "units" are sentences; pint need not parse them
 
+# Pint evaluates a unit as an expression, so "m**(9**9**9)" would compute a huge power while
+# holding the GIL and stall every thread of the server. Only this small grammar reaches pint,
+# matched against the unit's shape (each letter, µ and ° written "a"): up to four words of
+# letters ("km", "miles", "sq km", "degree_Celsius"), joined by a space, "/" or "*", each with
+# an optional one-digit exponent ("m^2", "m**2", "h^-1", "km²"). With a one-digit exponent and
+# four words, the largest power pint can be asked for is 36.
+_UNIT_SHAPE = re.compile(
+    r"(?:a+(?:_a+)*(?:\^-?[0-9]|\*\*-?[0-9]|[²³])?)"
+    r"(?:(?: ?[/*] ?| )(?:a+(?:_a+)*(?:\^-?[0-9]|\*\*-?[0-9]|[²³])?)){0,3}"
+)
+_UNIT_ADVICE = "write a unit such as km, miles or km/h after the number"
+
 _DIMENSION_NAMES = {
     "dimensionless": "plain number",
     "[length]": "length",
@@ -46,15 +58,29 @@ def registry() -> pint.UnitRegistry:
     return pint.UnitRegistry()
 
 
+def is_unit_text(text: str) -> bool:
+    """Whether text is written as the unit grammar allows, so pint may be asked to read it."""
+    name = " ".join(text.split())
+    if not name or len(name) > _MAX_UNIT_LENGTH:
+        return False
+    shape = "".join("a" if char.isalpha() or char == "°" else char for char in name)
+    return _UNIT_SHAPE.fullmatch(shape) is not None
+
+
 def parse_unit(text: str) -> pint.Unit:
     """The unit a name or expression stands for ("km", "miles", "km/h"); UnitError if unknown."""
-    name = text.strip()
-    if name and len(name) <= _MAX_UNIT_LENGTH:
-        # As written first, so "Mm" stays megametres; then lower case, as "KM" or "Miles" are typed.
-        for candidate in dict.fromkeys((name, name.lower())):
-            unit = _lookup(candidate)
-            if unit is not None:
-                return unit
+    name = " ".join(text.split())
+    if not is_unit_text(name):
+        shown = f"'{name}'" if len(name) <= _MAX_UNIT_LENGTH else "this text"
+        raise UnitError(
+            f"{shown} is not written as a unit: use unit names of letters such as km, miles, "
+            "km/h or m^2, joined by a space, / or *, with exponents of one digit"
+        )
+    # As written first, so "Mm" stays megametres; then lower case, as "KM" or "Miles" are typed.
+    for candidate in dict.fromkeys((name, name.lower())):
+        unit = _lookup(candidate)
+        if unit is not None:
+            return unit
     raise UnitError(f"unknown unit '{name}'")
 
 
@@ -90,6 +116,10 @@ def to_unit(text: str, unit: str | None) -> float:
         return number
     if unit is None:
         raise UnitError(f"this answer is a plain number: leave out '{unit_text}'")
+    if not is_unit_text(unit_text):
+        if len(unit_text) > _MAX_UNIT_LENGTH:
+            raise UnitError(f"the unit is too long: {_UNIT_ADVICE}")
+        raise UnitError(f"'{unit_text}' is not a unit: {_UNIT_ADVICE}")
     given, wanted = parse_unit(unit_text), parse_unit(unit)
     if given.dimensionality != wanted.dimensionality:
         raise UnitError(

@@ -53,6 +53,12 @@ questions:
     back: US Defense Secretary
     explanation: He said the Russians had no access to US forces.
     paragraph: 11
+  - id: langley
+    kind: flashcard
+    prompt: Michael Langley
+    back: Head of US Africa Command
+    explanation: He told the BBC the US wants to stay engaged with Niger and Chad.
+    paragraph: 21
 """
 
 

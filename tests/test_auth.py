@@ -72,6 +72,27 @@ def test_duplicate_username_or_email_refused(
 
 
 @pytest.mark.parametrize(
+    ("username", "email", "message"),
+    [
+        ("ﷺﷺﷺ", "a@example.org", "this username has 54 characters"),  # 3 typed, 54 stored
+        ("ﬃ" * 14, "a@example.org", "this username has 42 characters"),
+        ("ﷺxy", "a@example.org", "stand for spaces or symbols"),
+        ("½xy", "a@example.org", "stand for spaces or symbols"),  # 1⁄2xy
+        ("alice", "ﷺ" * 20 + "@example.org", "this address has 372 characters"),
+        ("alice", "ﷺﷺﷺ@example.org", "not a valid email address"),
+    ],
+)
+def test_names_checked_as_stored_after_normalizing(
+    app: Flask, client: FlaskClient, username: str, email: str, message: str
+) -> None:
+    """NFKC can lengthen a name past its column (a 500 on PostgreSQL) or add spaces to it."""
+    response = register(client, username=username, email=email)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert count_rows(app, User) == 0
+
+
+@pytest.mark.parametrize(
     ("password", "message"),
     [
         ("short", "between 8 and 256"),
@@ -212,7 +233,7 @@ def test_login_limiter(app: Flask, client: FlaskClient, user_factory, auth: Auth
     codes = [auth.login(password=f"wrong {i}").status_code for i in range(5)]
     assert codes == [200, 200, 200, 429, 429]
     assert auth.login().status_code == 429  # not even the right password during the lockout
-    assert count_rows(app, LoginFailure) == 3
+    assert count_rows(app, LoginFailure) == 6  # refused attempts count too
 
 
 def test_roles_guard_teacher_and_admin_pages(

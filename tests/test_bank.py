@@ -109,11 +109,11 @@ def test_editing_a_file_keeps_history(app: Flask, client: FlaskClient, user_fact
         AuthActions(client).login("sam")
         answer_next(client, answer="Niamey")
     edited = SMALL_SET.replace("Which city is Niger's capital?", "Name the capital of Niger.")
-    edited = edited[: edited.index("  - id: austin")]  # the flashcard is removed from the file
+    edited = edited[: edited.index("  - id: austin")]  # both flashcards leave the file
     with app.app_context():
         report = sync_sets(db.session, [parse_set(edited, "test.yaml")])
         db.session.commit()
-        assert (report.updated, report.retired, report.created) == (1, 1, 0)
+        assert (report.updated, report.retired, report.created) == (1, 2, 0)
         capital = db.session.get(Question, keys["capital"])
         assert capital.prompt == "Name the capital of Niger."
         assert db.session.get(Question, keys["austin"]).retired
@@ -159,6 +159,33 @@ def hidden_texts(data: dict) -> list[str]:
     return [t for t in texts if t and len(t) > 2]
 
 
+def shown_options(data: dict) -> str:
+    """What a question's page shows by design: its prompt and its options."""
+    return " ".join(
+        [
+            data["prompt"],
+            *(c["text"] for c in data.get("choices", [])),
+            *(str(p) for pair in data.get("pairs", []) for p in pair.values()),
+            *data.get("items", []),
+        ]
+    ).lower()
+
+
+def assert_hidden(
+    page: str, data: dict, *, backs_are_options: bool = False, also_shown: str = ""
+) -> int:
+    """Assert no answer-giving text of the question is in the page; return how many were checked."""
+    checked = 0
+    for secret in hidden_texts(data):
+        if secret.lower() in shown_options(data) + also_shown:
+            continue  # the answer is one of the options shown: that is the question
+        if backs_are_options and secret == data.get("back"):
+            continue  # in a quiz, flashcard backs are the options of a choice
+        assert escape(secret) not in page, (data["kind"], secret)
+        checked += 1
+    return checked
+
+
 def test_no_question_page_contains_its_answer(
     app: Flask, client: FlaskClient, user_factory
 ) -> None:
@@ -173,19 +200,33 @@ def test_no_question_page_contains_its_answer(
         page = client.get(f"/study/questions/{qid}").get_data(as_text=True)
         assert 'name="submission_id"' in page or "Show answer" in page
         page = page[page.index("<article") :]  # the header names the set, which may name an answer
-        visible = (
-            data["prompt"]
-            + " "
-            + " ".join(c["text"] for c in data.get("choices", []))
-            + " ".join(str(p) for pair in data.get("pairs", []) for p in pair.values())
-            + " ".join(data.get("items", []))
-        )
-        for secret in hidden_texts(data):
-            if secret.lower() in visible.lower():
-                continue  # the answer is one of the options shown: that is the question
-            assert escape(secret) not in page, (data["kind"], secret)
-            checked += 1
+        checked += assert_hidden(page, data)
         if data["kind"] == "ordering" and len(data["items"]) >= 3:
             positions = [page.index(escape(item)) for item in data["items"]]
             assert positions != sorted(positions), "ordering shown in the right order"
+    assert checked > 100
+
+
+def test_no_quiz_page_contains_an_answer(app: Flask, client: FlaskClient, user_factory) -> None:
+    """Each bank set taken as a one-page quiz: every question on one page, no answer in it."""
+    app.test_cli_runner().invoke(args=["seed"])
+    user_factory("sam")
+    AuthActions(client).login("sam")
+    with app.app_context():
+        sets = db.session.execute(sa.select(QuestionSet.id, QuestionSet.slug)).all()
+        by_id = {q.id: q.as_dict() for q in db.session.scalars(sa.select(Question))}
+    checked = 0
+    for set_id, slug in sets:
+        response = client.post(
+            f"/study/sets/{set_id}/quiz", data={"layout": "one_page", "time_limit_min": "0"}
+        )
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        page = page[page.index('action="/study/attempts/') :]  # below the set title
+        shown = {int(qid) for qid in re.findall(r'name="q(\d+)-', page)}
+        assert len(shown) >= 12, slug
+        # On one page, one question's options may name another's answer: that is the bank's
+        # content, not a leak of what the app knows.
+        options = " ".join(shown_options(by_id[qid]) for qid in shown)
+        for qid in shown:
+            checked += assert_hidden(page, by_id[qid], backs_are_options=True, also_shown=options)
     assert checked > 100

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz import ConfigError, create_app
-from quiz.config import PRODUCTION_PASSWORD_HASH, deploy_problems, normalize_database_url
+from quiz.config import (
+    PRODUCTION_PASSWORD_HASH,
+    deploy_problems,
+    local_secret_key,
+    normalize_database_url,
+)
 from tests.conftest import TEST_HASH, base_config
 
 GOOD_SECRET = "f3b1c9e0a7d24e5b8c6f1a2d3e4b5c6d7e8f9a0b1c2d3e4f"
@@ -32,11 +39,20 @@ def test_environment_layer(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("env.sqlite")
 
 
-def test_local_secret_is_generated_and_kept(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_secret_is_generated_and_kept(tmp_path) -> None:
+    """A local install makes a random key once, private to its owner, and keeps using it."""
+    first = local_secret_key(str(tmp_path))
+    path = tmp_path / "secret_key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert len(first) == 64 and len(set(first)) > 8
+    assert local_secret_key(str(tmp_path)) == first
+    assert local_secret_key(str(tmp_path / "other")) != first
+
+
+def test_app_without_secret_uses_the_instance_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
-    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
-    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
-    assert len(first) >= 32 and first == second
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SECRET_KEY"] == (Path(app.instance_path) / "secret_key").read_text()
 
 
 @pytest.mark.parametrize("secret", [None, "", "dev", "secret", "short-key", "a" * 40])

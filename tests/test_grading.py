@@ -1,12 +1,19 @@
 """Grading of each question kind, including partial credit, typos, near misses and units."""
 
 import re
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quiz import units
 from quiz.questions import Question, ResponseError, question_from_dict
 
 
@@ -137,7 +144,9 @@ def test_numeric_converts_units(response: str) -> None:
     assert DISTANCE.grade(response).correct
 
 
-@pytest.mark.parametrize("response", ["750,000 m", "7.5e2 km", "725 km", "750 KM", "0.75e3km"])
+@pytest.mark.parametrize(
+    "response", ["750,000 m", "7.5e2 km", "725 km", "750 KM", "0.75e3km", "466 Miles", "466 MI"]
+)
 def test_numeric_number_formats(response: str) -> None:
     assert DISTANCE.grade(response).correct
 
@@ -158,7 +167,12 @@ def test_numeric_wrong_values_say_which_way() -> None:
         ("750 kg", "'kg' is a mass; this answer is a length, for example '750 km'"),
         ("3 m^2", "'m^2' is an area; this answer is a length"),
         ("750 xyz", "Unknown unit 'xyz'"),
-        ("750 km/", "Unknown unit 'km/'"),
+        ("750 km/", "'km/' is not a unit: write a unit such as km, miles or km/h after the"),
+        ("750 km2", "'km2' is not a unit"),
+        ("3 m^-2", "'m^-2' is a quantity of dimension 1 / [length] ** 2"),
+        ("3 km/h", "'km/h' is a speed"),
+        ("3 sq km", "'sq km' is an area"),
+        ("3 °C", "'°C' is a temperature"),
         ("about 750", "'about 750' is not a number"),
         ("nan", "not a number"),
         ("inf km", "not a number"),
@@ -283,13 +297,87 @@ def test_short_answer_grades_any_text(response: str) -> None:
     _graded_or_refused(AGADEZ, response)
 
 
-UNITISH = st.from_regex(r"[-+]?[0-9.,eE]{0,8} ?[a-zA-Zµ°/*^()0-9 .-]{0,8}", fullmatch=True)
+# Pint evaluates the unit part of an answer as an expression, so that is where slow or huge
+# input hurts: long text over unit letters, operators, brackets and digits, and expressions
+# built from tokens, which parse far more often than random characters do. Whatever pint is
+# asked, the unit it returns must have small powers: "m**99" already breaks that, and it is a
+# step from "m**(9**9**9)", which holds the GIL for hours.
+NUMBERISH = st.from_regex(r"[-+]?[0-9.,eE]{0,8} ?", fullmatch=True)
+UNIT_CHARS = st.text(alphabet="kmilesµ°/*^()0123456789 .-", max_size=80)
+UNIT_EXPRESSIONS = st.recursive(
+    st.sampled_from(["m", "km", "mi", "h", "s", "2", "3", "9", "99"]),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["*", "/", "**", "^", " ", " / "]), inner).map("".join),
+        inner.map(lambda text: f"({text})"),
+    ),
+    max_leaves=8,
+)
+UNITISH = st.one_of(
+    st.builds(str.__add__, NUMBERISH, UNIT_CHARS),
+    st.builds(str.__add__, st.sampled_from(["750 ", "1", "-2.5 ", "7e2 "]), UNIT_EXPRESSIONS),
+)
+MAX_POWER = 360  # four words with one-digit exponents, of units such as F (time ** 4)
+real_parse_unit = units.parse_unit
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=40), UNITISH))
+def _small_powers_only(text: str) -> Any:
+    """units.parse_unit, checking that the unit pint returned has only small powers."""
+    unit = real_parse_unit(text)
+    powers = dict(unit.dimensionality)
+    assert all(abs(power) <= MAX_POWER for power in powers.values()), (text, powers)
+    return unit
+
+
+@settings(max_examples=500, deadline=timedelta(seconds=2))
+@given(st.one_of(st.text(max_size=80), UNITISH))
 def test_numeric_grades_any_text(response: str) -> None:
-    _graded_or_refused(DISTANCE, response)
+    with patch.object(units, "parse_unit", _small_powers_only):
+        _graded_or_refused(DISTANCE, response)
+
+
+HUGE_UNITS = [
+    "1 m**(9**8**2)",  # the worst, "1 m**(9**9**9)", is run in a child process below
+    "1 m**99999999",
+    "1 m^(9)",
+    "1 (m)",
+    "1 m*m*m*m*m*m*m*m*m*m*m*m*m*m*m*m*m*m*m*m",
+    "1 " + "m" * 10_000,
+    "1 " + "m/" * 5_000 + "h",
+]
+
+
+@pytest.mark.parametrize("response", HUGE_UNITS, ids=lambda text: text[:24])
+def test_unit_outside_the_grammar_is_refused_before_pint(response: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(ResponseError):
+        DISTANCE.grade(response)  # over 500 characters, refused as too long an answer
+    # measure() skips the answer length limit: the unit grammar alone must refuse these.
+    with pytest.raises(ResponseError, match="write a unit such as km, miles or km/h after the"):
+        DISTANCE.measure(response)
+    assert time.perf_counter() - started < 1
+
+
+def test_worst_unit_cannot_hang_the_test_run() -> None:
+    """The pint power is one C call holding the GIL, which a thread's timeout cannot interrupt:
+    run it in a child process that subprocess.run kills at the timeout, so a regression fails."""
+    script = (
+        "from quiz.questions import ResponseError, question_from_dict\n"
+        "q = question_from_dict({'kind': 'numeric', 'prompt': 'Q?', 'explanation': 'W.',"
+        " 'value': 750, 'unit': 'km'})\n"
+        "try:\n"
+        "    q.grade('1 m**(9**9**9)')\n"
+        "except ResponseError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=30,  # about a second with the grammar; without it, pint computes for hours
+        check=True,
+    )
+    assert "write a unit such as km, miles or km/h after the number" in result.stdout
 
 
 @settings(max_examples=150, deadline=None)

@@ -93,6 +93,7 @@ def test_common_fields_are_kept() -> None:
 
 
 MC, MS, SA = "multiple_choice", "multiple_select", "short_answer"
+PAIR_EF = {"left": "e", "right": "f"}
 BAD_SPECS = [
     ("flashcard", {"prompt": DROP}, "prompt: required"),
     ("flashcard", {"prompt": "  "}, "prompt: must be a non-empty string"),
@@ -163,25 +164,42 @@ BAD_SPECS = [
     ("numeric", {"value": DROP, "range": [1, 2]}, "tolerance: goes with value, not with range"),
     ("numeric", {"tolerance": -1}, "tolerance: must not be negative"),
     ("numeric", {"unit": "kmm"}, "unit: unknown unit 'kmm'"),
+    ("numeric", {"unit": "m**(9**9**9)"}, "unit: 'm**(9**9**9)' is not written as a unit"),
+    ("numeric", {"unit": "(km)"}, "unit: '(km)' is not written as a unit"),
+    ("numeric", {"unit": "m^10"}, "unit: 'm^10' is not written as a unit"),
+    ("numeric", {"unit": "km2"}, "unit: 'km2' is not written as a unit"),
+    ("numeric", {"unit": "m*m*m*m*m"}, "unit: 'm*m*m*m*m' is not written as a unit"),
+    ("numeric", {"unit": "k" * 41}, "unit: this text is not written as a unit"),
     ("cloze", {"text": DROP}, "text: required"),
     ("cloze", {"text": "The base at {{Agadez is"}, "text: unclosed '{{' at character 13"),
     ("cloze", {"text": "No gaps here."}, "text: has no gap"),
     ("cloze", {"text": "a }} b {{x}}"}, "text: '}}' without a matching '{{' at character 3"),
     ("cloze", {"text": "{{a||b}}"}, "text: gap 1 has an empty answer"),
     ("cloze", {"text": "{{a}} and {{b{c}}"}, "text: gap 2 contains a brace"),
-    ("matching", {"pairs": [{"left": "a", "right": "b"}]}, "pairs: needs at least 2, found 1"),
     (
         "matching",
-        {"pairs": [{"left": "a", "right": "b"}, {"left": "A", "right": "c"}]},
+        {"pairs": [{"left": "a", "right": "b"}]},
+        "pairs: needs at least 3 pairs, found 1",
+    ),
+    ("matching", {"pairs": []}, "pairs: needs at least 3 pairs, found 0"),
+    ("matching", {"pairs": "a=b"}, "pairs: must be a list"),
+    (
+        "matching",
+        {"pairs": [{"left": "a", "right": "b"}, {"left": "A", "right": "c"}, PAIR_EF]},
         "pairs[1].left: 'A' repeats pairs[0]",
     ),
     (
         "matching",
-        {"pairs": [{"left": "a", "right": "b"}, {"left": "c", "right": "b"}]},
+        {"pairs": [{"left": "a", "right": "b"}, {"left": "c", "right": "b"}, PAIR_EF]},
         "pairs[1].right: 'b' repeats pairs[0]",
     ),
-    ("matching", {"pairs": [{"left": "a"}, {"left": "c", "right": "d"}]}, "pairs[0].right: req"),
-    ("ordering", {"items": ["only"]}, "items: needs at least 2, found 1"),
+    (
+        "matching",
+        {"pairs": [{"left": "a"}, {"left": "c", "right": "d"}, PAIR_EF]},
+        "pairs[0].right: required",
+    ),
+    ("ordering", {"items": ["only"]}, "items: needs at least 3 items, found 1"),
+    ("ordering", {"items": DROP}, "items: required"),
     ("ordering", {"items": ["a", "b", "a"]}, "items[2]: 'a' repeats items[0]"),
     ("ordering", {"items": [1, 2]}, "items[0]: must be a non-empty string"),
 ]
@@ -265,9 +283,41 @@ def test_arrangement_is_never_shown_solved(kind: str) -> None:
         assert [text for _, text in shown] != solved, seed
 
 
-def test_two_item_arrangement_is_always_swapped() -> None:
-    question = make("ordering", items=["first", "second"])
-    assert all(question.view(seed)["items"] == [(0, "second"), (1, "first")] for seed in range(30))
+@pytest.mark.parametrize(
+    ("kind", "changes", "message"),
+    [
+        ("ordering", {"items": ["first", "second"]}, "items: needs at least 3 items, found 2"),
+        (
+            "matching",
+            {"pairs": [{"left": "a", "right": "b"}, {"left": "c", "right": "d"}]},
+            "pairs: needs at least 3 pairs, found 2",
+        ),
+    ],
+)
+def test_two_item_arrangement_is_refused(kind: str, changes: dict[str, Any], message: str) -> None:
+    """Never shown solved, two items could only be shown swapped: the answer would be certain."""
+    with pytest.raises(QuestionError) as raised:
+        make(kind, **changes)
+    assert (
+        str(raised.value)
+        == f"{message}: with fewer, the shuffled order shown gives the answer away"
+    )
+
+
+def test_three_item_arrangements_are_shown_in_more_than_one_wrong_order() -> None:
+    ordering = make("ordering", items=["first", "second", "third"])
+    matching = make("matching", pairs=[{"left": f"l{i}", "right": f"r{i}"} for i in range(3)])
+    orders = {tuple(text for _, text in ordering.view(seed)["items"]) for seed in range(50)}
+    rights = {tuple(text for _, text in matching.view(seed)["rights"]) for seed in range(50)}
+    assert len(orders) > 1 and ("first", "second", "third") not in orders
+    assert len(rights) > 1 and ("r0", "r1", "r2") not in rights
+
+
+@pytest.mark.parametrize(
+    "unit", ["km", "miles", "km/h", "km / h", "m^2", "m**2", "m s^-2", "sq km", "km²", "µm", "°C"]
+)
+def test_numeric_unit_written_in_the_grammar_is_accepted(unit: str) -> None:
+    assert make("numeric", unit=unit).view(0) == {"unit": unit}
 
 
 def test_matching_view_lists_lefts_in_order() -> None:

@@ -16,18 +16,19 @@ from quiz.models import Attempt, AttemptAnswer, Card, Review, User
 from tests.conftest import AuthActions, count_rows
 from tests.study_helpers import T0, choice_values, load_set, set_id
 
-RIGHT = {
-    "capital": {"answer": "Niamey"},
-    "distance": {"answer": "466 mi"},
-    "austin": {"rating": "good"},
+RIGHT = {"capital": {"answer": "Niamey"}, "distance": {"answer": "466 mi"}}
+# Picked by their text, as a student would: form values are display positions.
+CHOSEN = {
+    "alliance": ("Mali", "Burkina Faso", "Niger"),
+    "austin": ("US Defense Secretary",),  # a flashcard, asked as a choice among the set's backs
+    "langley": ("Head of US Africa Command",),
 }
-ALLIANCE = ("Mali", "Burkina Faso", "Niger")
 
 
 def right(key: str, page: str, *picks: str) -> dict:
     """The right answer's form fields for a question as shown on this page."""
-    if key == "alliance":
-        return {"answer": choice_values(page, *(picks or ALLIANCE))}
+    if key in CHOSEN:
+        return {"answer": choice_values(page, *(picks or CHOSEN[key]))}
     return RIGHT[key]
 
 
@@ -68,26 +69,27 @@ def test_paged_quiz_scores_and_schedules(
         AuthActions(client).login("sam")
         attempt_id = start(client, app)
         seen = []
-        for _ in range(4):
+        for _ in range(5):
             qid, page = current_question(client, attempt_id)
             seen.append(qid)
             key = key_of(keys, qid)
-            answer = right(key, page, "Mali", "Niger")  # the alliance: 2 of 3 right
+            picks = ("Mali", "Niger") if key == "alliance" else ()  # the alliance: 2 of 3 right
+            answer = right(key, page, *picks)
             client.post(f"/study/attempts/{attempt_id}/answer", data={"question_id": qid, **answer})
         result = client.get(f"/study/attempts/{attempt_id}/result").get_data(as_text=True)
     assert sorted(seen) == sorted(keys.values())
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.finished_at == T0
-        assert attempt.score == pytest.approx((1 + 2 / 3 + 1 + 1) / 4)
+        assert attempt.score == pytest.approx((1 + 2 / 3 + 1 + 1 + 1) / 5)
         assert sorted(attempt.question_order) == sorted(keys.values())
         # Quiz answers are reviews too: every question now has a scheduled card.
         cards = db.session.scalars(sa.select(Card)).all()
-        assert len(cards) == 4 and all(c.due > T0 for c in cards)
+        assert len(cards) == 5 and all(c.due > T0 for c in cards)
         ratings = {r.question_id: r.rating for r in db.session.scalars(sa.select(Review))}
         assert ratings[keys["alliance"]] == 1  # partial credit below the pass mark: Again
         assert ratings[keys["capital"]] == 3
-    assert "91.7%" in result
+    assert "93.3%" in result
     assert "Niamey is the capital" in result  # explanations on the result page
 
 
@@ -98,7 +100,7 @@ def test_questions_must_be_answered_in_order(
         AuthActions(client).login("sam")
         attempt_id = start(client, app)
         current, page = current_question(client, attempt_id)
-        other = next(q for q in keys.values() if q not in (current, keys["alliance"]))
+        other = next(q for k, q in keys.items() if k in RIGHT and q != current)
         response = client.post(
             f"/study/attempts/{attempt_id}/answer",
             data={"question_id": other, **RIGHT[key_of(keys, other)]},
@@ -136,7 +138,7 @@ def test_time_limit_is_enforced_by_the_server(
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.finished_at == T0 + timedelta(minutes=1)
-        assert attempt.score == pytest.approx(0.25)
+        assert attempt.score == pytest.approx(0.2)  # 1 of 5
 
 
 def test_one_page_quiz_all_or_nothing(
@@ -157,8 +159,8 @@ def test_one_page_quiz_all_or_nothing(
         assert response.status_code == 302
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
-        assert attempt.score == pytest.approx(0.5)  # two right, two left blank
-    assert count_rows(app, AttemptAnswer) == 4
+        assert attempt.score == pytest.approx(0.4)  # two right, three left blank
+    assert count_rows(app, AttemptAnswer) == 5
     assert count_rows(app, Review) == 2  # blanks are not reviews
 
 
@@ -178,6 +180,64 @@ def test_quiz_page_never_contains_the_answer(
     for secret in explanations:
         assert secret not in page
     assert "checked" not in page  # no choice comes pre-selected
+    # Flashcards are asked as a choice: each back shows up once per flashcard question as an
+    # option, never as a revealed answer beside its own front.
+    for back in ("US Defense Secretary", "Head of US Africa Command"):
+        assert page.count(f'<span class="choice-text">{back}</span>') == 2
+    assert "<details" not in page
+
+
+def test_flashcard_in_a_quiz_is_scored_and_scheduled(
+    app: Flask, client: FlaskClient, student: User, keys: dict[str, int]
+) -> None:
+    """A flashcard answered wrongly in a quiz scores 0 and its card gets Again."""
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        attempt_id = start(client, app, layout="one_page")
+        page = client.get(f"/study/attempts/{attempt_id}").get_data(as_text=True)
+        austin = f"q{keys['austin']}-answer"
+        options = re.findall(
+            rf'name="{austin}" value="(\d+)"[^>]*>\s*<span class="choice-text">([^<]*)<', page
+        )
+        wrong = next(value for value, text in options if text != "US Defense Secretary")
+        client.post(f"/study/attempts/{attempt_id}/answer", data={austin: wrong})
+    with app.app_context():
+        review = db.session.scalar(sa.select(Review).where(Review.question_id == keys["austin"]))
+        assert (review.correct, review.rating) == (False, 1)
+
+
+def test_time_up_without_answers_is_closed_by_a_post(
+    app: Flask, client: FlaskClient, student: User, keys: dict[str, int]
+) -> None:
+    """Opening an expired attempt writes nothing; the student's POST closes it."""
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        attempt_id = start(client, app, time_limit_min="1")
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        page = client.get(f"/study/attempts/{attempt_id}").get_data(as_text=True)
+        assert "Time is up" in page
+        assert client.get(f"/study/attempts/{attempt_id}/result").status_code == 302
+        with app.app_context():
+            assert db.session.get(Attempt, attempt_id).finished_at is None
+        response = client.post(f"/study/attempts/{attempt_id}/finish")
+        assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/result")
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert (attempt.finished_at, attempt.score) == (T0 + timedelta(minutes=1), 0.0)
+
+
+def test_ending_a_paged_quiz_early(
+    app: Flask, client: FlaskClient, student: User, keys: dict[str, int]
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        attempt_id = start(client, app)
+        first, page = current_question(client, attempt_id)
+        data = {"question_id": first, **right(key_of(keys, first), page)}
+        client.post(f"/study/attempts/{attempt_id}/answer", data=data)
+        client.post(f"/study/attempts/{attempt_id}/finish")
+        result = client.get(f"/study/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "20.0%" in result and "Not answered" in result
 
 
 def test_other_students_attempt_is_404(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -21,11 +22,14 @@ from tests.study_helpers import (
     answer_choices,
     answer_next,
     cards,
+    choice_values,
     form_ids,
     load_set,
     reviews,
     study,
 )
+
+SID = "0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture
@@ -79,11 +83,17 @@ def test_replay_equals_card_with_fuzzing(
             page = client.get("/study/next").get_data(as_text=True)
             ids = form_ids(page) or {
                 "question_id": str(keys["austin"]),
-                "submission_id": f"f{days}",
+                "submission_id": f"{days:032x}",
             }
-            right = {"capital": "Niamey", "distance": "750 km", "alliance": "0", "austin": "good"}
+            right = {
+                "capital": "Niamey",
+                "distance": "750 km",
+                "alliance": "0",
+                "austin": "good",
+                "langley": "good",
+            }
             key = next(k for k, v in keys.items() if str(v) == ids["question_id"])
-            field = "rating" if key == "austin" else "answer"
+            field = "rating" if key in ("austin", "langley") else "answer"
             response = client.post("/study/answer", data={**ids, field: right[key]})
             assert response.status_code == 302
     with app.app_context():
@@ -164,9 +174,23 @@ def test_new_card_daily_limit(app: Flask, client: FlaskClient, student: User) ->
         answer_next(client, answer="0")
         page = client.get("/study/next").get_data(as_text=True)
     assert "All done for now" in page and "limit of new questions" in page
+    # A new day: the two due cards first, then two more new questions, then the limit again.
+    keys = {str(v): k for k, v in load_set(app).items()}
     with time_machine.travel(T0 + timedelta(days=1), tick=False):
-        ids = form_ids(client.get("/study/next").get_data(as_text=True))
-    assert ids  # a new day: due cards (and new ones) again
+        for _ in range(4):
+            page = client.get("/study/next").get_data(as_text=True)
+            flip = re.search(r"/study/flip/(\d+)\?sid=([0-9a-f]{32})", page)
+            if flip:  # the front of a flashcard: rate it as its flip page would
+                data = {"question_id": flip[1], "submission_id": flip[2], "rating": "good"}
+            else:
+                ids = form_ids(page)
+                key = keys[ids["question_id"]]
+                answer = {"capital": "Niamey", "distance": "750 km"}.get(key)
+                data = {**ids, "answer": answer or choice_values(page, "Mali")}
+            assert client.post("/study/answer", data=data).status_code == 302
+        assert "limit of new questions" in client.get("/study/next").get_data(as_text=True)
+    assert len(reviews(app)) == 6
+    assert len(cards(app)) == 4  # two new cards on each day
 
 
 def test_flashcard_buttons_show_intervals_and_rate(
@@ -175,14 +199,14 @@ def test_flashcard_buttons_show_intervals_and_rate(
     with app.app_context():
         flash_id = db.session.scalar(sa.text("SELECT id FROM question WHERE key = 'austin'"))
     with time_machine.travel(T0, tick=False):
-        front = client.get(f"/study/flip/{flash_id}?sid=abc123").get_data(as_text=True)
+        front = client.get(f"/study/flip/{flash_id}?sid={SID}").get_data(as_text=True)
         assert "US Defense Secretary" in front
         for label in ("Again", "Hard", "Good", "Easy"):
             assert label in front
         assert "in 1 minute" in front and "in 10 minutes" in front
         response = client.post(
             "/study/answer",
-            data={"question_id": flash_id, "submission_id": "abc123", "rating": "easy"},
+            data={"question_id": flash_id, "submission_id": SID, "rating": "easy"},
         )
     assert response.status_code == 302
     assert [r.rating for r in reviews(app)] == [4]
@@ -248,7 +272,7 @@ def test_question_of_private_set_is_404(
         db.session.commit()
         qid = db.session.scalar(sa.text("SELECT id FROM question WHERE key = 'capital'"))
     response = client.post(
-        "/study/answer", data={"question_id": qid, "submission_id": "x1", "answer": "Niamey"}
+        "/study/answer", data={"question_id": qid, "submission_id": SID, "answer": "Niamey"}
     )
     assert response.status_code == 404
     assert count_rows(app, Review) == 0

@@ -77,6 +77,7 @@ EVERY_KIND = textwrap.dedent(
         pairs:
           - {left: Lloyd Austin, right: US Defense Secretary}
           - {left: Paul Melly, right: Chatham House analyst}
+          - {left: Michael Langley, right: Head of US Africa Command}
         explanation: As the article says.
       - id: events
         kind: ordering

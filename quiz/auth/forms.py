@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
+import email_validator
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
 from quiz.auth.passwords import password_problem
+from quiz.models import normalize_name
 
 MIN_PASSWORD = 8
+USERNAME_KEY_MAX = 40  # user.username_key
+EMAIL_MAX = 254  # user.email
+NAME_CHARACTERS = re.compile(r"^[\w.\-]+$")
 
 
 def _strip(value: str | None) -> str | None:
@@ -50,7 +57,7 @@ class RegisterForm(FlaskForm):
             DataRequired(),
             Length(min=3, max=40),
             Regexp(
-                r"^[\w.\-]+$",
+                NAME_CHARACTERS,
                 message="Use letters, digits, dots, dashes and underscores only.",
             ),
         ],
@@ -68,11 +75,46 @@ class RegisterForm(FlaskForm):
     )
     submit = SubmitField("Create account")
 
+    # What is stored and compared is the normalized form (NFKC + casefold), which can be longer
+    # than what was typed ("ﷺ" becomes 18 characters, with spaces): check that form too.
+    def validate_username(self, field: StringField) -> None:
+        if field.errors:
+            return
+        key = normalize_name(field.data)
+        if not 3 <= len(key) <= USERNAME_KEY_MAX:
+            raise ValidationError(
+                f"Once its characters are standardized this username has {len(key)} "
+                f"characters; it must have between 3 and {USERNAME_KEY_MAX}."
+            )
+        if not NAME_CHARACTERS.match(key):
+            raise ValidationError(
+                "Some of these characters stand for spaces or symbols; "
+                "use letters, digits, dots, dashes and underscores only."
+            )
+
+    def validate_email(self, field: EmailField) -> None:
+        if field.errors:
+            return
+        key = normalize_name(field.data)
+        if len(key) > EMAIL_MAX:
+            raise ValidationError(
+                f"Once its characters are standardized this address has {len(key)} "
+                f"characters; it must have at most {EMAIL_MAX}."
+            )
+        try:
+            email_validator.validate_email(key, check_deliverability=False)
+        except email_validator.EmailNotValidError:
+            raise ValidationError(
+                "Once its characters are standardized this is not a valid email address."
+            ) from None
+
 
 class ChangePasswordForm(FlaskForm):
     """Change the password; every other session ends."""
 
-    current = PasswordField("Current password", validators=[DataRequired()])
+    current = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD)]
+    )
     password = PasswordField(
         "New password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD), _strong_password],

@@ -1,6 +1,11 @@
-"""Password policy: length and a list of passwords attackers try first (ASVS 6.2.4)."""
+"""Password policy (ASVS 6.2.4) and the one place a password is checked against a hash."""
 
 from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+
+from werkzeug.security import check_password_hash, generate_password_hash
 
 COMMON_PASSWORDS = frozenset(
     {
@@ -58,3 +63,22 @@ def password_problem(password: str) -> str | None:
     if len(set(password)) < 4:
         return "Use a password with more different characters."
     return None
+
+
+@lru_cache(maxsize=8)
+def dummy_hash(method: str) -> str:
+    """A hash of a random password, made once per hashing method."""
+    return generate_password_hash(secrets.token_urlsafe(24), method=method)
+
+
+def verify_password(stored_hash: str | None, password: str, method: str) -> bool:
+    """Whether the password matches the stored hash.
+
+    With no hash (no such account, or a deactivated one) the password is still checked, against
+    a dummy made with the configured method, so the answer takes as long either way and does
+    not tell which accounts exist.
+    """
+    if stored_hash is None:
+        check_password_hash(dummy_hash(method), password)
+        return False
+    return check_password_hash(stored_hash, password)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from quiz.auth import limiter
 from quiz.auth.decorators import admin_required
 from quiz.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
+from quiz.auth.passwords import verify_password
 from quiz.extensions import db, login_manager
 from quiz.models import Role, User, normalize_name
 
@@ -96,27 +97,22 @@ def login() -> Any:
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
-        key = normalize_name(form.username.data)
         config = current_app.config
-        if limiter.is_limited(
-            db.session,
-            key,
-            client_address(),
-            limit=config["LOGIN_FAILURE_LIMIT"],
-            window_s=config["LOGIN_FAILURE_WINDOW_S"],
+        user = find_user(form.username.data)
+        stored_hash = user.password_hash if user is not None and user.active else None
+        key = limiter.account_key(user.id if user is not None else None, form.username.data)
+        # Counted before the check, so racing requests cannot all slip under the limit.
+        if not limiter.begin_attempt(
+            db.session, key, client_address(), limiter.limits_from(config)
         ):
             return render_template("auth/login.html", form=form, limited=True), 429
-        user = find_user(form.username.data)
-        if user is None or not user.active or not user.check_password(form.password.data):
-            limiter.record_failure(db.session, key, client_address())
-            db.session.commit()
-            form.password.errors.append("Wrong username or password.")
-        else:
+        if verify_password(stored_hash, form.password.data, config["PASSWORD_HASH_METHOD"]):
             limiter.clear_failures(db.session, key)
             db.session.commit()
             session.clear()  # nothing from before the login survives it (session fixation)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data) or url_for("study.index"))
+        form.password.errors.append("Wrong username or password.")
     return render_template("auth/login.html", form=form, limited=False)
 
 
@@ -139,15 +135,24 @@ def logout() -> Any:
 def account() -> Any:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
+        config = current_app.config
+        user = current_user._get_current_object()
+        stored_hash = user.password_hash
+        # The same counter as the login form: a borrowed session gets no more guesses.
+        key = limiter.account_key(user.id)
+        if not limiter.begin_attempt(
+            db.session, key, client_address(), limiter.limits_from(config)
+        ):
+            form.current.errors.append("Too many wrong passwords. Wait a few minutes.")
+            return render_template("auth/account.html", form=form), 429
+        if not verify_password(stored_hash, form.current.data, config["PASSWORD_HASH_METHOD"]):
             form.current.errors.append("That is not your current password.")
         else:
-            current_user.set_password(
-                form.password.data, current_app.config["PASSWORD_HASH_METHOD"]
-            )
-            current_user.rotate_session()
+            limiter.clear_failures(db.session, key)
+            user.set_password(form.password.data, config["PASSWORD_HASH_METHOD"])
+            user.rotate_session()
             db.session.commit()
-            login_user(current_user._get_current_object())  # this session stays, with the new token
+            login_user(user)  # this session stays, with the new token
             flash("Password changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)

@@ -14,6 +14,20 @@ from quiz.questions.base import (
     shuffled,
 )
 
+# Arrangements are never shown solved, so with two items the one arrangement shown is the
+# wrong one and swapping it is the answer; from three on, more than one wrong order is shown.
+MIN_ARRANGED = 3
+
+
+def _check_enough(fields: Fields, key: str, count: int, noun: str) -> None:
+    """Refuse an arrangement too small to ask: its shuffle would give the answer away."""
+    if count < MIN_ARRANGED:
+        raise fields.error(
+            key,
+            f"needs at least {MIN_ARRANGED} {noun}, found {count}: with fewer, the shuffled "
+            "order shown gives the answer away",
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class Matching(Question):
@@ -25,9 +39,11 @@ class Matching(Question):
 
     @classmethod
     def read_spec(cls, fields: Fields) -> dict[str, Any]:
-        """At least two {left, right} pairs; lefts unique, rights unique."""
+        """At least three {left, right} pairs; lefts unique, rights unique."""
+        items = fields.items("pairs", minimum=0)
+        _check_enough(fields, "pairs", len(items), "pairs")
         pairs = []
-        for path, item in fields.items("pairs", minimum=2):
+        for path, item in items:
             pair = Fields(item, path, ("left", "right"))
             pairs.append((pair.text("left"), pair.text("right")))
         check_unique([left for left, _ in pairs], fields.at("pairs"), ".left")
@@ -100,8 +116,9 @@ class Ordering(Question):
 
     @classmethod
     def read_spec(cls, fields: Fields) -> dict[str, Any]:
-        """At least two distinct items, in the right order."""
-        items = fields.texts("items", minimum=2)
+        """At least three distinct items, in the right order."""
+        items = fields.texts("items")
+        _check_enough(fields, "items", len(items), "items")
         check_unique(items, fields.at("items"))
         return {"items": items}
 

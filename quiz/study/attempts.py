@@ -16,6 +16,7 @@ from quiz.database import begin_write
 from quiz.models import Attempt, AttemptAnswer, Question, QuestionSet, User
 from quiz.questions import Grade
 from quiz.study.answers import Answer, apply_review
+from quiz.study.quiz_items import can_quiz_flashcard, flashcard_backs
 from quiz.timeutil import now_utc
 
 # Network latency between the last click and the server must not cost a student an answer.
@@ -39,14 +40,18 @@ def start_attempt(
     time_limit_s: int | None,
     now: datetime,
 ) -> Attempt:
-    """Create an attempt with the set's live questions in a fresh shuffled order; commits."""
-    ids = list(
-        session.scalars(
-            sa.select(Question.id)
-            .where(Question.set_id == qset.id, Question.retired.is_(False))
-            .order_by(Question.position, Question.id)
-        )
+    """Create an attempt with the set's live questions in a fresh shuffled order; commits.
+
+    Flashcards are asked as a choice among the set's backs, so one without another back to
+    choose from is left out.
+    """
+    backs = flashcard_backs(session, qset.id)
+    rows = session.execute(
+        sa.select(Question.id, Question.kind)
+        .where(Question.set_id == qset.id, Question.retired.is_(False))
+        .order_by(Question.position, Question.id)
     )
+    ids = [qid for qid, kind in rows if kind != "flashcard" or can_quiz_flashcard(qid, backs)]
     seed = secrets.randbits(31)
     random.Random(seed).shuffle(ids)  # noqa: S311 - question order, not security
     attempt = Attempt(
@@ -220,21 +225,23 @@ def answer_all(
         session.commit()
         raise AttemptClosed("Time was up: answers after the limit are not counted.")
     wanted = set(attempt.question_order)
-    for item in items:
-        if item.question.id in wanted:
-            _store(session, user, attempt, item, now, fuzzing)
-    session.flush()
+    try:
+        for item in items:
+            if item.question.id in wanted:
+                _store(session, user, attempt, item, now, fuzzing)
+        session.flush()
+    except IntegrityError as error:
+        session.rollback()
+        raise AttemptClosed("These answers were recorded already.") from error
     _finish(session, attempt, now)
     session.commit()
     return attempt
 
 
-def finish_if_overtime(session: Session, attempt: Attempt, now: datetime) -> bool:
-    """Close an attempt whose time ran out while nobody was submitting; commits if so."""
-    if attempt.finished_at is None and is_overtime(attempt, now):
-        attempt = _lock_attempt(session, attempt.id)
-        if attempt.finished_at is None:
-            _finish(session, attempt, now)
-        session.commit()
-        return True
-    return False
+def close_attempt(session: Session, attempt_id: int, *, now: datetime | None = None) -> Attempt:
+    """Finish an attempt now, or at its deadline if that has passed; idempotent; commits."""
+    attempt = _lock_attempt(session, attempt_id)
+    if attempt.finished_at is None:
+        _finish(session, attempt, now or now_utc())
+    session.commit()
+    return attempt

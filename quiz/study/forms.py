@@ -7,9 +7,15 @@ from zoneinfo import available_timezones
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange, ValidationError
+from wtforms.validators import DataRequired, NumberRange, StopValidation, ValidationError
 
 from quiz.scheduling import MAX_RETENTION, MIN_RETENTION
+
+
+def _finite(form: FlaskForm, field: DecimalField) -> None:
+    """Refuse NaN and infinities, which Decimal accepts and the range check chokes on."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation("Enter a number between 0.70 and 0.97.")
 
 
 class SettingsForm(FlaskForm):
@@ -18,7 +24,11 @@ class SettingsForm(FlaskForm):
     desired_retention = DecimalField(
         "Desired retention",
         places=2,
-        validators=[DataRequired(), NumberRange(min=MIN_RETENTION, max=MAX_RETENTION)],
+        validators=[
+            DataRequired(),
+            _finite,
+            NumberRange(min=MIN_RETENTION, max=MAX_RETENTION),
+        ],
         render_kw={"step": "0.01", "min": MIN_RETENTION, "max": MAX_RETENTION},
         description="The chance of remembering a card when it comes back (0.70 to 0.97). "
         "Higher means more reviews.",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from quiz import scheduling
 from quiz.models import Attempt, Card, Question, QuestionSet, Review, User
 from quiz.study.answers import card_state
-from quiz.study.queue import count_new_available, user_zone
+from quiz.study.queue import count_new_available, live_questions, user_zone
 
 HEATMAP_DAYS = 371  # 53 weeks: the heatmap's longest span
 FORECAST_DAYS = 14
@@ -65,11 +65,11 @@ class Overview:
 
 
 def _live_cards(session: Session, user: User) -> list[Card]:
-    """The student's cards of questions that are not retired."""
+    """The student's cards of live questions in sets they may still see."""
     query = (
         sa.select(Card)
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Question.retired.is_(False))
+        .where(Card.user_id == user.id, live_questions(user.id))
     )
     return list(session.scalars(query))
 

@@ -36,12 +36,30 @@ def start_of_day(user: User, now: datetime) -> datetime:
     return midnight.astimezone(now.tzinfo)
 
 
-def visible_sets() -> sa.Select[tuple[QuestionSet]]:
-    """Sets a student may choose to study (public ones; classes add theirs later)."""
-    return (
-        sa.select(QuestionSet)
-        .where(QuestionSet.visibility == Visibility.PUBLIC.value)
-        .order_by(QuestionSet.title)
+def visible_to(user_id: int) -> sa.ColumnElement[bool]:
+    """The one rule for who sees a set: public ones, your own, and your classes' assigned ones."""
+    assigned = (
+        sa.select(Assignment.set_id)
+        .join(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
+        .where(Enrollment.user_id == user_id)
+    )
+    return sa.or_(
+        QuestionSet.visibility == Visibility.PUBLIC.value,
+        QuestionSet.owner_id == user_id,
+        QuestionSet.id.in_(assigned),
+    )
+
+
+def visible_sets(user_id: int) -> sa.Select[tuple[QuestionSet]]:
+    """Sets the student may study or take as a quiz, by title."""
+    return sa.select(QuestionSet).where(visible_to(user_id)).order_by(QuestionSet.title)
+
+
+def live_questions(user_id: int) -> sa.ColumnElement[bool]:
+    """Questions that are not retired and belong to a set the student may still see."""
+    return sa.and_(
+        Question.retired.is_(False),
+        Question.set_id.in_(sa.select(QuestionSet.id).where(visible_to(user_id))),
     )
 
 
@@ -55,7 +73,7 @@ def due_cards(user_id: int, now: datetime) -> sa.Select[tuple[Card]]:
     return (
         sa.select(Card)
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user_id, Card.due <= now, Question.retired.is_(False))
+        .where(Card.user_id == user_id, Card.due <= now, live_questions(user_id))
         .order_by(Card.due, Card.id)
     )
 
@@ -66,7 +84,7 @@ def new_questions(user_id: int) -> sa.Select[tuple[Question]]:
     return (
         sa.select(Question)
         .join(StudiedSet, StudiedSet.set_id == Question.set_id)
-        .where(StudiedSet.user_id == user_id, Question.retired.is_(False), ~has_card)
+        .where(StudiedSet.user_id == user_id, live_questions(user_id), ~has_card)
         .order_by(StudiedSet.added_at, Question.set_id, Question.position, Question.id)
     )
 
@@ -108,7 +126,7 @@ def next_item(session: Session, user: User, now: datetime) -> Next:
     upcoming = session.scalar(
         sa.select(sa.func.min(Card.due))
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.due > now, Question.retired.is_(False))
+        .where(Card.user_id == user.id, Card.due > now, live_questions(user.id))
     )
     return Next(question, None, due_count, new_left, upcoming)
 
@@ -124,13 +142,8 @@ def count_new_available(session: Session, user_id: int) -> int:
 
 
 def can_see_set(session: Session, user: User, qset: QuestionSet) -> bool:
-    """Public sets, the student's own, and sets of the classes they are in (via assignments)."""
+    """Whether the student may see this set (see visible_to)."""
     if qset.visibility == Visibility.PUBLIC.value or qset.owner_id == user.id:
         return True
-    assigned = session.scalar(
-        sa.select(Assignment.id)
-        .join(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
-        .where(Assignment.set_id == qset.id, Enrollment.user_id == user.id)
-        .limit(1)
-    )
-    return assigned is not None
+    query = sa.select(QuestionSet.id).where(QuestionSet.id == qset.id, visible_to(user.id))
+    return session.scalar(query) is not None

@@ -1,4 +1,4 @@
-"""Quiz mode views: start, answer in order or all at once, see the result."""
+"""Quiz mode views: start, answer in order or all at once, finish, see the result."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
 from quiz.models import Attempt, Question, QuestionSet
 from quiz.questions import ResponseError
@@ -16,7 +17,8 @@ from quiz.study import attempts, queue
 from quiz.study.answers import load_question, stored_grade
 from quiz.study.display import describe_response, unprefixed
 from quiz.study.forms import QuizStartForm
-from quiz.study.routes import bp, duration_from_form
+from quiz.study.quiz_items import as_quizzed, flashcard_backs
+from quiz.study.routes import bp, duration_from_form, posted_id
 from quiz.timeutil import now_utc
 
 
@@ -33,6 +35,25 @@ def is_blank(fields: MultiDict[str, str]) -> bool:
     return not any(
         value.strip() for key, value in fields.items(multi=True) if not key.startswith("pos-")
     )
+
+
+class Asker:
+    """The attempt's questions as the quiz asks them (flashcards as choices), built once."""
+
+    def __init__(self, attempt: Attempt) -> None:
+        self.attempt = attempt
+        self.backs = flashcard_backs(db.session, attempt.set_id)
+
+    def item(self, question: Question) -> Any:
+        """The pure question as asked in this attempt."""
+        seed = attempts.view_seed(self.attempt, question.id)
+        return as_quizzed(load_question(question), question.id, self.backs, seed)
+
+    def judge(self, question: Question, fields: Any) -> attempts.Judged:
+        """Parse and grade one question's fields; ResponseError when they can't be judged."""
+        item = self.item(question)
+        response = item.parse_form(fields, attempts.view_seed(self.attempt, question.id))
+        return attempts.Judged(question, response, item.grade(response), duration_from_form())
 
 
 @bp.route("/sets/<int:set_id>/quiz", methods=["GET", "POST"])
@@ -52,7 +73,7 @@ def start_quiz(set_id: int) -> Any:
             now=now_utc(),
         )
         if not attempt.question_order:
-            flash("This set has no questions yet.", "error")
+            flash("This set has nothing a quiz can ask yet; study it instead.", "error")
             return redirect(url_for(".index"))
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     past = db.session.scalars(
@@ -61,7 +82,12 @@ def start_quiz(set_id: int) -> Any:
         .order_by(Attempt.started_at.desc())
         .limit(10)
     ).all()
-    return render_template("study/quiz_start.html", qset=qset, form=form, past=past)
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Question)
+        .where(Question.set_id == qset.id, Question.retired.is_(False))
+    )
+    return render_template("study/quiz_start.html", qset=qset, form=form, past=past, count=count)
 
 
 def render_attempt(
@@ -70,23 +96,26 @@ def render_attempt(
     """The current question of a paged attempt, or every question of a one-page one."""
     questions = attempts.questions_of(db.session, attempt)
     answered = set(attempts.answers_of(db.session, attempt))
-    if attempt.one_page:
-        shown = questions
-    else:
+    if not attempt.one_page:
         current = attempts.current_question_id(attempt, answered)
-        shown = [q for q in questions if q.id == current]
-    items = [(q, load_question(q)) for q in shown]
+        questions = [q for q in questions if q.id == current]
+    asker = Asker(attempt)
+    items = []
+    for question in questions:
+        item = asker.item(question)
+        items.append((question, item, item.view(attempts.view_seed(attempt, question.id))))
     return (
         render_template(
             "study/attempt.html",
             attempt=attempt,
             qset=db.session.get(QuestionSet, attempt.set_id),
-            items=[(q, item, item.view(attempts.view_seed(attempt, q.id))) for q, item in items],
+            items=items,
             number=len(answered) + 1,
             total=len(attempt.question_order),
             deadline=attempts.deadline(attempt),
             errors=errors or {},
             shown_ms=int(now_utc().timestamp() * 1000),
+            form=EmptyForm(),
         ),
         status,
     )
@@ -96,10 +125,11 @@ def render_attempt(
 @login_required
 def attempt(attempt_id: int) -> Any:
     attempt = own_attempt(attempt_id)
-    if attempts.finish_if_overtime(db.session, attempt, now_utc()):
-        flash("Time is up. Here is how you did.", "info")
     if attempt.finished_at is not None:
         return redirect(url_for(".attempt_result", attempt_id=attempt.id))
+    if attempts.is_overtime(attempt, now_utc()):
+        # Closing it writes, and a GET never writes: the student confirms with a POST.
+        return render_template("study/attempt_over.html", attempt=attempt, form=EmptyForm())
     return render_attempt(attempt)
 
 
@@ -108,16 +138,22 @@ def attempt(attempt_id: int) -> Any:
 def attempt_answer(attempt_id: int) -> Any:
     attempt = own_attempt(attempt_id)
     fuzzing = current_app.config["SCHEDULER_FUZZING"]
+    asker = Asker(attempt)
     try:
         if attempt.one_page:
-            items, errors = judge_all(attempt)
+            items, errors = judge_all(attempt, asker)
             if errors:
                 return render_attempt(attempt, errors, 422)
             attempts.answer_all(db.session, current_user, attempt.id, items, fuzzing=fuzzing)
         else:
-            item = judge_current(attempt)
-            if isinstance(item, str):
-                return render_attempt(attempt, {int(request.form["question_id"]): item}, 422)
+            question_id = posted_id("question_id")
+            if question_id not in attempt.question_order:
+                abort(400)
+            question = db.session.get(Question, question_id)
+            try:
+                item = asker.judge(question, request.form)
+            except ResponseError as error:
+                return render_attempt(attempt, {question_id: str(error)}, 422)
             attempts.answer_one(db.session, current_user, attempt.id, item, fuzzing=fuzzing)
     except attempts.AttemptClosed as closed:
         flash(str(closed), "error")
@@ -126,24 +162,7 @@ def attempt_answer(attempt_id: int) -> Any:
     return redirect(url_for(".attempt", attempt_id=attempt.id))
 
 
-def judge_current(attempt: Attempt) -> attempts.Judged | str:
-    """Grade the posted answer of a paged attempt, or say what is wrong with it."""
-    try:
-        question_id = int(request.form.get("question_id", ""))
-    except ValueError:
-        abort(400)
-    if question_id not in attempt.question_order:
-        abort(400)
-    question = db.session.get(Question, question_id)
-    item = load_question(question)
-    try:
-        response = item.parse_form(request.form, attempts.view_seed(attempt, question.id))
-        return attempts.Judged(question, response, item.grade(response), duration_from_form())
-    except ResponseError as error:
-        return str(error)
-
-
-def judge_all(attempt: Attempt) -> tuple[list[attempts.Judged], dict[int, str]]:
+def judge_all(attempt: Attempt, asker: Asker) -> tuple[list[attempts.Judged], dict[int, str]]:
     """Grade every question of a one-page attempt; blanks count as unanswered."""
     judged, errors = [], {}
     for question in attempts.questions_of(db.session, attempt):
@@ -151,26 +170,35 @@ def judge_all(attempt: Attempt) -> tuple[list[attempts.Judged], dict[int, str]]:
         if is_blank(fields):
             judged.append(attempts.Judged(question, None, None))
             continue
-        item = load_question(question)
         try:
-            response = item.parse_form(fields, attempts.view_seed(attempt, question.id))
-            judged.append(attempts.Judged(question, response, item.grade(response)))
+            judged.append(asker.judge(question, fields))
         except ResponseError as error:
             errors[question.id] = str(error)
     return judged, errors
+
+
+@bp.route("/attempts/<int:attempt_id>/finish", methods=["POST"])
+@login_required
+def finish_attempt(attempt_id: int) -> Any:
+    """End the attempt now (unanswered questions score 0), or at its deadline if past."""
+    attempt = own_attempt(attempt_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    attempts.close_attempt(db.session, attempt.id)
+    return redirect(url_for(".attempt_result", attempt_id=attempt.id))
 
 
 @bp.route("/attempts/<int:attempt_id>/result")
 @login_required
 def attempt_result(attempt_id: int) -> Any:
     attempt = own_attempt(attempt_id)
-    attempts.finish_if_overtime(db.session, attempt, now_utc())
     if attempt.finished_at is None:
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     answers = attempts.answers_of(db.session, attempt)
+    asker = Asker(attempt)
     rows = []
     for question in attempts.questions_of(db.session, attempt):
-        item = load_question(question)
+        item = asker.item(question)
         stored = answers.get(question.id)
         response = stored.response if stored else None
         grade = stored_grade(

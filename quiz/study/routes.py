@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 from zoneinfo import available_timezones
@@ -9,8 +10,10 @@ from zoneinfo import available_timezones
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import NotFound
 
-from quiz import scheduling
+from quiz import MAX_ID, scheduling
 from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
 from quiz.models import Card, Question, QuestionSet, Review, StudiedSet
@@ -31,26 +34,47 @@ from quiz.timeutil import now_utc
 bp = Blueprint("study", __name__, url_prefix="/study")
 
 
+# Study answers carry 32 hex digits; quiz reviews use "a<attempt>q<question>", which no study
+# form can send, so the two kinds of submission can never collide.
+SUBMISSION_ID = re.compile(r"[0-9a-f]{32}")
+
+
 def new_submission_id() -> str:
     """A one-time id carried by an answer form."""
     return uuid.uuid4().hex
 
 
+def valid_submission_id(value: str | None) -> str | None:
+    """The submission id if it has the shape new_submission_id makes."""
+    return value if value and SUBMISSION_ID.fullmatch(value) else None
+
+
 def seed_of(submission_id: str) -> int:
     """A stable shuffle seed for one showing of a question."""
-    try:
-        return int(submission_id[:12], 16)
-    except ValueError:
-        return 0
+    return int(submission_id[:12], 16)
+
+
+def posted_id(name: str) -> int:
+    """An id from the posted form; 400 when it is not one."""
+    raw = request.form.get(name, "")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+        abort(400)
+    return int(raw)
+
+
+class QuestionGone(NotFound):
+    """A retired question, or one whose set the student can no longer see."""
+
+    user_message = "This question is no longer in any set you study. Carry on with the next one."
 
 
 def studyable_question(question_id: int) -> Question:
     """A live question of a set the student may see; 404 otherwise (no probing)."""
     question = db.session.get(Question, question_id)
-    if question is None or question.retired:
+    if question is None or not queue.can_see_set(db.session, current_user, question.question_set):
         abort(404)
-    if not queue.can_see_set(db.session, current_user, question.question_set):
-        abort(404)
+    if question.retired:
+        raise QuestionGone()
     return question
 
 
@@ -68,7 +92,7 @@ def duration_from_form() -> int | None:
 def index() -> Any:
     now = now_utc()
     studied = set(queue.studied_set_ids(db.session, current_user.id))
-    sets = db.session.scalars(queue.visible_sets()).all()
+    sets = db.session.scalars(queue.visible_sets(current_user.id)).all()
     upcoming = queue.next_item(db.session, current_user, now)
     starter_slug = current_app.config["STARTER_SET_SLUG"]
     return render_template(
@@ -82,22 +106,30 @@ def index() -> Any:
     )
 
 
-@bp.route("/sets/<int:set_id>/toggle", methods=["POST"])
+@bp.route("/sets/<int:set_id>/study", methods=["POST"])
 @login_required
 def toggle_set(set_id: int) -> Any:
-    if not EmptyForm().validate_on_submit():
+    """Start (action=add) or stop (action=remove) studying a set; repeating it changes nothing."""
+    action = request.form.get("action")
+    if not EmptyForm().validate_on_submit() or action not in ("add", "remove"):
         abort(400)
     qset = db.get_or_404(QuestionSet, set_id)
     if not queue.can_see_set(db.session, current_user, qset):
         abort(404)
     row = db.session.get(StudiedSet, (current_user.id, set_id))
-    if row is None:
-        db.session.add(StudiedSet(user_id=current_user.id, set_id=set_id))
+    if action == "add":
+        if row is None:
+            db.session.add(StudiedSet(user_id=current_user.id, set_id=set_id))
+        try:
+            db.session.commit()
+        except IntegrityError:  # a double click on PostgreSQL: the other click added it
+            db.session.rollback()
         flash(f"Added “{qset.title}” to your studies.", "success")
     else:
-        db.session.delete(row)
+        if row is not None:
+            db.session.delete(row)
+            db.session.commit()
         flash(f"Stopped studying “{qset.title}”. Your history is kept.", "info")
-    db.session.commit()
     return redirect(url_for(".next") if request.form.get("back") == "next" else url_for(".index"))
 
 
@@ -151,9 +183,7 @@ def flip(question_id: int) -> Any:
     item = load_question(question)
     if question.kind != "flashcard":
         abort(404)
-    submission_id = request.args.get("sid", "")
-    if not submission_id.isalnum() or len(submission_id) > 64:
-        submission_id = new_submission_id()
+    submission_id = valid_submission_id(request.args.get("sid")) or new_submission_id()
     now = now_utc()
     card = db.session.scalar(
         sa.select(Card).where(Card.user_id == current_user.id, Card.question_id == question.id)
@@ -178,17 +208,14 @@ def flip(question_id: int) -> Any:
 @bp.route("/answer", methods=["POST"])
 @login_required
 def answer() -> Any:
-    try:
-        question_id = int(request.form.get("question_id", ""))
-    except ValueError:
+    question_id = posted_id("question_id")
+    submission_id = valid_submission_id(request.form.get("submission_id"))
+    if submission_id is None:
         abort(400)
-    submission_id = request.form.get("submission_id", "")
-    if not submission_id.isalnum() or len(submission_id) > 64:
-        abort(400)
-    question = studyable_question(question_id)
     earlier = find_review(db.session, current_user.id, submission_id)
     if earlier is not None:  # answered already: show what was recorded the first time
         return redirect(url_for(".feedback", review_id=earlier.id))
+    question = studyable_question(question_id)
     item = load_question(question)
     try:
         response = item.parse_form(request.form, seed_of(submission_id))

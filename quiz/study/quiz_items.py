@@ -1,0 +1,54 @@
+"""How questions are asked in a scored quiz: flashcards become a choice among the set's backs."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quiz.models import Question
+from quiz.questions import question_from_dict
+
+DISTRACTORS = 3
+
+
+def flashcard_backs(session: Session, set_id: int) -> list[tuple[int, str]]:
+    """(question id, back) of the set's live flashcards: the pool quiz choices come from."""
+    rows = session.execute(
+        sa.select(Question.id, Question.spec).where(
+            Question.set_id == set_id, Question.kind == "flashcard", Question.retired.is_(False)
+        )
+    )
+    return [(qid, str(spec.get("back", ""))) for qid, spec in rows]
+
+
+def can_quiz_flashcard(question_id: int, backs: Sequence[tuple[int, str]]) -> bool:
+    """A flashcard can be quizzed when the set holds another, different back to choose from."""
+    own = dict(backs).get(question_id)
+    return any(back != own for qid, back in backs if qid != question_id)
+
+
+def as_quizzed(item: Any, question_id: int, backs: Sequence[tuple[int, str]], seed: int) -> Any:
+    """The question as a quiz asks it.
+
+    A flashcard is self-rated in study mode, but a score needs a checkable answer and the page
+    must not show the back before the answer: so it becomes a multiple choice between its back
+    and up to three other backs of the set, picked by the attempt's seed.
+    """
+    if item.kind != "flashcard":
+        return item
+    others = sorted({back for qid, back in backs if qid != question_id and back != item.back})
+    picked = random.Random(seed).sample(others, min(DISTRACTORS, len(others)))  # noqa: S311
+    return question_from_dict(
+        {
+            "kind": "multiple_choice",
+            "prompt": item.prompt,
+            "explanation": item.explanation,
+            "tags": list(item.tags),
+            "paragraph": item.paragraph,
+            "choices": [{"text": item.back, "correct": True}, *({"text": t} for t in picked)],
+        }
+    )

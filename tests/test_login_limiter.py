@@ -1,0 +1,205 @@
+"""The limiter on password checks: races, one counter per account, addresses, timing."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from quiz.auth import passwords
+from quiz.extensions import db
+from quiz.models import User
+from tests.conftest import PASSWORD, TEST_HASH, AuthActions
+
+NEW_PASSWORD = "a new passphrase 42"
+WRONG = "wrong guess"
+
+
+class HashChecks:
+    """Wraps `check_password_hash` where the auth code calls it, and keeps each hash it got."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.hashes: list[str] = []
+        self._lock = threading.Lock()
+        real = passwords.check_password_hash
+
+        def counting(pwhash: str, password: str) -> bool:
+            with self._lock:
+                self.hashes.append(pwhash)
+            return real(pwhash, password)
+
+        monkeypatch.setattr(passwords, "check_password_hash", counting)
+
+    @property
+    def count(self) -> int:
+        return len(self.hashes)
+
+
+@pytest.fixture
+def hash_checks(monkeypatch: pytest.MonkeyPatch) -> HashChecks:
+    """Every password check the app makes from now on."""
+    return HashChecks(monkeypatch)
+
+
+def login(client: FlaskClient, username: str = "alice", password: str = WRONG) -> int:
+    """Post the login form once; the status code."""
+    return client.post("/auth/login", data={"username": username, "password": password}).status_code
+
+
+def change_password(client: FlaskClient, current: str) -> Any:
+    """Post the change-password form."""
+    return client.post(
+        "/auth/account",
+        data={"current": current, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+
+
+def client_at(app: Flask, address: str) -> FlaskClient:
+    """A test client whose requests come from another address."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def run_together(jobs: list[Callable[[], int]]) -> list[int]:
+    """Run the jobs in threads released at once by a barrier; their results."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run(job: Callable[[], int]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            result = job()
+        except BaseException as error:  # reported by the test below, not lost in a thread
+            with lock:
+                errors.append(error)
+        else:
+            with lock:
+                results.append(result)
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.config(LOGIN_FAILURE_LIMIT=3)
+def test_racing_wrong_passwords_get_at_most_the_limit_of_checks(
+    app: Flask, user_factory: Any, hash_checks: HashChecks
+) -> None:
+    """Each attempt is committed before it is counted, so a burst cannot outrun the count."""
+    user_factory("alice")
+    clients = [app.test_client() for _ in range(12)]
+    codes = run_together([lambda c=c: login(c) for c in clients])
+    assert len(codes) == 12 and set(codes) <= {200, 429}
+    assert sum(code != 429 for code in codes) <= 3
+    assert hash_checks.count <= 3
+    assert login(app.test_client(), password=PASSWORD) == 429  # the right password waits too
+
+
+@pytest.mark.config(LOGIN_FAILURE_LIMIT=3)
+def test_username_and_email_share_one_counter(
+    client: FlaskClient, user_factory: Any, hash_checks: HashChecks
+) -> None:
+    user_factory("alice")
+    names = ["alice", "alice@example.org", " ALICE ", "Alice@Example.org", "alice"]
+    assert [login(client, name) for name in names] == [200, 200, 200, 429, 429]
+    assert hash_checks.count == 3
+    assert login(client, "alice@example.org", PASSWORD) == 429
+
+
+@pytest.mark.config(LOGIN_FAILURE_LIMIT=3)
+def test_right_password_clears_the_account_counter(client: FlaskClient, user_factory: Any) -> None:
+    user_factory("alice")
+    assert [login(client, "alice@example.org") for _ in range(2)] == [200, 200]
+    assert login(client, "alice", PASSWORD) == 302
+    client.post("/auth/logout")
+    assert [login(client) for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_unknown_and_deactivated_users_cost_one_hash(
+    app: Flask, client: FlaskClient, user_factory: Any, hash_checks: HashChecks
+) -> None:
+    """No shortcut for a name without a usable account: its answer takes as long."""
+    alice = user_factory("alice")
+    user_factory("bob")
+    with app.app_context():
+        db.session.get(User, alice.id).active = False
+        db.session.commit()
+    assert login(client, "nobody") == 200
+    assert login(client, "alice", PASSWORD) == 200  # deactivated: refused like a wrong password
+    assert login(client, "bob") == 200
+    assert hash_checks.count == 3
+    dummy, deactivated, known = hash_checks.hashes
+    assert dummy == deactivated == passwords.dummy_hash(TEST_HASH)
+    assert dummy.startswith(TEST_HASH + "$")  # as costly as the configured method
+    assert known.startswith(TEST_HASH + "$") and known != dummy
+
+
+def test_dummy_hash_is_made_once_per_method() -> None:
+    first = passwords.dummy_hash("pbkdf2:sha256:1001")
+    assert passwords.dummy_hash("pbkdf2:sha256:1001") is first
+    assert first.startswith("pbkdf2:sha256:1001$")
+    assert passwords.dummy_hash("pbkdf2:sha256:1002").startswith("pbkdf2:sha256:1002$")
+    assert not passwords.verify_password(None, "", "pbkdf2:sha256:1001")
+
+
+@pytest.mark.config(LOGIN_FAILURE_LIMIT=3)
+def test_change_password_guessing_is_limited(
+    app: Flask, client: FlaskClient, user_factory: Any
+) -> None:
+    """A borrowed session cannot guess the current password without limit."""
+    alice = user_factory("alice")
+    assert AuthActions(client).login().status_code == 302
+    for i in range(3):
+        response = change_password(client, f"guess {i}")
+        assert response.status_code == 200
+        assert "not your current password" in response.get_data(as_text=True)
+    assert change_password(client, "guess 3").status_code == 429
+    response = change_password(client, PASSWORD)
+    assert response.status_code == 429  # the right one is refused during the lockout
+    assert "Too many wrong passwords" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, alice.id).check_password(PASSWORD)  # unchanged
+    assert login(app.test_client(), "alice", PASSWORD) == 429  # the login form shares the count
+
+
+@pytest.mark.config(LOGIN_FAILURE_LIMIT=3)
+def test_change_password_counts_login_failures(
+    app: Flask, client: FlaskClient, user_factory: Any
+) -> None:
+    user_factory("alice")
+    assert AuthActions(client).login().status_code == 302
+    other = client_at(app, "10.0.0.9")
+    assert [login(other) for _ in range(3)] == [200, 200, 200]
+    assert change_password(client, PASSWORD).status_code == 429
+
+
+def test_per_address_cap_defaults_to_fifty(app: Flask) -> None:
+    assert app.config["LOGIN_FAILURE_LIMIT_PER_ADDRESS"] == 50
+
+
+@pytest.mark.config(LOGIN_FAILURE_LIMIT=2)
+def test_a_shared_address_is_not_capped_by_the_account_limit(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A school behind one public address: many pupils mistyping is not an attack."""
+    assert {login(client, f"pupil{i}") for i in range(12)} == {200}
+
+
+@pytest.mark.config(LOGIN_FAILURE_LIMIT=10, LOGIN_FAILURE_LIMIT_PER_ADDRESS=5)
+def test_per_address_cap(app: Flask, client: FlaskClient, user_factory: Any) -> None:
+    user_factory("alice")
+    assert [login(client, f"name{i}") for i in range(6)] == [200] * 5 + [429]
+    assert login(client, "alice", PASSWORD) == 429  # this address waits, whatever the account
+    assert login(client_at(app, "10.0.0.2"), "alice", PASSWORD) == 302  # others do not
