@@ -10,6 +10,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from quiz import config as config_module
+from quiz.auth.forms import MIN_PASSWORD, username_problem
+from quiz.auth.passwords import password_problem
 from quiz.extensions import db
 from quiz.models import Role, User, normalize_name
 
@@ -58,10 +60,7 @@ def seed_command() -> None:
 @with_appcontext
 def create_user_command(username: str, email: str, role: str, password: str) -> None:
     """Create an account with any role (the only way to make the first admin)."""
-    from quiz.auth.forms import MIN_PASSWORD
-    from quiz.auth.passwords import password_problem
-
-    problem = password_problem(password)
+    problem = username_problem(username) or password_problem(password)
     if len(password) < MIN_PASSWORD:
         problem = f"the password needs at least {MIN_PASSWORD} characters"
     if problem:

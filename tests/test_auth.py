@@ -328,3 +328,12 @@ def test_cookie_flags(app: Flask, client: FlaskClient, user_factory, auth: AuthA
     response = auth.login(remember="y")
     cookies = response.headers.getlist("Set-Cookie")
     assert cookies and all("HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
+
+
+@pytest.mark.parametrize("name", ["ﷺﷺﷺ", "a b", "x", "<script>"])
+def test_create_user_command_checks_the_name(app: Flask, name: str) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["create-user", name, "n@example.org", "--password", "a fine passphrase"]
+    )
+    assert result.exit_code != 0
+    assert count_rows(app, User) == 0

@@ -25,6 +25,24 @@ def _strip(value: str | None) -> str | None:
 MAX_PASSWORD = 256
 
 
+def username_problem(name: str) -> str | None:
+    """Why a username cannot be stored (judged on its standardized form), or None."""
+    if not NAME_CHARACTERS.match(name.strip()):
+        return "Use letters, digits, dots, dashes and underscores only."
+    key = normalize_name(name)
+    if not 3 <= len(key) <= USERNAME_KEY_MAX:
+        return (
+            f"Once its characters are standardized this username has {len(key)} "
+            f"characters; it must have between 3 and {USERNAME_KEY_MAX}."
+        )
+    if not NAME_CHARACTERS.match(key):
+        return (
+            "Some of these characters stand for spaces or symbols; "
+            "use letters, digits, dots, dashes and underscores only."
+        )
+    return None
+
+
 class EmptyForm(FlaskForm):
     """A POST button that carries a CSRF token and nothing else."""
 
@@ -80,17 +98,9 @@ class RegisterForm(FlaskForm):
     def validate_username(self, field: StringField) -> None:
         if field.errors:
             return
-        key = normalize_name(field.data)
-        if not 3 <= len(key) <= USERNAME_KEY_MAX:
-            raise ValidationError(
-                f"Once its characters are standardized this username has {len(key)} "
-                f"characters; it must have between 3 and {USERNAME_KEY_MAX}."
-            )
-        if not NAME_CHARACTERS.match(key):
-            raise ValidationError(
-                "Some of these characters stand for spaces or symbols; "
-                "use letters, digits, dots, dashes and underscores only."
-            )
+        problem = username_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_email(self, field: EmailField) -> None:
         if field.errors:
