@@ -5,6 +5,7 @@ import re
 from functools import cache
 
 import pint
+import pint.util
 
 # A number as people type it (750, -7.5, .5, 750,000 with comma thousands, 7.5e2); the rest is the
 # unit. The number is parsed here rather than by pint, whose parser evaluates expressions.
@@ -16,15 +17,18 @@ _QUANTITY = re.compile(
 _MAX_UNIT_LENGTH = 40  # longer "units" are sentences; pint need not parse them
 
 # Pint evaluates a unit as an expression, so "m**(9**9**9)" would compute a huge power while
-# holding the GIL and stall every thread of the server. Only this small grammar reaches pint,
+# holding the GIL and stall every thread of the server. Only a small grammar reaches pint,
 # matched against the unit's shape (each letter, µ and ° written "a"): up to four words of
 # letters ("km", "miles", "sq km", "degree_Celsius"), joined by a space, "/" or "*", each with
-# an optional one-digit exponent ("m^2", "m**2", "h^-1", "km²"). With a one-digit exponent and
-# four words, the largest power pint can be asked for is 36.
-_UNIT_SHAPE = re.compile(
-    r"(?:a+(?:_a+)*(?:\^-?[0-9]|\*\*-?[0-9]|[²³])?)"
-    r"(?:(?: ?[/*] ?| )(?:a+(?:_a+)*(?:\^-?[0-9]|\*\*-?[0-9]|[²³])?)){0,3}"
-)
+# an optional one-digit exponent ("m^2", "m**2", "h^-1", "km²").
+_EXPONENT = r"(?:\^-?[0-9]|\*\*-?[0-9]|[²³])"
+_UNIT_SHAPE = re.compile(rf"a+(?:_a+)*{_EXPONENT}?(?:(?: ?[/*] ?| )a+(?:_a+)*{_EXPONENT}?){{0,3}}")
+# Pint first rewrites words into exponents ("sq km" is "km**2", "cubic m^9" is "m**3**9", and
+# "sq cubic m^9" is m to the power 2**19683), so the text it will evaluate is checked too: each
+# unit name with at most one exponent of one digit. The largest power left is 4 * 9 = 36 of a
+# unit, and no power of a power is ever computed.
+_PINT_POWER = r"(?:\*\*(?:-?[0-9]|\(-?[0-9]\)))"  # "km²" becomes "km**(2)"
+_PINT_SHAPE = re.compile(rf"a+(?:_a+)*{_PINT_POWER}?(?: ?[/*] ?a+(?:_a+)*{_PINT_POWER}?){{0,3}}")
 _UNIT_ADVICE = "write a unit such as km, miles or km/h after the number"
 
 _DIMENSION_NAMES = {
@@ -58,13 +62,27 @@ def registry() -> pint.UnitRegistry:
     return pint.UnitRegistry()
 
 
+def _shape(text: str) -> str:
+    """Text with every letter (and °) written "a", for matching against a grammar."""
+    return "".join("a" if char.isalpha() or char == "°" else char for char in text)
+
+
 def is_unit_text(text: str) -> bool:
     """Whether text is written as the unit grammar allows, so pint may be asked to read it."""
     name = " ".join(text.split())
-    if not name or len(name) > _MAX_UNIT_LENGTH:
+    if not name or len(name) > _MAX_UNIT_LENGTH or not _UNIT_SHAPE.fullmatch(_shape(name)):
         return False
-    shape = "".join("a" if char.isalpha() or char == "°" else char for char in name)
-    return _UNIT_SHAPE.fullmatch(shape) is not None
+    return all(
+        _PINT_SHAPE.fullmatch(_shape(_as_pint_reads(candidate)))
+        for candidate in (name, name.lower())
+    )
+
+
+def _as_pint_reads(text: str) -> str:
+    """Text rewritten as pint rewrites a unit before evaluating it ("sq km" becomes "km**2")."""
+    for preprocess in registry().preprocessors:
+        text = preprocess(text)
+    return pint.util.string_preprocessor(text)
 
 
 def parse_unit(text: str) -> pint.Unit:

@@ -169,6 +169,7 @@ BAD_SPECS = [
     ("numeric", {"unit": "m^10"}, "unit: 'm^10' is not written as a unit"),
     ("numeric", {"unit": "km2"}, "unit: 'km2' is not written as a unit"),
     ("numeric", {"unit": "m*m*m*m*m"}, "unit: 'm*m*m*m*m' is not written as a unit"),
+    ("numeric", {"unit": "sq cubic m^9"}, "unit: 'sq cubic m^9' is not written as a unit"),
     ("numeric", {"unit": "k" * 41}, "unit: this text is not written as a unit"),
     ("cloze", {"text": DROP}, "text: required"),
     ("cloze", {"text": "The base at {{Agadez is"}, "text: unclosed '{{' at character 13"),
