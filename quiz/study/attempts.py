@@ -155,6 +155,26 @@ def _store(
         )
 
 
+def _open_attempt(
+    session: Session, attempt_id: int, now: datetime | None
+) -> tuple[Attempt, datetime]:
+    """Lock an attempt that still takes answers, and the time of this answer.
+
+    A finished attempt raises AttemptClosed; so does an overtime one, after it is finished
+    with the answers it has.
+    """
+    attempt = _lock_attempt(session, attempt_id)
+    now = now or now_utc()
+    if attempt.finished_at is not None:
+        session.rollback()
+        raise AttemptClosed("This quiz is already finished.")
+    if is_overtime(attempt, now):
+        _finish(session, attempt, now)
+        session.commit()
+        raise AttemptClosed("Time was up: answers after the limit are not counted.")
+    return attempt, now
+
+
 def _finish(session: Session, attempt: Attempt, now: datetime) -> None:
     answers = answers_of(session, attempt)
     total = len(attempt.question_order) or 1
@@ -177,15 +197,7 @@ def answer_one(
     Raises AttemptClosed when finished or overtime (an overtime attempt is finished with what
     it has), OutOfOrder for any question but the current one. Commits.
     """
-    attempt = _lock_attempt(session, attempt_id)
-    now = now or now_utc()
-    if attempt.finished_at is not None:
-        session.rollback()
-        raise AttemptClosed("This quiz is already finished.")
-    if is_overtime(attempt, now):
-        _finish(session, attempt, now)
-        session.commit()
-        raise AttemptClosed("Time was up: answers after the limit are not counted.")
+    attempt, now = _open_attempt(session, attempt_id, now)
     answered = set(answers_of(session, attempt))
     if item.question.id != current_question_id(attempt, answered):
         session.rollback()
@@ -215,15 +227,7 @@ def answer_all(
 
     An overtime submission is refused whole and the attempt is finished with a score of 0.
     """
-    attempt = _lock_attempt(session, attempt_id)
-    now = now or now_utc()
-    if attempt.finished_at is not None:
-        session.rollback()
-        raise AttemptClosed("This quiz is already finished.")
-    if is_overtime(attempt, now):
-        _finish(session, attempt, now)
-        session.commit()
-        raise AttemptClosed("Time was up: answers after the limit are not counted.")
+    attempt, now = _open_attempt(session, attempt_id, now)
     wanted = set(attempt.question_order)
     try:
         for item in items:

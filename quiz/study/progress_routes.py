@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import abort, render_template
+from flask import render_template
 from flask_login import current_user, login_required
 
 from quiz import charts
 from quiz.extensions import db
-from quiz.models import QuestionSet
 from quiz.study import progress, queue
-from quiz.study.routes import bp
+from quiz.study.routes import bp, visible_set_or_404
 from quiz.timeutil import now_utc
 
 STATE_NAMES = {"new": "New", "learning": "Learning", "review": "Review", "relearning": "Relearning"}
@@ -72,9 +71,7 @@ def progress_page() -> Any:
 @bp.route("/sets/<int:set_id>/progress")
 @login_required
 def set_progress(set_id: int) -> Any:
-    qset = db.get_or_404(QuestionSet, set_id)
-    if not queue.can_see_set(db.session, current_user, qset):
-        abort(404)
+    qset = visible_set_or_404(set_id)
     now = now_utc()
     mastery = progress.set_mastery(db.session, current_user, qset, now)
     attempts = progress.set_attempts(db.session, current_user, qset)

@@ -13,12 +13,12 @@ from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
 from quiz.models import Attempt, Question, QuestionSet
 from quiz.questions import ResponseError
-from quiz.study import attempts, queue
+from quiz.study import attempts
 from quiz.study.answers import load_question, stored_grade
 from quiz.study.display import describe_response, unprefixed
 from quiz.study.forms import QuizStartForm
 from quiz.study.quiz_items import as_quizzed, flashcard_backs
-from quiz.study.routes import bp, duration_from_form, posted_id
+from quiz.study.routes import bp, duration_from_form, posted_id, visible_set_or_404
 from quiz.timeutil import now_utc
 
 
@@ -59,9 +59,7 @@ class Asker:
 @bp.route("/sets/<int:set_id>/quiz", methods=["GET", "POST"])
 @login_required
 def start_quiz(set_id: int) -> Any:
-    qset = db.get_or_404(QuestionSet, set_id)
-    if not queue.can_see_set(db.session, current_user, qset):
-        abort(404)
+    qset = visible_set_or_404(set_id)
     form = QuizStartForm()
     if form.validate_on_submit():
         attempt = attempts.start_attempt(

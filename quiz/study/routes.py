@@ -68,6 +68,14 @@ class QuestionGone(NotFound):
     user_message = "This question is no longer in any set you study. Carry on with the next one."
 
 
+def visible_set_or_404(set_id: int) -> QuestionSet:
+    """A set the student may see; any other (or none) is a 404, so ids cannot be probed."""
+    qset = db.session.get(QuestionSet, set_id)
+    if qset is None or not queue.can_see_set(db.session, current_user, qset):
+        abort(404)
+    return qset
+
+
 def studyable_question(question_id: int) -> Question:
     """A live question of a set the student may see; 404 otherwise (no probing)."""
     question = db.session.get(Question, question_id)
@@ -113,9 +121,7 @@ def toggle_set(set_id: int) -> Any:
     action = request.form.get("action")
     if not EmptyForm().validate_on_submit() or action not in ("add", "remove"):
         abort(400)
-    qset = db.get_or_404(QuestionSet, set_id)
-    if not queue.can_see_set(db.session, current_user, qset):
-        abort(404)
+    qset = visible_set_or_404(set_id)
     row = db.session.get(StudiedSet, (current_user.id, set_id))
     if action == "add":
         if row is None:
