@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 
 import click
@@ -92,10 +94,26 @@ def check_deploy_command() -> None:
     click.echo("The configuration is fit for production.")
 
 
-def serve_local(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
-    """Migrate, seed and serve: what `python app.py` does."""
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen on host:port right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve_local(app: Flask, host: str = "127.0.0.1") -> None:
+    """Migrate, seed and serve: what `python app.py` does (PORT picks another port)."""
     from flask_migrate import upgrade
 
+    port = int(os.environ.get("PORT", "5000"))
+    if not port_is_free(host, port):
+        raise SystemExit(
+            f"Port {port} on {host} is taken by another program. "
+            f"Start on another one with: PORT={port + 1} python app.py"
+        )
     with app.app_context():
         upgrade()
         click.echo("Question bank: " + seed_bank())

@@ -52,3 +52,31 @@ document.addEventListener("DOMContentLoaded", () => {
     if (choice) { choice.click(); choice.focus(); }
   });
 });
+
+// Timed quizzes: show the time left and, when it runs out, hand in what is there.
+document.addEventListener("DOMContentLoaded", () => {
+  const timer = document.querySelector("[data-deadline]");
+  if (!timer) return;
+  const deadline = Date.parse(timer.dataset.deadline);
+  const form = document.getElementById(timer.dataset.submit);
+  let sent = false;
+  const tick = () => {
+    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    const minutes = Math.floor(left / 60);
+    const seconds = String(left % 60).padStart(2, "0");
+    timer.textContent = `Time left: ${minutes}:${seconds}`;
+    if (left === 0 && form && !sent) {
+      sent = true;
+      // Tell the server the clock ran out: answers it cannot judge then count as blank
+      // instead of sending the student back to fix them after the limit.
+      const flag = document.createElement("input");
+      flag.type = "hidden";
+      flag.name = "time_up";
+      flag.value = "1";
+      form.appendChild(flag);
+      form.submit();
+    }
+  };
+  tick();
+  window.setInterval(tick, 1000);
+});

@@ -145,3 +145,16 @@ def test_unhandled_error_is_a_friendly_500(tmp_path) -> None:
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "Something went wrong" in body and "RuntimeError" not in body
+
+
+def test_port_check_sees_a_taken_port() -> None:
+    import socket
+
+    from quiz.cli import port_is_free
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert not port_is_free("127.0.0.1", port)
+    assert port_is_free("127.0.0.1", port)

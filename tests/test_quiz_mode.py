@@ -252,3 +252,39 @@ def test_other_students_attempt_is_404(
     assert other.get(f"/study/attempts/{attempt_id}/result").status_code == 404
     response = other.post(f"/study/attempts/{attempt_id}/answer", data={"question_id": "1"})
     assert response.status_code == 404
+
+
+def test_one_page_quiz_after_the_limit_counts_nothing(
+    app: Flask, client: FlaskClient, student: User, keys: dict[str, int]
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        attempt_id = start(client, app, layout="one_page", time_limit_min="1")
+        page = client.get(f"/study/attempts/{attempt_id}").get_data(as_text=True)
+    assert '<button type="submit" disabled hidden' in page  # Enter does not hand it in
+    late = {f"q{keys['capital']}-answer": "Niamey"}
+    with time_machine.travel(T0 + timedelta(minutes=1, seconds=11), tick=False):
+        client.post(f"/study/attempts/{attempt_id}/answer", data=late)
+    assert count_rows(app, AttemptAnswer) == 0 and count_rows(app, Review) == 0
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).score == 0.0
+
+
+def test_time_up_hand_in_counts_unjudgeable_answers_as_blank(
+    app: Flask, client: FlaskClient, student: User, keys: dict[str, int]
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        attempt_id = start(client, app, layout="one_page", time_limit_min="1")
+    sent = {
+        f"q{keys['capital']}-answer": "Niamey",
+        f"q{keys['distance']}-answer": "750 kg",
+        "time_up": "1",
+    }
+    with time_machine.travel(T0 + timedelta(minutes=1, seconds=3), tick=False):  # in the grace
+        response = client.post(f"/study/attempts/{attempt_id}/answer", data=sent)
+    assert response.status_code == 302
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.score == pytest.approx(0.2)  # the capital counted; the rest blank
+    assert count_rows(app, Review) == 1

@@ -149,6 +149,7 @@ def test_unjudgeable_answer_changes_nothing(app: Flask, client: FlaskClient, stu
         response = client.post("/study/answer", data={**ids, "answer": "750 kg"})
     assert response.status_code == 422
     assert "kg" in response.get_data(as_text=True)
+    assert 'value="750 kg"' in response.get_data(as_text=True)  # what was typed stays
     assert count_rows(app, Review) == 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz.models.base import Base
 from quiz.timeutil import now_utc
+
+GAP = re.compile(r"\{\{.*?\}\}")
 
 
 class Visibility(enum.StrEnum):
@@ -71,6 +74,13 @@ class Question(Base):
     question_set: Mapped[QuestionSet] = relationship(back_populates="questions")
 
     __table_args__ = (sa.UniqueConstraint("set_id", "key"),)
+
+    @property
+    def label(self) -> str:
+        """A short name for lists: the prompt, or for a cloze its sentence with blanks."""
+        if self.kind == "cloze" and isinstance(self.spec.get("text"), str):
+            return GAP.sub("___", self.spec["text"])
+        return self.prompt
 
     def as_dict(self) -> dict[str, Any]:
         """The fields quiz.questions.question_from_dict reads."""

@@ -161,7 +161,12 @@ def attempt_answer(attempt_id: int) -> Any:
 
 
 def judge_all(attempt: Attempt, asker: Asker) -> tuple[list[attempts.Judged], dict[int, str]]:
-    """Grade every question of a one-page attempt; blanks count as unanswered."""
+    """Grade every question of a one-page attempt; blanks count as unanswered.
+
+    When the page's timer handed the quiz in (time_up), an answer that cannot be judged counts
+    as blank too: there is no time left to send the student back to fix it.
+    """
+    time_up = request.form.get("time_up") == "1"
     judged, errors = [], {}
     for question in attempts.questions_of(db.session, attempt):
         fields = unprefixed(request.form, f"q{question.id}-")
@@ -171,7 +176,10 @@ def judge_all(attempt: Attempt, asker: Asker) -> tuple[list[attempts.Judged], di
         try:
             judged.append(asker.judge(question, fields))
         except ResponseError as error:
-            errors[question.id] = str(error)
+            if time_up:
+                judged.append(attempts.Judged(question, None, None))
+            else:
+                errors[question.id] = str(error)
     return judged, errors
 
 

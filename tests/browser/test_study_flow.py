@@ -42,8 +42,16 @@ def test_register_study_and_log_out(live_server: LiveServer, page: Any) -> None:
         elif page.locator("a:has-text('Show answer')").count():
             page.click("a:has-text('Show answer')")
             page.keyboard.press("3")  # Good
-        else:
-            page.fill("fieldset.question input[type=text] >> nth=0", "Niamey")
+        elif page.locator("fieldset.question select").count():  # matching or ordering
+            matches = page.locator("fieldset.question-matching select")
+            for index in range(matches.count()):
+                matches.nth(index).select_option(index=1)
+            page.locator("button:has-text('Check')").click()
+        else:  # typed answers: a number where one is asked for, a word elsewhere
+            numeric = page.locator("fieldset.question-numeric").count() > 0
+            fields = page.locator("fieldset.question input[type=text]")
+            for index in range(fields.count()):
+                fields.nth(index).fill("60" if numeric else "Niamey")
             page.locator("button:has-text('Check')").click()
         assert page.locator(".verdict-ok, .verdict-bad").first.is_visible()
         assert "Comes back" in page.content()
