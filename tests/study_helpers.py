@@ -92,13 +92,23 @@ def form_ids(html: str) -> dict[str, str]:
     return dict(FIELD_RE.findall(html))
 
 
-def answer_next(client: FlaskClient, **fields: str) -> tuple[dict[str, str], object]:
-    """Open the next question and post an answer to it."""
+def post_answer(client: FlaskClient, data: dict, self_rating: str = "good") -> object:
+    """Post an answer; a right one is then rated on its page (Good unless told otherwise)."""
+    response = client.post("/study/answer", data=data)
+    location = response.headers.get("Location", "")
+    if "/study/answers/" in location:
+        response = client.post(location, data={"rating": self_rating})
+    return response
+
+
+def answer_next(
+    client: FlaskClient, self_rating: str = "good", **fields: str
+) -> tuple[dict[str, str], object]:
+    """Open the next question and post an answer to it (rating a right one)."""
     page = client.get("/study/next").get_data(as_text=True)
     ids = form_ids(page)
     assert ids, "no question on the study page"
-    response = client.post("/study/answer", data={**ids, **fields})
-    return ids, response
+    return ids, post_answer(client, {**ids, **fields}, self_rating)
 
 
 def reviews(app: Flask) -> list[Review]:
@@ -129,9 +139,9 @@ def choice_values(html: str, *texts: str) -> list[str]:
 
 
 def answer_choices(
-    client: FlaskClient, *texts: str, **fields: str
+    client: FlaskClient, *texts: str, self_rating: str = "good", **fields: str
 ) -> tuple[dict[str, str], object]:
     """Open the next question, pick the choices with these texts, and post."""
     page = client.get("/study/next").get_data(as_text=True)
     data = {**form_ids(page), "answer": choice_values(page, *texts), **fields}
-    return form_ids(page), client.post("/study/answer", data=data)
+    return form_ids(page), post_answer(client, data, self_rating)

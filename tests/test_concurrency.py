@@ -6,11 +6,12 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from quiz.extensions import db
-from quiz.models import Card, Review
+from quiz.models import Card, PendingAnswer, Review
 from quiz.study.answers import card_state, replay_card
 from tests.conftest import AuthActions, count_rows
 from tests.study_helpers import load_set, study
@@ -19,8 +20,13 @@ TABS = 4
 DOUBLE_CLICKS = 2
 
 
-def test_concurrent_answers_to_one_card(app: Flask, user_factory) -> None:
-    """Four tabs answer the same new card at once, two of them double-clicking."""
+@pytest.mark.parametrize("answer", ["Agadez", "Niamey"], ids=["wrong", "right"])
+def test_concurrent_answers_to_one_card(app: Flask, user_factory, answer: str) -> None:
+    """Four tabs answer the same new card at once, two of them double-clicking.
+
+    A wrong answer is reviewed at once; a right one is held for its rating, and held answers
+    become reviews (Good) on the next study request.
+    """
     keys = load_set(app)
     user = user_factory("sam")
     study(app, user.id)
@@ -33,12 +39,14 @@ def test_concurrent_answers_to_one_card(app: Flask, user_factory) -> None:
 
     def post(client, submission_id: str) -> int:
         start.wait()
-        data = {"question_id": keys["capital"], "submission_id": submission_id, "answer": "Niamey"}
+        data = {"question_id": keys["capital"], "submission_id": submission_id, "answer": answer}
         return client.post("/study/answer", data=data).status_code
 
     with ThreadPoolExecutor(len(plan)) as pool:
         codes = list(pool.map(lambda job: post(*job), plan))
     assert codes == [302] * len(plan)
+    assert clients[0].get("/study/").status_code == 200  # settles whatever is still held
+    assert count_rows(app, PendingAnswer) == 0
     assert count_rows(app, Review) == TABS  # each submission once, none lost
     with app.app_context():
         card = db.session.scalar(sa.select(Card))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import render_template_string
 from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
@@ -192,18 +191,3 @@ def test_flashcard_ratings(ctx: None) -> None:
     assert 'class="ratings"' in html and "data-rating-key" not in html
     keyed = Scan(render_ratings(None)).named("rating")
     assert [c["data-rating-key"] for c in keyed] == ["1", "2", "3", "4"]
-
-
-def test_confidence_defaults_to_normal(ctx: None) -> None:
-    html = render_template_string(
-        '{% from "study/_question.html" import confidence %}{{ confidence(prefix="q4-") }}'
-    )
-    scan = Scan(html)
-    radios = scan.named("q4-self_rating")
-    assert [(c["value"], "checked" in c) for c in radios] == [
-        ("hard", False),
-        ("good", True),
-        ("easy", False),
-    ]
-    assert [scan.labels[c["id"]] for c in radios] == ["Hard", "Normal", "Easy"]
-    assert scan.legends[0].startswith("If you get it right, how did it feel?")

@@ -3,7 +3,7 @@
 from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
-from quiz.models.study import Attempt, AttemptAnswer, Card, Review
+from quiz.models.study import Attempt, AttemptAnswer, Card, PendingAnswer, Review
 from quiz.models.user import LoginFailure, Role, User, normalize_name
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Classroom",
     "Enrollment",
     "LoginFailure",
+    "PendingAnswer",
     "Question",
     "QuestionSet",
     "Review",

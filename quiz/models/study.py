@@ -108,3 +108,25 @@ class AttemptAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)
+
+
+class PendingAnswer(Base):
+    """A right answer waiting for the student to say whether it was hard, good or easy.
+
+    It is kept in the database, so the answer survives a closed tab; it becomes a review
+    (rated Good unless the student chose) on the next study request.
+    """
+
+    __tablename__ = "pending_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id", ondelete="CASCADE"))
+    submission_id: Mapped[str] = mapped_column(sa.String(64))
+    response: Mapped[Any] = mapped_column(sa.JSON)
+    correct: Mapped[bool]
+    score: Mapped[float]
+    duration_ms: Mapped[int | None]
+    answered_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "submission_id"),)

@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from fsrs import Rating
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
@@ -18,7 +19,7 @@ from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
 from quiz.models import Card, Question, QuestionSet, Review, StudiedSet
 from quiz.questions import ResponseError
-from quiz.study import queue
+from quiz.study import pending, queue
 from quiz.study.answers import (
     Answer,
     card_state,
@@ -32,6 +33,17 @@ from quiz.study.forms import SettingsForm
 from quiz.timeutil import now_utc
 
 bp = Blueprint("study", __name__, url_prefix="/study")
+# Pages that show or rate a held right answer; any other study page rates held ones Good first.
+RATING_ENDPOINTS = frozenset({"study.rate"})
+
+
+@bp.before_request
+def settle_held_answers() -> None:
+    """Rate Good whatever right answers the student left unrated, so queues and counts agree."""
+    if current_user.is_authenticated and request.endpoint not in RATING_ENDPOINTS:
+        pending.settle_all(
+            db.session, current_user, fuzzing=current_app.config["SCHEDULER_FUZZING"]
+        )
 
 
 # Study answers carry 32 hex digits; quiz reviews use "a<attempt>q<question>", which no study
@@ -221,6 +233,8 @@ def answer() -> Any:
     earlier = find_review(db.session, current_user.id, submission_id)
     if earlier is not None:  # answered already: show what was recorded the first time
         return redirect(url_for(".feedback", review_id=earlier.id))
+    if pending.find_pending(db.session, current_user.id, submission_id) is not None:
+        return redirect(url_for(".rate", submission_id=submission_id))
     question = studyable_question(question_id)
     item = load_question(question)
     try:
@@ -228,15 +242,17 @@ def answer() -> Any:
         grade = item.grade(response)
     except ResponseError as error:
         return render_question(question, submission_id, error=str(error), status=422)
-    self_rating = request.form.get("self_rating")
-    if self_rating not in scheduling.SELF_RATINGS:
-        self_rating = None
-    if question.kind == "flashcard":
-        self_rating = response
+    answer = Answer(question.id, response, grade, None, duration_from_form())
+    if question.kind != "flashcard" and scheduling.rating_for(grade.score) != Rating.Again:
+        # Right: the student says how hard it was once they see the verdict.
+        pending.hold(db.session, current_user, answer, submission_id=submission_id)
+        return redirect(url_for(".rate", submission_id=submission_id))
+    if question.kind == "flashcard":  # the four buttons of the flip page are the rating
+        answer = Answer(question.id, response, grade, response, answer.duration_ms)
     review, _new = record_answer(
         db.session,
         current_user,
-        Answer(question.id, response, grade, self_rating, duration_from_form()),
+        answer,
         submission_id=submission_id,
         fuzzing=current_app.config["SCHEDULER_FUZZING"],
     )

@@ -54,6 +54,10 @@ def test_register_study_and_log_out(live_server: LiveServer, page: Any) -> None:
                 fields.nth(index).fill("60" if numeric else "Niamey")
             page.locator("button:has-text('Check')").click()
         assert page.locator(".verdict-ok, .verdict-bad").first.is_visible()
+        if page.locator("[data-rating-key='3']").count():  # right: say how it felt
+            assert "Hard" in page.content() and "Easy" in page.content()
+            page.keyboard.press("3")  # Good
+            page.wait_for_url(re.compile(r"/study/reviews/"))
         assert "Comes back" in page.content()
         page.click("text=Next question")
     page.goto(f"{base}/study/progress")

@@ -1,0 +1,101 @@
+"""Right answers held until the student says how hard they were (Anki's Hard/Good/Easy).
+
+A wrong answer is a lapse whatever the student feels, so it becomes a review at once. A right
+one is kept as a PendingAnswer while the verdict is on screen; the student's choice, or the
+next study request (Good), turns it into a review. Reviews stay append-only: nothing is
+recorded twice and nothing recorded is changed.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quiz.models import PendingAnswer, Review, User
+from quiz.questions import Grade
+from quiz.study.answers import Answer, record_answer
+from quiz.timeutil import now_utc
+
+
+def find_pending(session: Session, user_id: int, submission_id: str) -> PendingAnswer | None:
+    """The student's held answer with this submission id, if any."""
+    return session.scalar(
+        sa.select(PendingAnswer).where(
+            PendingAnswer.user_id == user_id, PendingAnswer.submission_id == submission_id
+        )
+    )
+
+
+def hold(session: Session, user: User, answer: Answer, *, submission_id: str) -> PendingAnswer:
+    """Keep a right answer until it is rated; a repeated submission returns the first; commits."""
+    pending = PendingAnswer(
+        user_id=user.id,
+        question_id=answer.question_id,
+        submission_id=submission_id,
+        response=answer.response,
+        correct=answer.grade.correct,
+        score=answer.grade.score,
+        duration_ms=answer.duration_ms,
+        answered_at=now_utc(),
+    )
+    session.add(pending)
+    try:
+        session.commit()
+    except IntegrityError:  # a double click raced in: the first one is the answer
+        session.rollback()
+        existing = find_pending(session, user.id, submission_id)
+        if existing is None:
+            raise
+        return existing
+    return pending
+
+
+def settle(
+    session: Session,
+    user: User,
+    pending: PendingAnswer,
+    *,
+    self_rating: str = "good",
+    fuzzing: bool = True,
+) -> Review:
+    """Turn a held answer into its review with the student's rating; idempotent; commits."""
+    submission_id = pending.submission_id
+    answer = Answer(
+        question_id=pending.question_id,
+        response=pending.response,
+        grade=Grade(pending.correct, pending.score, "", ""),
+        self_rating=self_rating,
+        duration_ms=pending.duration_ms,
+    )
+    review, _new = record_answer(
+        session, user, answer, submission_id=submission_id, fuzzing=fuzzing
+    )
+    # The review now stands for the answer; the held copy goes (in its own short transaction).
+    session.execute(
+        sa.delete(PendingAnswer).where(
+            PendingAnswer.user_id == user.id, PendingAnswer.submission_id == submission_id
+        )
+    )
+    session.commit()
+    return review
+
+
+def settle_all(
+    session: Session, user: User, *, keep: str | None = None, fuzzing: bool = True
+) -> int:
+    """Rate every held answer of the student Good (but `keep`); return how many."""
+    submission_ids = session.scalars(
+        sa.select(PendingAnswer.submission_id)
+        .where(PendingAnswer.user_id == user.id)
+        .order_by(PendingAnswer.answered_at, PendingAnswer.id)
+    ).all()
+    settled = 0
+    for submission_id in submission_ids:
+        if submission_id == keep:
+            continue
+        pending = find_pending(session, user.id, submission_id)
+        if pending is not None:  # another request may have settled it meanwhile
+            settle(session, user, pending, fuzzing=fuzzing)
+            settled += 1
+    return settled

@@ -1,0 +1,93 @@
+"""After a right answer the student says Hard, Good or Easy; the answer is never lost meanwhile."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from fsrs import Rating
+
+from quiz.models import PendingAnswer, Review, User
+from tests.conftest import AuthActions, count_rows
+from tests.study_helpers import T0, form_ids, load_set, reviews, study
+
+
+@pytest.fixture
+def student(app: Flask, user_factory, client: FlaskClient) -> User:
+    user = user_factory("sam")
+    load_set(app)
+    study(app, user.id)
+    return user
+
+
+def answer_capital(client: FlaskClient, text: str) -> object:
+    """Open the first question (the capital) and answer it."""
+    ids = form_ids(client.get("/study/next").get_data(as_text=True))
+    return client.post("/study/answer", data={**ids, "answer": text})
+
+
+def test_right_answer_asks_how_it_felt(app: Flask, client: FlaskClient, student: User) -> None:
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        response = answer_capital(client, "Niamey")
+        rate_page = response.headers["Location"]
+        assert rate_page.startswith("/study/answers/")
+        assert count_rows(app, Review) == 0 and count_rows(app, PendingAnswer) == 1
+        page = client.get(rate_page).get_data(as_text=True)
+        assert "Right" in page and "Niamey is the capital" in page  # verdict and explanation
+        for label, interval in (
+            ("Hard", "in 6 minutes"),
+            ("Good", "in 10 minutes"),
+            ("Easy", "in 8 days"),
+        ):
+            assert label in page and interval in page, (label, interval)
+        done = client.post(rate_page, data={"rating": "easy"})
+        again = client.post(rate_page, data={"rating": "hard"})  # a double click
+    assert done.headers["Location"].startswith("/study/reviews/")
+    assert again.headers["Location"] == done.headers["Location"]
+    assert [r.rating for r in reviews(app)] == [int(Rating.Easy)]
+    assert count_rows(app, PendingAnswer) == 0
+
+
+def test_wrong_answer_is_a_lapse_at_once(app: Flask, client: FlaskClient, student: User) -> None:
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        response = answer_capital(client, "Agadez")
+    assert response.headers["Location"].startswith("/study/reviews/")
+    assert [r.rating for r in reviews(app)] == [int(Rating.Again)]
+
+
+def test_leaving_the_rating_page_counts_as_good(
+    app: Flask, client: FlaskClient, student: User
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        rate_page = answer_capital(client, "Niamey").headers["Location"]
+        assert client.get("/study/progress").status_code == 200  # any other study page
+        assert client.get(rate_page).headers["Location"].startswith("/study/reviews/")
+    assert [r.rating for r in reviews(app)] == [int(Rating.Good)]
+    assert count_rows(app, PendingAnswer) == 0
+
+
+@pytest.mark.parametrize("rating", ["again", "", "superb"])
+def test_rating_page_takes_only_hard_good_easy(
+    app: Flask, client: FlaskClient, student: User, rating: str
+) -> None:
+    AuthActions(client).login("sam")
+    rate_page = answer_capital(client, "Niamey").headers["Location"]
+    assert client.post(rate_page, data={"rating": rating}).status_code == 400
+    assert count_rows(app, Review) == 0
+
+
+def test_another_students_rating_page_is_404(
+    app: Flask, client: FlaskClient, student: User, user_factory
+) -> None:
+    AuthActions(client).login("sam")
+    rate_page = answer_capital(client, "Niamey").headers["Location"]
+    user_factory("eve")
+    other = app.test_client()
+    AuthActions(other).login("eve")
+    assert other.get(rate_page).status_code == 404
+    assert other.post(rate_page, data={"rating": "easy"}).status_code == 404
+    assert count_rows(app, Review) == 0
