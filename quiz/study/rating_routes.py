@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from quiz import scheduling
 from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
-from quiz.models import Card, Question
+from quiz.models import Question
 from quiz.study import pending, queue
-from quiz.study.answers import card_state, find_review, load_question, stored_grade
+from quiz.study.answers import find_review, load_question, stored_grade
 from quiz.study.display import describe_response
-from quiz.study.routes import bp, valid_submission_id
+from quiz.study.routes import bp, next_intervals, valid_submission_id
 from quiz.timeutil import now_utc
 
 CHOICES = ("hard", "good", "easy")
@@ -46,25 +44,14 @@ def rate(submission_id: str) -> Any:
         return redirect(url_for(".feedback", review_id=review.id))
     question = db.session.get(Question, held.question_id)
     item = load_question(question)
-    now = now_utc()
-    card = db.session.scalar(
-        sa.select(Card).where(Card.user_id == current_user.id, Card.question_id == question.id)
-    )
-    state = card_state(card) if card else scheduling.CardState.new(now)
-    previews = scheduling.preview(
-        state,
-        now,
-        card_id=card.id if card else 0,
-        desired_retention=current_user.desired_retention,
-    )
     return render_template(
         "study/rate.html",
         question=question,
         item=item,
         grade=stored_grade(item, held.response, correct=held.correct, score=held.score),
         response_text=describe_response(item, held.response),
-        previews={name: scheduling.interval_text(now, previews[name]) for name in CHOICES},
+        previews=next_intervals(question.id),
         submission_id=submission_id,
         form=EmptyForm(),
-        upcoming=queue.next_item(db.session, current_user, now),
+        upcoming=queue.next_item(db.session, current_user, now_utc()),
     )

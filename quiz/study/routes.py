@@ -202,25 +202,30 @@ def flip(question_id: int) -> Any:
     if question.kind != "flashcard":
         abort(404)
     submission_id = valid_submission_id(request.args.get("sid")) or new_submission_id()
-    now = now_utc()
-    card = db.session.scalar(
-        sa.select(Card).where(Card.user_id == current_user.id, Card.question_id == question.id)
-    )
-    state = card_state(card) if card else scheduling.CardState.new(now)
-    previews = scheduling.preview(
-        state,
-        now,
-        card_id=card.id if card else 0,
-        desired_retention=current_user.desired_retention,
-    )
     return render_template(
         "study/flip.html",
         question=question,
         item=item,
         submission_id=submission_id,
         shown_ms=request.args.get("shown_ms", ""),
-        previews={name: scheduling.interval_text(now, due) for name, due in previews.items()},
+        previews=next_intervals(question.id),
     )
+
+
+def next_intervals(question_id: int) -> dict[str, str]:
+    """When the student's card would come back for each rating, in words ("in 4 days")."""
+    now = now_utc()
+    card = db.session.scalar(
+        sa.select(Card).where(Card.user_id == current_user.id, Card.question_id == question_id)
+    )
+    state = card_state(card) if card else scheduling.CardState.new(now)
+    dues = scheduling.preview(
+        state,
+        now,
+        card_id=card.id if card else 0,
+        desired_retention=current_user.desired_retention,
+    )
+    return {name: scheduling.interval_text(now, due) for name, due in dues.items()}
 
 
 @bp.route("/answer", methods=["POST"])
