@@ -53,19 +53,21 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
-// Timed quizzes: show the time left and, when it runs out, hand in what is there.
+// Timed quizzes: show the time left (counted from the server's clock) and, a few seconds
+// before the limit, hand in what is there.
 document.addEventListener("DOMContentLoaded", () => {
-  const timer = document.querySelector("[data-deadline]");
+  const timer = document.querySelector("[data-seconds-left]");
   if (!timer) return;
-  const deadline = Date.parse(timer.dataset.deadline);
+  const end = Date.now() + Number(timer.dataset.secondsLeft) * 1000;
   const form = document.getElementById(timer.dataset.submit);
+  const EARLY_MS = 3000;
   let sent = false;
   const tick = () => {
-    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
     const minutes = Math.floor(left / 60);
     const seconds = String(left % 60).padStart(2, "0");
     timer.textContent = `Time left: ${minutes}:${seconds}`;
-    if (left === 0 && form && !sent) {
+    if (end - Date.now() <= EARLY_MS && form && !sent) {
       sent = true;
       // Tell the server the clock ran out: answers it cannot judge then count as blank
       // instead of sending the student back to fix them after the limit.

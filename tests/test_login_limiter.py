@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz.auth import passwords
 from quiz.extensions import db
-from quiz.models import User
-from tests.conftest import PASSWORD, TEST_HASH, AuthActions
+from quiz.models import LoginFailure, User
+from tests.conftest import PASSWORD, TEST_HASH, AuthActions, count_rows
+from tests.study_helpers import T0
 
 NEW_PASSWORD = "a new passphrase 42"
 WRONG = "wrong guess"
@@ -203,3 +206,15 @@ def test_per_address_cap(app: Flask, client: FlaskClient, user_factory: Any) -> 
     assert [login(client, f"name{i}") for i in range(6)] == [200] * 5 + [429]
     assert login(client, "alice", PASSWORD) == 429  # this address waits, whatever the account
     assert login(client_at(app, "10.0.0.2"), "alice", PASSWORD) == 302  # others do not
+
+
+def test_old_failures_are_pruned(app: Flask, client: FlaskClient, user_factory) -> None:
+    """Rows older than the window count for nothing and are deleted by the next attempt."""
+    user_factory("alice")
+    with time_machine.travel(T0, tick=False):
+        for _ in range(3):
+            AuthActions(client).login(password="wrong one")
+    assert count_rows(app, LoginFailure) == 3
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        AuthActions(client).login(password="wrong again")
+    assert count_rows(app, LoginFailure) == 1

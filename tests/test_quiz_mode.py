@@ -263,7 +263,7 @@ def test_one_page_quiz_after_the_limit_counts_nothing(
         page = client.get(f"/study/attempts/{attempt_id}").get_data(as_text=True)
     assert '<button type="submit" disabled hidden' in page  # Enter does not hand it in
     late = {f"q{keys['capital']}-answer": "Niamey"}
-    with time_machine.travel(T0 + timedelta(minutes=1, seconds=11), tick=False):
+    with time_machine.travel(T0 + timedelta(minutes=1, seconds=31), tick=False):  # past grace
         client.post(f"/study/attempts/{attempt_id}/answer", data=late)
     assert count_rows(app, AttemptAnswer) == 0 and count_rows(app, Review) == 0
     with app.app_context():
@@ -288,3 +288,53 @@ def test_time_up_hand_in_counts_unjudgeable_answers_as_blank(
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.score == pytest.approx(0.2)  # the capital counted; the rest blank
     assert count_rows(app, Review) == 1
+
+
+ORDER_SET = """
+slug: order-set
+title: Order set
+questions:
+  - id: events
+    kind: ordering
+    prompt: Put these in order.
+    items: [Ukraine invasion, Expulsion order, Chad elections]
+    explanation: February 2022, then March, then May 6.
+  - id: truth
+    kind: true_false
+    prompt: Agadez is about 750 km from Niamey.
+    answer: true
+    explanation: Paragraph 14 gives about 750 km.
+"""
+
+
+def test_ordering_counts_in_a_one_page_quiz_and_answers_survive_a_422(
+    app: Flask, client: FlaskClient, student: User
+) -> None:
+    keys = load_set(app, ORDER_SET)
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        response = client.post(
+            f"/study/sets/{set_id(app, 'order-set')}/quiz",
+            data={"layout": "one_page", "time_limit_min": "0"},
+        )
+        attempt_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"]).group(1))
+        page = client.get(f"/study/attempts/{attempt_id}").get_data(as_text=True)
+        prefix = f"q{keys['events']}-pos-"
+        shown = re.findall(
+            rf'name="{prefix}(\d)".*?</select>\s*<label[^>]*><span[^>]*>Place of </span>([^<]+)<',
+            page,
+            re.S,
+        )
+        right = ["Ukraine invasion", "Expulsion order", "Chad elections"]
+        data = {f"{prefix}{slot}": str(right.index(text) + 1) for slot, text in shown}
+        data[f"q{keys['truth']}-answer"] = "maybe"  # cannot be judged: the page comes back
+        again = client.post(f"/study/attempts/{attempt_id}/answer", data=data)
+        assert again.status_code == 422
+        kept = again.get_data(as_text=True)
+        for slot, text in shown:  # the order the student gave is still there
+            position = right.index(text) + 1
+            assert re.search(rf'name="{prefix}{slot}".*?value="{position}" selected', kept, re.S)
+        data[f"q{keys['truth']}-answer"] = "true"
+        client.post(f"/study/attempts/{attempt_id}/answer", data=data)
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).score == pytest.approx(1.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from flask import Flask
@@ -61,13 +63,33 @@ def test_wrong_answer_is_a_lapse_at_once(app: Flask, client: FlaskClient, studen
 def test_leaving_the_rating_page_counts_as_good(
     app: Flask, client: FlaskClient, student: User
 ) -> None:
+    """Pages only read; the next answer first rates the held one Good, dated when it was given."""
     with time_machine.travel(T0, tick=False):
         AuthActions(client).login("sam")
         rate_page = answer_capital(client, "Niamey").headers["Location"]
-        assert client.get("/study/progress").status_code == 200  # any other study page
+        assert client.get("/study/progress").status_code == 200
+        assert (count_rows(app, PendingAnswer), count_rows(app, Review)) == (1, 0)  # no write
+        ids = form_ids(client.get("/study/next").get_data(as_text=True))
+        assert ids["question_id"] != str(load_set(app)["capital"])  # the held one is not due
+    with time_machine.travel(T0 + timedelta(minutes=3), tick=False):
+        client.post("/study/answer", data={**ids, "answer": "0"})
         assert client.get(rate_page).headers["Location"].startswith("/study/reviews/")
-    assert [r.rating for r in reviews(app)] == [int(Rating.Good)]
+    first, second = reviews(app)
+    assert (first.rating, first.reviewed_at) == (int(Rating.Good), T0)
+    assert second.reviewed_at == T0 + timedelta(minutes=3)
     assert count_rows(app, PendingAnswer) == 0
+
+
+def test_double_click_on_a_right_answer_still_asks(
+    app: Flask, client: FlaskClient, student: User
+) -> None:
+    AuthActions(client).login("sam")
+    ids = form_ids(client.get("/study/next").get_data(as_text=True))
+    first = client.post("/study/answer", data={**ids, "answer": "Niamey"})
+    second = client.post("/study/answer", data={**ids, "answer": "Niamey"})
+    assert second.headers["Location"] == first.headers["Location"]
+    client.post(first.headers["Location"], data={"rating": "easy"})
+    assert [r.rating for r in reviews(app)] == [int(Rating.Easy)]
 
 
 @pytest.mark.parametrize("rating", ["again", "", "superb"])

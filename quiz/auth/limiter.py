@@ -61,9 +61,11 @@ def begin_attempt(
     Commits and leaves no transaction open, so no lock is held while the caller hashes.
     """
     key, address = key[:KEY_MAX], address[:ADDRESS_MAX]
+    since = now_utc() - timedelta(seconds=limits.window_s)
+    # Rows older than the window count for nothing: drop them so the table stays small.
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at < since))
     session.add(LoginFailure(username_key=key, address=address))
     session.commit()  # visible to every other worker before we count
-    since = now_utc() - timedelta(seconds=limits.window_s)
     same_account = LoginFailure.username_key == key
     same_address = LoginFailure.address == address
     per_account, per_address = session.execute(

@@ -96,6 +96,10 @@ def apply_review(
         duration = max(0, min(int(answer.duration_ms), MAX_DURATION_MS))
     card = _lock_card(session, user.id, answer.question_id)
     now = now or now_utc()
+    if card.last_review is not None and now < card.last_review:
+        # A held answer settled late keeps its own time unless the card moved on meanwhile:
+        # review times never go backwards, so the card stays the replay of its reviews.
+        now = card.last_review
     rating = scheduling.rating_for(answer.grade.score, self_rating=answer.self_rating)
     state = scheduling.review(
         card_state(card),

@@ -19,8 +19,10 @@ from quiz.study.answers import Answer, apply_review
 from quiz.study.quiz_items import can_quiz_flashcard, flashcard_backs
 from quiz.timeutil import now_utc
 
-# Network latency between the last click and the server must not cost a student an answer.
-GRACE = timedelta(seconds=10)
+# Latency, and a browser that runs the countdown late in a background tab, must not cost a
+# student their answers: the page hands a quiz in a little early, the server accepts a little
+# late.
+GRACE = timedelta(seconds=30)
 
 
 class AttemptClosed(Exception):
@@ -73,6 +75,12 @@ def deadline(attempt: Attempt) -> datetime | None:
     if not attempt.time_limit_s:
         return None
     return attempt.started_at + timedelta(seconds=attempt.time_limit_s)
+
+
+def seconds_left(attempt: Attempt, now: datetime) -> int | None:
+    """Whole seconds until the time limit, for the page's countdown; None without a limit."""
+    end = deadline(attempt)
+    return None if end is None else max(0, int((end - now).total_seconds()))
 
 
 def is_overtime(attempt: Attempt, now: datetime) -> bool:

@@ -68,8 +68,14 @@ def settle(
         self_rating=self_rating,
         duration_ms=pending.duration_ms,
     )
+    # Dated when it was answered (apply_review keeps review times in order per card).
     review, _new = record_answer(
-        session, user, answer, submission_id=submission_id, fuzzing=fuzzing
+        session,
+        user,
+        answer,
+        submission_id=submission_id,
+        now=pending.answered_at,
+        fuzzing=fuzzing,
     )
     # The review now stands for the answer; the held copy goes (in its own short transaction).
     session.execute(

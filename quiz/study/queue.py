@@ -13,6 +13,7 @@ from quiz.models import (
     Assignment,
     Card,
     Enrollment,
+    PendingAnswer,
     Question,
     QuestionSet,
     StudiedSet,
@@ -68,12 +69,19 @@ def studied_set_ids(session: Session, user_id: int) -> list[int]:
     return list(session.scalars(sa.select(StudiedSet.set_id).where(StudiedSet.user_id == user_id)))
 
 
+def not_held(user_id: int) -> sa.ColumnElement[bool]:
+    """Questions without a right answer of the student's waiting for its rating."""
+    held = sa.select(PendingAnswer.question_id).where(PendingAnswer.user_id == user_id)
+    return Question.id.not_in(held)
+
+
 def due_cards(user_id: int, now: datetime) -> sa.Select[tuple[Card]]:
     """The student's cards due by `now`, most overdue first, live questions only."""
     return (
         sa.select(Card)
         .join(Question, Question.id == Card.question_id)
         .where(Card.user_id == user_id, Card.due <= now, live_questions(user_id))
+        .where(not_held(user_id))
         .order_by(Card.due, Card.id)
     )
 
@@ -85,6 +93,7 @@ def new_questions(user_id: int) -> sa.Select[tuple[Question]]:
         sa.select(Question)
         .join(StudiedSet, StudiedSet.set_id == Question.set_id)
         .where(StudiedSet.user_id == user_id, live_questions(user_id), ~has_card)
+        .where(not_held(user_id))
         .order_by(StudiedSet.added_at, Question.set_id, Question.position, Question.id)
     )
 

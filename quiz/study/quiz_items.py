@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from quiz.models import Question
 from quiz.questions import question_from_dict
+from quiz.textmatch import match_key
 
 DISTRACTORS = 3
 
@@ -25,10 +26,20 @@ def flashcard_backs(session: Session, set_id: int) -> list[tuple[int, str]]:
     return [(qid, str(spec.get("back", ""))) for qid, spec in rows]
 
 
+def _distinct_others(question_id: int, backs: Sequence[tuple[int, str]]) -> list[str]:
+    """The set's other backs, one per text as answers compare them (case, accents, spaces)."""
+    own = match_key(dict(backs).get(question_id, ""))
+    others: dict[str, str] = {}
+    for qid, back in sorted(backs):
+        key = match_key(back)
+        if qid != question_id and key != own:
+            others.setdefault(key, back)
+    return sorted(others.values())
+
+
 def can_quiz_flashcard(question_id: int, backs: Sequence[tuple[int, str]]) -> bool:
     """A flashcard can be quizzed when the set holds another, different back to choose from."""
-    own = dict(backs).get(question_id)
-    return any(back != own for qid, back in backs if qid != question_id)
+    return bool(_distinct_others(question_id, backs))
 
 
 def as_quizzed(item: Any, question_id: int, backs: Sequence[tuple[int, str]], seed: int) -> Any:
@@ -40,7 +51,7 @@ def as_quizzed(item: Any, question_id: int, backs: Sequence[tuple[int, str]], se
     """
     if item.kind != "flashcard":
         return item
-    others = sorted({back for qid, back in backs if qid != question_id and back != item.back})
+    others = _distinct_others(question_id, backs)
     picked = random.Random(seed).sample(others, min(DISTRACTORS, len(others)))  # noqa: S311
     return question_from_dict(
         {

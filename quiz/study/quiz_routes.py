@@ -31,10 +31,11 @@ def own_attempt(attempt_id: int) -> Attempt:
 
 
 def is_blank(fields: MultiDict[str, str]) -> bool:
-    """Whether the student left a question of a one-page quiz untouched."""
-    return not any(
-        value.strip() for key, value in fields.items(multi=True) if not key.startswith("pos-")
-    )
+    """Whether the student left a question of a one-page quiz untouched.
+
+    An ordering question always sends the order on screen: that is its answer.
+    """
+    return not any(value.strip() for value in fields.values())
 
 
 class Asker:
@@ -111,6 +112,8 @@ def render_attempt(
             number=len(answered) + 1,
             total=len(attempt.question_order),
             deadline=attempts.deadline(attempt),
+            # The countdown runs from the server's clock, not the browser's.
+            seconds_left=attempts.seconds_left(attempt, now_utc()),
             errors=errors or {},
             shown_ms=int(now_utc().timestamp() * 1000),
             form=EmptyForm(),
@@ -148,11 +151,16 @@ def attempt_answer(attempt_id: int) -> Any:
             if question_id not in attempt.question_order:
                 abort(400)
             question = db.session.get(Question, question_id)
+            time_up = request.form.get("time_up") == "1"
             try:
                 item = asker.judge(question, request.form)
             except ResponseError as error:
-                return render_attempt(attempt, {question_id: str(error)}, 422)
-            attempts.answer_one(db.session, current_user, attempt.id, item, fuzzing=fuzzing)
+                if not time_up:
+                    return render_attempt(attempt, {question_id: str(error)}, 422)
+            else:
+                attempts.answer_one(db.session, current_user, attempt.id, item, fuzzing=fuzzing)
+            if time_up:  # the page's countdown handed it in: the quiz ends here
+                attempts.close_attempt(db.session, attempt.id)
     except attempts.AttemptClosed as closed:
         flash(str(closed), "error")
     except attempts.OutOfOrder:

@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound
 
 from quiz import MAX_ID, scheduling
 from quiz.auth.forms import EmptyForm
+from quiz.database import READ_METHODS
 from quiz.extensions import db
 from quiz.models import Card, Question, QuestionSet, Review, StudiedSet
 from quiz.questions import ResponseError
@@ -33,16 +34,26 @@ from quiz.study.forms import SettingsForm
 from quiz.timeutil import now_utc
 
 bp = Blueprint("study", __name__, url_prefix="/study")
-# Pages that show or rate a held right answer; any other study page rates held ones Good first.
+# The page that rates a held right answer; any other study POST rates held ones Good first.
 RATING_ENDPOINTS = frozenset({"study.rate"})
 
 
 @bp.before_request
 def settle_held_answers() -> None:
-    """Rate Good whatever right answers the student left unrated, so queues and counts agree."""
-    if current_user.is_authenticated and request.endpoint not in RATING_ENDPOINTS:
+    """Rate Good the right answers the student left unrated, before anything else is written.
+
+    Only on POSTs (a GET changes nothing): until then the queue leaves held questions out. A
+    repeat of the answer being held (a double click, Back) keeps it, so its page can still ask.
+    """
+    if request.method in READ_METHODS or request.endpoint in RATING_ENDPOINTS:
+        return
+    if current_user.is_authenticated:
+        keep = request.form.get("submission_id") if request.endpoint == "study.answer" else None
         pending.settle_all(
-            db.session, current_user, fuzzing=current_app.config["SCHEDULER_FUZZING"]
+            db.session,
+            current_user,
+            keep=keep,
+            fuzzing=current_app.config["SCHEDULER_FUZZING"],
         )
 
 
