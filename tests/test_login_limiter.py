@@ -173,7 +173,8 @@ def test_change_password_guessing_is_limited(
     assert response.status_code == 429  # the right one is refused during the lockout
     assert "Too many wrong passwords" in response.get_data(as_text=True)
     with app.app_context():
-        assert db.session.get(User, alice.id).check_password(PASSWORD)  # unchanged
+        stored = db.session.get(User, alice.id).password_hash
+        assert passwords.verify_password(stored, PASSWORD, TEST_HASH)  # unchanged
     assert login(app.test_client(), "alice", PASSWORD) == 429  # the login form shares the count
 
 

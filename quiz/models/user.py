@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from quiz.models.base import Base
 from quiz.timeutil import now_utc
@@ -76,10 +76,6 @@ class User(UserMixin, Base):
     def set_password(self, password: str, method: str) -> None:
         """Hash and store a new password."""
         self.password_hash = generate_password_hash(password, method=method)
-
-    def check_password(self, password: str) -> bool:
-        """Whether the password matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
 
     def rotate_session(self) -> None:
         """Invalidate every session and remember cookie issued so far."""
