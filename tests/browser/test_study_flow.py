@@ -109,3 +109,17 @@ def test_ordering_question(live_server: LiveServer, browser: Any, javascript: bo
     page.locator("button:has-text('Check')").click()
     assert page.locator(".verdict-ok").is_visible(), page.content()
     context.close()
+
+
+def test_login_and_study_pages_pass_axe(live_server: LiveServer, page: Any) -> None:
+    """The login page, the study home and a question page have no axe-core violation."""
+    from tests.browser.axe import assert_accessible
+
+    base = live_server.url
+    page.goto(f"{base}/auth/login")
+    assert_accessible(page)
+    register(page, base, "axel")
+    assert_accessible(page)
+    page.click("text=Start with")
+    page.wait_for_url(re.compile(r"/study/next$"))
+    assert_accessible(page)
