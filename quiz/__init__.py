@@ -34,7 +34,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_template_filters(app)
     return app
+
+
+def register_template_filters(app: Flask) -> None:
+    """`md` and `md_inline`: authored Markdown as sanitized HTML (see quiz.markup)."""
+    from quiz.markup import markdown, markdown_inline
+
+    app.add_template_filter(markdown, "md")
+    app.add_template_filter(markdown_inline, "md_inline")
 
 
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 # Pages that show or take credentials must not be kept in any cache (Moodle MSA-25-0030).
