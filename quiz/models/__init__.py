@@ -5,6 +5,7 @@ from quiz.models.classes import Assignment, Classroom, Enrollment
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.study import Attempt, AttemptAnswer, Card, PendingAnswer, Review
 from quiz.models.user import LoginFailure, Role, User, normalize_name
+from quiz.models.versions import QuestionVersion
 
 __all__ = [
     "Assignment",
@@ -18,6 +19,7 @@ __all__ = [
     "PendingAnswer",
     "Question",
     "QuestionSet",
+    "QuestionVersion",
     "Review",
     "Role",
     "StudiedSet",
