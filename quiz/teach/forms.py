@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from quiz.models import Visibility
@@ -11,9 +12,9 @@ from quiz.models.content import split_paragraphs
 
 MAX_SOURCE_TEXT = 200_000
 VISIBILITY_CHOICES = [
-    (Visibility.PRIVATE.value, "Private: only me"),
-    (Visibility.CLASS.value, "My classes: students of the classes I assign it to"),
-    (Visibility.PUBLIC.value, "Public: everyone with an account"),
+    SelectChoice(Visibility.PRIVATE.value, "Private: only me"),
+    SelectChoice(Visibility.CLASS.value, "My classes: students of the classes I assign it to"),
+    SelectChoice(Visibility.PUBLIC.value, "Public: everyone with an account"),
 ]
 
 
