@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
 
 from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
@@ -105,7 +106,11 @@ def edit_question(question_id: int) -> Any:
     for name, value in question_columns(data).items():
         if getattr(question, name) != value:
             setattr(question, name, value)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # two saves raced for the same next version number
+        db.session.rollback()
+        abort(409)
     flash("Question saved.", "success")
     return redirect(url_for(".set_page", set_id=qset.id, _anchor=f"question-{question.id}"))
 
