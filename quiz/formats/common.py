@@ -124,7 +124,8 @@ class Collector:
             raise FormatError(
                 line, f"more than {MAX_QUESTIONS:,} questions in one file; split it into parts"
             )
-        fields = dict(data)
+        # Empty optional fields are absent, as in YAML (the validators refuse "").
+        fields = {name: value for name, value in data.items() if value not in ("", None, [])}
         explained = bool(str(fields.get("explanation") or "").strip())
         if not explained:
             fields["explanation"] = "(to be replaced)"
@@ -169,3 +170,17 @@ class Collector:
 def _identity(question: Any) -> str:
     """The text that names a question: a cloze's sentence, otherwise its prompt."""
     return str(getattr(question, "text", "") or question.prompt)
+
+
+def plain_label(question: Any, answer: bool = False, limit: int = 140) -> str:
+    """A question (or its answer) in short, as plain text: for previews and lists."""
+    from quiz.markup import plain_text  # pure too; imported here to keep readers light
+
+    if answer:
+        text = question.answer_text()
+    elif question.kind == "cloze":
+        text = re.sub(r"\{\{.*?\}\}", "___", question.text)
+    else:
+        text = question.prompt
+    flat = " ".join(plain_text(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
