@@ -160,7 +160,7 @@ class Collector:
             warnings.append(
                 Notice(
                     self.no_explanation[0],
-                    f"{count} question{'s' if count != 1 else ''} had no explanation (general "
+                    f"{count} question{'s' if count != 1 else ''} had no explanation (such as GIFT "
                     "feedback); the right answer is shown instead",
                 )
             )

@@ -151,7 +151,8 @@ def _pair(left: str, right: str, position: int, notices: list[Notice]) -> str:
     if "->" in left:
         notices.append(_note(position, f"'->' in '{left}' written as '→'"))
         left = left.replace("->", "→")
-    return f"={escape(left)} -> {escape(right)}"
+    weight_ = "%100%" if left.startswith("%") else ""  # so a leading '%' stays text
+    return f"={weight_}{escape(left)} -> {escape(right)}"
 
 
 def _cloze(
