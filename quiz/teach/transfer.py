@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from quiz.auth.decorators import teacher_required
 from quiz.database import begin_write
@@ -115,12 +116,13 @@ def _render_form(form: ImportForm, error: str | None = None, status: int = 200) 
 def _import_form() -> ImportForm:
     """The import form with the teacher's sets as targets."""
     form = ImportForm()
-    choices = [("new", "A new set")] + [(str(s.id), s.title) for s in editable_sets()]
-    wanted = request.args.get("set", "")
-    if wanted and wanted not in {value for value, _ in choices}:
-        qset = target_set(wanted)
+    choices = [SelectChoice("new", "A new set")]
+    choices += [SelectChoice(str(s.id), s.title) for s in editable_sets()]
+    wanted = request.args.get("set", "") or request.form.get("target", "")
+    if wanted and wanted not in {choice.value for choice in choices}:
+        qset = target_set(wanted)  # a 404 unless the user may change it
         if qset is not None:
-            choices.append((str(qset.id), qset.title))
+            choices.append(SelectChoice(str(qset.id), qset.title))
     form.target.choices = choices
     if request.method == "GET" and wanted:
         form.target.data = wanted

@@ -5,16 +5,20 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from quiz.formats.detect import LABELS
 from quiz.models import Visibility
 
-FORMAT_CHOICES = [("guess", "Guess from the content"), *LABELS.items()]
+FORMAT_CHOICES = [
+    SelectChoice("guess", "Guess from the content"),
+    *(SelectChoice(name, label) for name, label in LABELS.items()),
+]
 VISIBILITY_CHOICES = [
-    (Visibility.PRIVATE.value, "Private: only you"),
-    (Visibility.CLASS.value, "My classes: students of classes it is assigned to"),
-    (Visibility.PUBLIC.value, "Public: every user"),
+    SelectChoice(Visibility.PRIVATE.value, "Private: only you"),
+    SelectChoice(Visibility.CLASS.value, "My classes: students of classes it is assigned to"),
+    SelectChoice(Visibility.PUBLIC.value, "Public: every user"),
 ]
 
 
@@ -28,7 +32,7 @@ class ImportForm(FlaskForm):
         render_kw={"rows": 10, "spellcheck": "false"},
     )
     fmt = SelectField("Format", choices=FORMAT_CHOICES, default="guess")
-    target = SelectField("Import into", choices=[("new", "A new set")], default="new")
+    target = SelectField("Import into", choices=[SelectChoice("new", "A new set")], default="new")
     title = StringField(
         "Title of the new set",
         validators=[Optional(), Length(max=200)],
