@@ -32,8 +32,36 @@ def make_gift(count: int) -> str:
     return "\n\n".join(KINDS[n % len(KINDS)].format(n=n) for n in range(count)) + "\n"
 
 
+def measure(count: int) -> tuple[float, float]:
+    """Seconds to parse and to write `count` questions (a fresh database each time)."""
+    text = make_gift(count)
+    started = time.perf_counter()
+    result = read_gift(text)
+    parsed = time.perf_counter()
+    with tempfile.TemporaryDirectory() as directory:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(directory) / 'b.sqlite'}"})
+        with app.app_context():
+            Base.metadata.create_all(db.engine)
+            teacher = User(email="t@example.org", role=Role.TEACHER.value, password_hash="!")  # noqa: S106
+            teacher.set_username("bench")
+            db.session.add(teacher)
+            db.session.commit()
+            begin = time.perf_counter()
+            write_import(db.session, new_set(db.session, teacher, "Bench", "private"), result)
+            db.session.commit()
+            written = time.perf_counter()
+            db.engine.dispose()
+    return parsed - started, written - begin
+
+
 def main(count: int = 5000) -> None:
-    """Time the parse and the write, and print both."""
+    """Time the parse and the write, and print both, and how they scale from count/10."""
+    small_parse, small_write = measure(count // 10)
+    big_parse, big_write = measure(count)
+    print(
+        f"scaling x10 in size: parse x{big_parse / small_parse:.1f}, "
+        f"write x{big_write / small_write:.1f} (10 = linear)"
+    )
     text = make_gift(count)
     started = time.perf_counter()
     result = read_gift(text)

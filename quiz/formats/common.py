@@ -113,6 +113,7 @@ class Collector:
     warnings: list[Notice] = field(default_factory=list)
     first_line: dict[str, int] = field(default_factory=dict)
     no_explanation: list[int] = field(default_factory=list)
+    suffixes: dict[str, int] = field(default_factory=dict)  # next number to try per key
 
     def warn(self, line: int, message: str) -> None:
         """Keep a warning."""
@@ -141,10 +142,11 @@ class Collector:
             self.no_explanation.append(line)
         key = key or key_for_text(_identity(question))
         if key in self.first_line:
-            base, number = key, 2
-            while f"{base[: KEY_LENGTH - 4]}-{number}" in self.first_line:
+            base, number = key, self.suffixes.get(key, 2)
+            while f"{base[: KEY_LENGTH - 7]}-{number}" in self.first_line:
                 number += 1
-            key = f"{base[: KEY_LENGTH - 4]}-{number}"
+            self.suffixes[base] = number + 1
+            key = f"{base[: KEY_LENGTH - 7]}-{number}"
             self.warn(line, f"same title or text as line {self.first_line[base]}; kept as '{key}'")
         self.first_line[key] = line
         self.questions.append(QuestionData(key=key, question=question))
