@@ -105,6 +105,7 @@ def test_anki_cloze_notes_become_cloze_questions() -> None:
         ("Q?\nA. x\nB. y\nANSWER: A\n", "aiken"),
         ("kind,prompt,answer\nflashcard,a,b\n", "csv"),
         ("term\tdefinition\n", "tsv"),
+        ("set {x}\ta brace in a card\nb\tc\n", "tsv"),
         ("#separator:tab\na\tb\n", "tsv"),
         ("slug: s\ntitle: T\nquestions: []\n", "yaml"),
     ],

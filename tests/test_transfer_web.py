@@ -288,3 +288,29 @@ def test_statements_do_not_grow_with_the_set(app: Flask, roles: dict) -> None:
     few = statements_for_post(app, client, "/teach/import", text=gift_of(3), target=str(small))
     many = statements_for_post(app, client, "/teach/import", text=gift_of(40), target=str(large))
     assert few == many
+
+
+def test_two_imports_at_once_do_not_duplicate(app: Flask, roles: dict) -> None:
+    """Two tabs confirming the same file into one set: one creates, the other updates or is
+    told to try again; never two rows for one key."""
+    import threading
+
+    set_id = make_set(app, text="::other:: Old question? {T}\n")
+    clients = [client_for(app, "tina"), client_for(app, "tina")]
+    data = {"text": GIFT, "fmt": "gift", "target": str(set_id), "title": "", "visibility": ""}
+    codes: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def confirm(client) -> None:
+        barrier.wait()
+        codes.append(client.post("/teach/import/confirm", data=dict(data)).status_code)
+
+    threads = [threading.Thread(target=confirm, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert codes == [302, 302]
+    with app.app_context():
+        keys = db.session.scalars(sa.select(Question.key).where(Question.set_id == set_id)).all()
+    assert sorted(keys) == ["city", "far", "host", "other"]

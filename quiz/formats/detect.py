@@ -36,6 +36,9 @@ def detect(text: str) -> str:
         header = [column_name(cell) for cell in next(csv.reader([first], delimiter=delimiter))]
         if len(header) > 1 and "prompt" in header and all(header):
             return name
+    lines = [line for line in head.split("\n")[:50] if line.strip()]
+    if lines and all("\t" in line for line in lines):
+        return "tsv"  # before GIFT: a card's text may well hold a brace
     if AIKEN_ANSWER.search(head) and AIKEN_OPTION.search(head):
         return "aiken"
     if GIFT_SIGNS.search(head) and "{" in head:
