@@ -176,3 +176,34 @@ def test_error_carries_line_and_column() -> None:
     assert caught.value.line == 3
     assert caught.value.column == 15  # the '%' that begins the weight
     assert str(caught.value) == "line 3, column 15: a weight is written %50% or %-100%"
+
+
+MOODLE_STYLE = """// question: 0  name: Switch category to $course$/top/Default for Sahel
+$CATEGORY: $course$/top/Default for Sahel
+
+// question: 41  name: base
+::base::[html]<p>Where is Air Base 101?</p>{
+\t=%100%Niamey#<p>Yes.</p>
+\t=%50%Niamey airport#
+\t=%0%Agadez#<p>That is the drone base.</p>
+}
+
+// question: 42  name: distance
+::distance::[html]<p>Agadez to Niamey, in km?</p>{#
+\t=%100%750\\:50#
+}
+
+// question: 43  name: say
+::say::[html]<p>Austin saw a problem.</p>{FALSE#<p>No.</p>#<p>Right.</p>####<p>He played it down.</p>}
+"""
+
+
+def test_reads_moodle_shaped_export() -> None:
+    """Tabs, %100% weights, empty '#' feedback and [html] text, as Moodle writes them."""
+    result = read_gift(MOODLE_STYLE)
+    base, distance, say = (item.question for item in result.questions)
+    assert [item.key for item in result.questions] == ["base", "distance", "say"]
+    assert base.answers == ("Niamey", "Niamey airport") and base.near_misses == ("Agadez",)
+    assert (distance.value, distance.tolerance) == (750.0, 50.0)
+    assert say.answer is False and say.explanation == "<p>He played it down.</p>"
+    assert base.tags == ()  # "top" and "Default for ..." are Moodle's, not topics
