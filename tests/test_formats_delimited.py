@@ -13,8 +13,9 @@ from quiz.formats.common import FormatError
 from quiz.formats.delimited import restore
 from quiz.formats.delimited_writer import neutralize, write_csv
 from quiz.formats.detect import detect, read
-from quiz.formats.yaml_bank import QuestionData, SetData
+from quiz.formats.yaml_bank import QuestionData
 from quiz.questions import question_from_dict
+from tests.transfer_helpers import set_of
 
 DATA = Path(__file__).parent / "data" / "formats"
 
@@ -147,7 +148,7 @@ def test_exported_csv_has_no_cell_a_spreadsheet_would_run() -> None:
             "choices": [{"text": "-1", "correct": True}, {"text": "+2"}],
         }
     )
-    data = SetData("s", "S", "", {}, (), (QuestionData("q", question),))
+    data = set_of([QuestionData("q", question)])
     text, _ = write_csv(data)
     for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))):
         for cell in row:

@@ -9,7 +9,6 @@ import pytest
 from quiz.formats.common import FormatError
 from quiz.formats.gift import find, read_gift, unescape
 from quiz.formats.gift_writer import escape, write_gift
-from quiz.formats.yaml_bank import SetData
 from quiz.questions import (
     Cloze,
     Matching,
@@ -20,6 +19,7 @@ from quiz.questions import (
     ShortAnswer,
     TrueFalse,
 )
+from tests.transfer_helpers import set_of
 
 DATA = Path(__file__).parent / "data" / "formats"
 
@@ -163,7 +163,7 @@ def test_escape_round_trip(text: str) -> None:
 
 def test_writer_warns_for_kinds_moodle_lacks(every: dict) -> None:
     result = every["result"]
-    data = SetData("s", "S", "", {}, (), result.questions)
+    data = set_of(result.questions)
     text, notices = write_gift(data)
     assert "// @quiz" in text and '"kind": "ordering"' in text
     assert any("ordering question written as matching" in str(n) for n in notices)
@@ -194,7 +194,7 @@ $CATEGORY: $course$/top/Default for Sahel
 }
 
 // question: 43  name: say
-::say::[html]<p>Austin saw a problem.</p>{FALSE#<p>No.</p>#<p>Right.</p>####<p>He played it down.</p>}
+::say::[html]<p>Austin saw a problem.</p>{FALSE#<p>No.</p>#<p>Right.</p>####<p>He said no.</p>}
 """
 
 
@@ -205,5 +205,5 @@ def test_reads_moodle_shaped_export() -> None:
     assert [item.key for item in result.questions] == ["base", "distance", "say"]
     assert base.answers == ("Niamey", "Niamey airport") and base.near_misses == ("Agadez",)
     assert (distance.value, distance.tolerance) == (750.0, 50.0)
-    assert say.answer is False and say.explanation == "<p>He played it down.</p>"
+    assert say.answer is False and say.explanation == "<p>He said no.</p>"
     assert base.tags == ()  # "top" and "Default for ..." are Moodle's, not topics

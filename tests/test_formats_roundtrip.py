@@ -19,6 +19,7 @@ from quiz.formats.detect import read
 from quiz.formats.gift_writer import write_gift
 from quiz.formats.yaml_bank import QuestionData, SetData, dump_set, load_bank
 from quiz.questions import QuestionError, question_from_dict
+from tests.transfer_helpers import set_of
 
 ROOT = Path(__file__).resolve().parent.parent
 # Letters, digits and the characters each format treats specially (GIFT's ~=#{}:\ and %, CSV's
@@ -111,7 +112,7 @@ def question_set(draw: Any) -> SetData:
             built.append(QuestionData(key, question_from_dict(fields)))
         except QuestionError:
             assume(False)
-    return SetData("generated", "Generated set", "", {}, (), tuple(built))
+    return set_of(built, "generated", "Generated set")
 
 
 def export_text(data: SetData, fmt: str) -> str:

@@ -75,3 +75,12 @@ def confirm_fields(html: str) -> dict[str, str]:
 
     found = re.findall(r'<input id="\w+" name="(\w+)" type="hidden" value="([^"]*)"', html)
     return {name: unescape(value) for name, value in found}
+
+
+def set_of(questions: Any, slug: str = "s", title: str = "S") -> Any:
+    """A SetData of questions, by keyword (other fields may be added to SetData)."""
+    from quiz.formats.yaml_bank import SetData
+
+    return SetData(
+        slug=slug, title=title, description="", source={}, tags=(), questions=tuple(questions)
+    )
