@@ -140,7 +140,7 @@ def import_command(
     try:
         if qset is None:
             name = title.strip() or result.title or Path(path).stem
-            qset = new_set(db.session, teacher, name, Visibility.PRIVATE.value)
+            qset = new_set(db.session, teacher, name, Visibility.PRIVATE.value, result.description)
         total = len(result.questions)
         with click.progressbar(
             length=total, label="Importing", file=None if total >= 500 else io.StringIO()

@@ -94,11 +94,18 @@ def plan_import(session: Session, set_id: int | None, result: ReadResult) -> lis
     return plan
 
 
-def new_set(session: Session, owner: User, title: str, visibility: str) -> QuestionSet:
+def new_set(
+    session: Session, owner: User, title: str, visibility: str, description: str = ""
+) -> QuestionSet:
     """A new, empty set owned by a teacher (flushed, so it has an id)."""
     if visibility not in {v.value for v in Visibility}:
         raise ValueError(f"unknown visibility {visibility!r}")
-    qset = QuestionSet(owner_id=owner.id, title=title.strip()[:200], visibility=visibility)
+    qset = QuestionSet(
+        owner_id=owner.id,
+        title=title.strip()[:200],
+        visibility=visibility,
+        description=description,
+    )
     session.add(qset)
     session.flush()
     return qset

@@ -120,7 +120,16 @@ def test_exported_bank_set_imports_into_a_new_set_equal(
     result = run(app, "import", str(out), "--owner", "tina")
     assert result.exit_code == 0, result.output
     new_id = int(re.search(r"Set (\d+)", result.output).group(1))
+    yaml_out = tmp_path / "bank.yaml"
+    run(app, "export", str(bank_id), "--format", "yaml", "--output", str(yaml_out))
+    from_yaml = run(app, "import", str(yaml_out), "--owner", "tina")
+    yaml_id = int(re.search(r"Set (\d+)", from_yaml.output).group(1))
     with app.app_context():
+        bank_set, yaml_set = (
+            db.session.get(QuestionSet, bank_id),
+            db.session.get(QuestionSet, yaml_id),
+        )
+        assert (yaml_set.title, yaml_set.description) == (bank_set.title, bank_set.description)
 
         def as_dicts(set_id: int) -> list:
             rows = db.session.scalars(
@@ -128,4 +137,4 @@ def test_exported_bank_set_imports_into_a_new_set_equal(
             )
             return [(q.key, q.as_dict()) for q in rows]
 
-        assert as_dicts(new_id) == as_dicts(bank_id)
+        assert as_dicts(new_id) == as_dicts(bank_id) == as_dicts(yaml_id)

@@ -207,3 +207,11 @@ def test_reads_moodle_shaped_export() -> None:
     assert (distance.value, distance.tolerance) == (750.0, 50.0)
     assert say.answer is False and say.explanation == "<p>He said no.</p>"
     assert base.tags == ()  # "top" and "Default for ..." are Moodle's, not topics
+
+
+def test_plain_text_is_shown_as_typed() -> None:
+    """[plain] text keeps its asterisks and angle brackets instead of becoming Markdown/HTML."""
+    from quiz.markup import render_html
+
+    prompt = read_gift("[plain]Is 2 * 3 * 4 <b>24</b>? {T}\n").questions[0].question.prompt
+    assert render_html(prompt) == "<p>Is 2 * 3 * 4 &lt;b&gt;24&lt;/b&gt;?</p>"

@@ -53,6 +53,7 @@ class ReadResult:
     lines: tuple[int, ...]
     warnings: tuple[Notice, ...] = ()
     title: str = ""  # a suggested set title ($CATEGORY, YAML title), "" when none
+    description: str = ""  # a YAML set's description, for a new set
 
     def counts(self) -> dict[str, int]:
         """How many questions of each kind, in first-seen order."""

@@ -63,7 +63,7 @@ def read_yaml(text: str) -> ReadResult:
     if len(data.questions) > MAX_QUESTIONS:
         raise FormatError(1, f"more than {MAX_QUESTIONS:,} questions in one file; split it")
     lines = _question_lines(text, len(data.questions))
-    return ReadResult(data.questions, lines, (), data.title)
+    return ReadResult(data.questions, lines, (), data.title, data.description)
 
 
 def _question_lines(text: str, count: int) -> tuple[int, ...]:

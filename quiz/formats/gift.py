@@ -40,6 +40,16 @@ META_KEYS = frozenset(
 META_KINDS = ("cloze", "flashcard", "ordering", "multiple_select")
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])|^(\s*)([#>+-])", re.MULTILINE)
+
+
+def plain_to_markdown(text: str) -> str:
+    """[plain] text as Markdown that shows it as typed: its special characters escaped."""
+    return _MARKDOWN_SPECIAL.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text
+    )
+
+
 def read_gift(text: str) -> ReadResult:
     """Read GIFT text; FormatError (line, column, problem) on the first thing that is wrong."""
     collector = Collector()
@@ -163,6 +173,8 @@ def _read_question(
     if "paragraph" in meta:
         fields["paragraph"] = meta["paragraph"]
     texts = [unescape(part) for part in segments]
+    if tag and tag.group(1).lower() == "plain":
+        texts = [plain_to_markdown(part) for part in texts]
     mid_sentence = len(parsed) > 1 or bool(texts[-1].strip())
     kind = meta.get("kind")
     if len(parsed) > 1 or (parsed[0].sort == "short" and (mid_sentence or kind == "cloze")):

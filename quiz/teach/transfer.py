@@ -189,7 +189,7 @@ def import_confirm() -> Any:
         abort(404)  # the set changed hands while the file was read
     if qset is None:
         title = (form.title.data or "").strip()[:200] or "Imported questions"
-        qset = new_set(db.session, current_user, title, visibility)
+        qset = new_set(db.session, current_user, title, visibility, result.description)
     try:
         report = write_import(db.session, qset, result, retire_missing=form.retire.data == "1")
         db.session.commit()
