@@ -1,0 +1,399 @@
+"""The student's last word on a typed answer ("I was right"), and what the set's owner does next.
+
+After a short answer, number or cloze is marked wrong (or partly right), the student may say
+they were right, as Quizlet's override lets them. Reviews are append-only, so the review keeps
+its grade and a `ReviewOverride` row says which rating it now counts as: the rating a right
+answer gets (`rating_for(1.0)`, Good). The card is then rebuilt from the replay of its reviews
+with that rating, so a card still always equals `replay_card`.
+
+The scheduler always takes the student's word (a false "Again" would reset the card, which is
+the harm the override exists to undo). What the numbers show is the teacher's call, per set:
+`overrides_count_in_study` (default on) makes the answer count as right in study progress,
+`overrides_count_in_quizzes` (default off) adds it to scored quiz results.
+
+The set's owner sees the overrides and can add the answer to the accepted ones in one click:
+appended to `answers` of a short answer, or as an alternative of each wrong gap of a cloze.
+A numeric answer is never added: it is right inside a tolerance, and one extra value would
+not fit that rule; the owner is told to widen the tolerance in the question if it is too tight.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from fsrs import Rating
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quiz import scheduling
+from quiz.database import begin_write, is_postgres
+from quiz.models import Attempt, Card, Question, QuestionSet, Review, ReviewOverride, User
+from quiz.questions import QuestionError, ResponseError, question_from_dict
+from quiz.study.answers import load_question, replay_rows, review_history
+from quiz.timeutil import now_utc
+
+TYPED_KINDS = frozenset({"short_answer", "numeric", "cloze"})
+# The rating the answer would have had if it had been graded right.
+OVERRIDE_RATING = scheduling.rating_for(1.0)
+# Same gap syntax as quiz.textmatch: {{answer|alternative}}.
+GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+GAP_SYNTAX = ("|", "{", "}")
+NUMERIC_NOTE = (
+    "A number is right inside its tolerance, so a single value cannot be added as an "
+    "alternative. If the tolerance is too tight, widen it in the question."
+)
+
+
+class OverrideRefused(Exception):
+    """Why this answer cannot be overridden or accepted; the message is for people."""
+
+
+class NotFound(LookupError):
+    """No such override or review for this user: answered with a 404."""
+
+
+# The student's side.
+
+
+def refusal(review: Review, question: Question) -> str | None:
+    """Why the student cannot say "I was right" about this review; None when they can."""
+    if question.kind not in TYPED_KINDS:
+        return "Only typed answers (short answers, numbers and gaps) can be overridden."
+    if review.correct:
+        return "This answer was already marked right."
+    if review.response is None:
+        return "There was no answer to stand by."
+    return None
+
+
+def can_offer(review: Review | None, question: Question, override: Any) -> bool:
+    """Whether the page shows the "I was right" button for this review."""
+    return review is not None and override is None and refusal(review, question) is None
+
+
+def study_note(qset: QuestionSet) -> str:
+    """What an override means for the student's progress in this set."""
+    if qset.overrides_count_in_study:
+        return "It is scheduled as a right answer and counts as right in your progress."
+    return "It is scheduled as a right answer; your teacher counts the original grade in progress."
+
+
+def quiz_note(qset: QuestionSet) -> str:
+    """What an override means for the score of a quiz on this set."""
+    if qset.overrides_count_in_quizzes:
+        return "It counts as right in this quiz's score."
+    return "It is scheduled as a right answer; this quiz's score keeps the original grade."
+
+
+def find_override(session: Session, review_id: int) -> ReviewOverride | None:
+    """The override of a review, if the student made one."""
+    return session.scalar(sa.select(ReviewOverride).where(ReviewOverride.review_id == review_id))
+
+
+def _lock_card(session: Session, card_id: int) -> Card:
+    """The review's card, locked for this transaction (begin_write holds SQLite's lock)."""
+    query = sa.select(Card).where(Card.id == card_id)
+    if is_postgres(session):
+        query = query.with_for_update()
+    card = session.scalar(query)
+    if card is None:  # a review always has its card (both cascade from the user)
+        raise NotFound(card_id)
+    return card
+
+
+def override_review(
+    session: Session,
+    user_id: int,
+    review_id: int,
+    *,
+    now: datetime | None = None,
+    fuzzing: bool = True,
+) -> tuple[ReviewOverride, bool]:
+    """Count the student's own review as right and rebuild its card by replay; commits.
+
+    Returns the override and whether it is new: a second click returns the first and writes
+    nothing. NotFound unless the review is the student's; OverrideRefused with the reason
+    when the answer is not one that can be overridden.
+    """
+    for try_number in (1, 2):
+        begin_write(session)
+        review = session.scalar(sa.select(Review).where(Review.id == review_id))
+        if review is None or review.user_id != user_id:
+            session.rollback()
+            raise NotFound(review_id)
+        question = session.get(Question, review.question_id)
+        reason = refusal(review, question) if question is not None else "The question is gone."
+        if reason:
+            session.rollback()
+            raise OverrideRefused(reason)
+        card = _lock_card(session, review.card_id)
+        existing = find_override(session, review.id)
+        if existing is not None:
+            session.rollback()
+            return existing, False
+        try:
+            override = _apply(session, card, review, now or now_utc(), fuzzing)
+            session.commit()
+            return override, True
+        except IntegrityError:  # the other click of a double click won on PostgreSQL
+            session.rollback()
+            if try_number == 2:
+                raise
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+def _apply(
+    session: Session, card: Card, review: Review, now: datetime, fuzzing: bool
+) -> ReviewOverride:
+    """Insert the override and store the replayed card, in the caller's transaction."""
+    override = ReviewOverride(
+        review_id=review.id,
+        user_id=review.user_id,
+        question_id=review.question_id,
+        rating=int(OVERRIDE_RATING),
+        due_after=review.due_after,
+        created_at=now,
+    )
+    session.add(override)
+    session.flush()
+    rows = review_history(session, card.id)
+    upto = next(index for index, row in enumerate(rows) if row.id == review.id) + 1
+    override.due_after = replay_rows(rows[:upto], card, fuzzing=fuzzing).due
+    state = replay_rows(rows, card, fuzzing=fuzzing)
+    card.state = state.state
+    card.step = state.step
+    card.stability = state.stability
+    card.difficulty = state.difficulty
+    card.due = state.due
+    card.last_review = state.last_review
+    # As apply_review counts them: every review is a rep, every Again a lapse.
+    card.reps = len(rows)
+    card.lapses = sum(1 for row in rows if row.rating == Rating.Again)
+    return override
+
+
+# Counting, as the set's owner says.
+
+
+def quiz_credit(session: Session, *where: Any) -> dict[int, float]:
+    """Answers' worth of points that overrides add to attempts whose set counts them.
+
+    Keyed by attempt id; `where` narrows the attempts (e.g. `Attempt.user_id == 3`).
+    """
+    query = (
+        sa.select(Review.attempt_id, sa.func.sum(sa.literal(1.0) - Review.score))
+        .join(ReviewOverride, ReviewOverride.review_id == Review.id)
+        .join(Attempt, Attempt.id == Review.attempt_id)
+        .join(QuestionSet, QuestionSet.id == Attempt.set_id)
+        .where(QuestionSet.overrides_count_in_quizzes.is_(True), *where)
+        .group_by(Review.attempt_id)
+    )
+    return {attempt_id: float(points or 0) for attempt_id, points in session.execute(query)}
+
+
+def counted_score(score: float, question_order: list[int], credit: float) -> float:
+    """An attempt's score (0 to 1) with the overrides' credit, out of its questions."""
+    return min(1.0, score + credit / (len(question_order) or 1))
+
+
+def attempt_score(session: Session, attempt: Attempt) -> float | None:
+    """The score of one attempt as shown to the student and the teacher."""
+    if attempt.score is None:
+        return None
+    credit = quiz_credit(session, Attempt.id == attempt.id).get(attempt.id, 0.0)
+    return counted_score(attempt.score, attempt.question_order, credit)
+
+
+def attempt_overrides(session: Session, attempt_id: int) -> dict[int, tuple[Review, Any]]:
+    """Per question of the attempt, its review and that review's override (or None)."""
+    query = (
+        sa.select(Review, ReviewOverride)
+        .outerjoin(ReviewOverride, ReviewOverride.review_id == Review.id)
+        .where(Review.attempt_id == attempt_id)
+    )
+    return {review.question_id: (review, override) for review, override in session.execute(query)}
+
+
+# The teacher's side.
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    """One override as the set's owner sees it."""
+
+    override: ReviewOverride
+    review: Review
+    question: Question
+    qset: QuestionSet
+    student: str
+    response_text: str
+    editable: bool  # whether the viewer may add the answer (owner or admin, not a bank set)
+    note: str | None  # why it cannot be added, or that it already grades right
+
+
+def owner_overrides(user: User, set_id: int | None = None) -> sa.Select[Any]:
+    """The overrides of the viewer's sets (every set for an admin), newest first."""
+    query = (
+        sa.select(ReviewOverride, Review, Question, QuestionSet, User.username)
+        .join(Review, Review.id == ReviewOverride.review_id)
+        .join(Question, Question.id == ReviewOverride.question_id)
+        .join(QuestionSet, QuestionSet.id == Question.set_id)
+        .join(User, User.id == ReviewOverride.user_id)
+        .order_by(ReviewOverride.created_at.desc(), ReviewOverride.id.desc())
+    )
+    if not user.is_admin:
+        query = query.where(QuestionSet.owner_id == user.id)
+    if set_id is not None:
+        query = query.where(QuestionSet.id == set_id)
+    return query
+
+
+def describe_rows(
+    rows: Any, may_edit: Callable[[QuestionSet], bool], describe: Callable[[Any, Any], str]
+) -> list[OverrideRow]:
+    """Rows of `owner_overrides` ready for the page (no more queries)."""
+    out = []
+    for override, review, question, qset, student in rows:
+        item = load_question(question)
+        note = None
+        if question.retired:
+            note = "This question has been retired."
+        elif question.kind == "numeric":
+            note = NUMERIC_NOTE
+        elif qset.slug is not None:
+            note = "This set comes from the question bank: change its file to accept answers."
+        elif override.accepted_at is None and _grades_right(item, review.response):
+            note = "This answer already grades right."
+        out.append(
+            OverrideRow(
+                override=override,
+                review=review,
+                question=question,
+                qset=qset,
+                student=student,
+                response_text=describe(item, review.response),
+                editable=may_edit(qset) and note is None and override.accepted_at is None,
+                note=note,
+            )
+        )
+    return out
+
+
+def _grades_right(item: Any, response: Any) -> bool:
+    """Whether the question as it is now takes the response as fully right."""
+    try:
+        return bool(item.grade(response).correct)
+    except ResponseError:
+        return False
+
+
+def accepted_spec(question: Question, response: Any) -> dict[str, Any]:
+    """The question's spec with the response added to its accepted answers.
+
+    OverrideRefused says why when it cannot be (numeric, an empty gap, gap syntax, a near
+    miss, a question the answer would still not satisfy); the question is left alone.
+    """
+    item = load_question(question)
+    spec = dict(question.spec)
+    if question.kind == "short_answer":
+        if not isinstance(response, str) or not response.strip():
+            raise OverrideRefused("There is no answer to add.")
+        spec["answers"] = [*spec.get("answers", []), response.strip()]
+    elif question.kind == "cloze":
+        spec["text"] = _cloze_with(item, question.spec.get("text", ""), response)
+    elif question.kind == "numeric":
+        raise OverrideRefused(NUMERIC_NOTE)
+    else:
+        raise OverrideRefused("Only short answers and gaps take added answers.")
+    try:
+        changed = question_from_dict({**question.as_dict(), **spec})
+    except QuestionError as error:
+        raise OverrideRefused(f"Not added: {error}.") from error
+    if not _grades_right(changed, response):
+        raise OverrideRefused("Not added: even with it, the grader would not take this answer.")
+    return spec
+
+
+def _cloze_with(item: Any, text: str, response: Any) -> str:
+    """The cloze text with each wrongly filled gap also accepting what the student typed."""
+    gaps = item.gaps()
+    if (
+        not isinstance(response, list)
+        or len(response) != len(gaps)
+        or not all(isinstance(said, str) for said in response)
+    ):
+        raise OverrideRefused("The question's gaps changed since this answer; add it by hand.")
+    additions: dict[int, str] = {}
+    for index, said in enumerate(response):
+        alone = ["" if other != index else said for other in range(len(gaps))]
+        if said.strip() and _gap_right(item, alone):
+            continue
+        if not said.strip():
+            raise OverrideRefused(f"Gap {index + 1} was left empty, so nothing can be added.")
+        if any(mark in said for mark in GAP_SYNTAX):
+            raise OverrideRefused(f"Gap {index + 1}: a gap's answer cannot contain | or braces.")
+        additions[index] = said.strip()
+    pieces, position = [], 0
+    for index, found in enumerate(GAP.finditer(text)):
+        if index in additions:
+            pieces.append(text[position : found.end(1)] + "|" + additions[index])
+            position = found.end(1)
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _gap_right(item: Any, response: list[str]) -> bool:
+    """Whether the one filled gap of `response` is right."""
+    try:
+        return item.grade(response).score > 0
+    except ResponseError:
+        return False
+
+
+def accept_answer(
+    session: Session,
+    user: User,
+    override_id: int,
+    may_edit: Callable[[QuestionSet], bool],
+    *,
+    now: datetime | None = None,
+) -> str:
+    """Add the overridden answer to its question's accepted answers; commits; says what it did.
+
+    NotFound unless `may_edit` allows the set; OverrideRefused (nothing changed) when the
+    answer cannot be added. A second click, or an answer that already grades right, changes
+    nothing and says so.
+    """
+    begin_write(session)
+    override = session.get(ReviewOverride, override_id)
+    if override is None:
+        session.rollback()
+        raise NotFound(override_id)
+    query = sa.select(Question).where(Question.id == override.question_id)
+    if is_postgres(session):
+        query = query.with_for_update()  # two owners' clicks must not lose each other's edit
+    question = session.scalar(query)
+    if question is None or not may_edit(question.question_set):
+        session.rollback()
+        raise NotFound(override_id)
+    review = session.get(Review, override.review_id)
+    try:
+        if override.accepted_at is not None:
+            return "This answer was already added; nothing changed."
+        if question.retired:
+            raise OverrideRefused("This question has been retired; its answers stay as they were.")
+        if _grades_right(load_question(question), review.response):
+            return "This answer already grades right; nothing changed."
+        question.spec = accepted_spec(question, review.response)
+        override.accepted_at = now or now_utc()
+        override.accepted_by_id = user.id
+        session.commit()
+    finally:
+        if session.in_transaction():
+            session.rollback()
+    return "Added to the accepted answers: from now on it grades right for everyone."
