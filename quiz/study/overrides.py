@@ -394,6 +394,5 @@ def accept_answer(
         override.accepted_by_id = user.id
         session.commit()
     finally:
-        if session.in_transaction():
-            session.rollback()
+        session.rollback()  # ends the transaction when a check refused; a no-op after commit
     return "Added to the accepted answers: from now on it grades right for everyone."
