@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,7 +17,16 @@ from flask.testing import FlaskClient
 
 from quiz.bank import question_columns
 from quiz.extensions import db
-from quiz.models import Card, Question, QuestionSet, Review, ReviewOverride, Role, StudiedSet
+from quiz.models import (
+    Attempt,
+    Card,
+    Question,
+    QuestionSet,
+    Review,
+    ReviewOverride,
+    Role,
+    StudiedSet,
+)
 from quiz.questions import question_from_dict, question_to_dict
 from quiz.study.answers import card_state, replay_card
 from tests.conftest import AuthActions, count_rows, csrf_token, make_user
@@ -208,6 +219,13 @@ def test_override_end_to_end_equals_the_replay(
     assert ">Wrong<" in page  # the verdict is still the original grade
     assert "I was right</button>" not in page
 
+    clock.move_to(T0 + timedelta(days=9))  # the next review builds on the overridden card
+    answer(client, base, answer="Air Base 101")
+    card = card_of(app, world.student, base)
+    with app.app_context():
+        assert replay_card(db.session, card, fuzzing=False) == card_state(card)
+    assert (card.reps, card.lapses) == (4, 1)
+
 
 def test_second_click_changes_nothing(app: Flask, client: FlaskClient, world: World):
     login(client, "sam")
@@ -341,8 +359,6 @@ def take_quiz(app: Flask, client: FlaskClient, texts: dict[int, str]) -> int:
     set_id = app.config["_override_set"]
     client.post(f"/study/sets/{set_id}/quiz", data={"layout": "one_page", "time_limit_min": "0"})
     with app.app_context():
-        from quiz.models import Attempt
-
         attempt_id = db.session.scalar(sa.select(sa.func.max(Attempt.id)))
     data = {f"q{qid}-answer": text for qid, text in texts.items()}
     assert client.post(f"/study/attempts/{attempt_id}/answer", data=data).status_code == 302
@@ -352,6 +368,26 @@ def take_quiz(app: Flask, client: FlaskClient, texts: dict[int, str]) -> int:
 def result_score(client: FlaskClient, attempt_id: int) -> str:
     page = client.get(f"/study/attempts/{attempt_id}/result").get_data(as_text=True)
     return page.split('<p class="lead"><strong>')[1].split("</strong>")[0]
+
+
+def test_no_override_inside_a_running_quiz(app: Flask, client: FlaskClient, world: World):
+    login(client, "sam")
+    client.post(f"/study/sets/{world.set_id}/quiz", data={"layout": "paged", "time_limit_min": 0})
+    base = world.q["base"]
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt))
+        # The short answer first, so that it is the question the paged quiz takes now.
+        attempt.question_order = [base] + [q for q in attempt.question_order if q != base]
+        db.session.commit()
+        attempt_id = attempt.id
+    data = {"question_id": base, "answer": "Tillia"}
+    assert client.post(f"/study/attempts/{attempt_id}/answer", data=data).status_code == 302
+    review = last_review(app)
+    assert review.attempt_id == attempt_id and not review.correct
+    response = override(client, review.id)
+    assert count_rows(app, ReviewOverride) == 0
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Finish the quiz first" in page
 
 
 def test_quiz_score_follows_the_setting(app: Flask, client: FlaskClient, world: World):
@@ -388,3 +424,26 @@ def test_quiz_score_follows_the_setting(app: Flask, client: FlaskClient, world: 
     mastery = client.get(f"/study/sets/{world.set_id}/progress").get_data(as_text=True)
     assert ">40%<" in mastery
     assert progress != client.get("/study/progress").get_data(as_text=True)  # the chart moved
+
+
+def test_racing_clicks_make_one_override(app: Flask, world: World) -> None:
+    """Four tabs of the student press "I was right" at once: one override, card == replay."""
+    clients = [app.test_client() for _ in range(4)]
+    for client in clients:
+        login(client, "sam")
+    answer(clients[0], world.q["base"], answer="Tillia")
+    review = last_review(app)
+    start = threading.Barrier(len(clients))
+
+    def click(client: FlaskClient) -> int:
+        start.wait()
+        return override(client, review.id).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        codes = list(pool.map(click, clients))
+    assert codes == [302] * len(clients)
+    assert count_rows(app, ReviewOverride) == 1
+    card = card_of(app, world.student, world.q["base"])
+    with app.app_context():
+        assert replay_card(db.session, card, fuzzing=False) == card_state(card)
+    assert (card.reps, card.lapses) == (1, 0)

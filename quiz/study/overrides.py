@@ -128,6 +128,10 @@ def override_review(
             raise NotFound(review_id)
         question = session.get(Question, review.question_id)
         reason = refusal(review, question) if question is not None else "The question is gone."
+        if not reason and review.attempt_id is not None:
+            attempt = session.get(Attempt, review.attempt_id)
+            if attempt is not None and attempt.finished_at is None:
+                reason = "Finish the quiz first; then you can say which answers were right."
         if reason:
             session.rollback()
             raise OverrideRefused(reason)
