@@ -15,6 +15,7 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
+from quiz import scheduling
 from quiz.bank import question_columns
 from quiz.extensions import db
 from quiz.models import (
@@ -29,6 +30,7 @@ from quiz.models import (
 )
 from quiz.questions import question_from_dict, question_to_dict
 from quiz.study.answers import card_state, replay_card
+from quiz.study.overrides import overridden_rating
 from tests.conftest import AuthActions, count_rows, csrf_token, make_user
 from tests.study_helpers import T0, choice_values, form_ids, post_answer
 
@@ -447,3 +449,17 @@ def test_racing_clicks_make_one_override(app: Flask, world: World) -> None:
     with app.app_context():
         assert replay_card(db.session, card, fuzzing=False) == card_state(card)
     assert (card.reps, card.lapses) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("rating", "counted"),
+    [
+        (fsrs.Rating.Again, fsrs.Rating.Good),
+        (fsrs.Rating.Hard, fsrs.Rating.Hard),
+        (fsrs.Rating.Easy, fsrs.Rating.Easy),
+    ],
+)
+def test_the_rating_an_override_counts_as(rating: fsrs.Rating, counted: fsrs.Rating) -> None:
+    """A lapse becomes Good; a partly right pass keeps the rating the student gave it."""
+    assert overridden_rating(Review(rating=int(rating))) == counted
+    assert scheduling.rating_for(1.0) == fsrs.Rating.Good

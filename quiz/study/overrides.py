@@ -3,7 +3,8 @@
 After a short answer, number or cloze is marked wrong (or partly right), the student may say
 they were right, as Quizlet's override lets them. Reviews are append-only, so the review keeps
 its grade and a `ReviewOverride` row says which rating it now counts as: the rating a right
-answer gets (`rating_for(1.0)`, Good). The card is then rebuilt from the replay of its reviews
+answer gets (`rating_for(1.0)`, Good), or the student's own rating where a partly right answer
+was already a pass. The card is then rebuilt from the replay of its reviews
 with that rating, so a card still always equals `replay_card`.
 
 The scheduler always takes the student's word (a false "Again" would reset the card, which is
@@ -69,6 +70,16 @@ def refusal(review: Review, question: Question) -> str | None:
     if review.response is None:
         return "There was no answer to stand by."
     return None
+
+
+def overridden_rating(review: Review) -> Rating:
+    """The rating an overridden review counts as: Good in place of Again.
+
+    A partly right answer above the pass mark was already a pass, rated Hard, Good or Easy by
+    the student; that rating stands (the override then only changes what is counted).
+    """
+    rating = Rating(review.rating)
+    return OVERRIDE_RATING if rating == Rating.Again else rating
 
 
 def can_offer(review: Review | None, question: Question, override: Any) -> bool:
@@ -159,7 +170,7 @@ def _apply(
         review_id=review.id,
         user_id=review.user_id,
         question_id=review.question_id,
-        rating=int(OVERRIDE_RATING),
+        rating=int(overridden_rating(review)),
         due_after=review.due_after,
         created_at=now,
     )
