@@ -76,3 +76,30 @@ def test_student_overrides_and_teacher_accepts(live_server: LiveServer, page: An
         assert "Tillia" in db.session.get(Question, ids["base"]).spec["answers"]
         accepted = db.session.scalar(sa.select(ReviewOverride.accepted_at))
         assert accepted is not None
+
+
+def test_override_on_a_quiz_result(live_server: LiveServer, page: Any) -> None:
+    """One-page quiz: a typed answer marked wrong is overridden from the result page."""
+    base, app = live_server.url, live_server.app
+    make_user(app, "quinn")
+    teacher = make_user(app, "tilda", role=Role.TEACHER)
+    set_id, ids = make_set(app, teacher.id, title="Quiz set")
+    log_in(page, base, "quinn")
+    page.goto(f"{base}/study/sets/{set_id}/quiz")
+    page.select_option("#layout", "one_page")
+    page.click("input[type=submit][value='Start the quiz'], form.card input[type=submit]")
+    page.wait_for_url(re.compile(r"/study/attempts/\d+$"))
+    page.fill(f"[name='q{ids['base']}-answer']", "Tillia")
+    page.click("button:has-text('Finish and see results')")
+    page.wait_for_url(re.compile(r"/study/attempts/\d+/result$"))
+    score = page.locator("p.lead strong").inner_text()
+    assert page.locator("button:has-text('I was right')").count() == 1
+    assert_accessible(page)
+    page.click("button:has-text('I was right')")
+    page.wait_for_url(re.compile(r"/study/attempts/\d+/result#q\d+$"))
+    note = page.locator(f"#q{ids['base']} + section .override-note").inner_text()
+    assert "Marked wrong; you said you were right." in note
+    assert "keeps the original grade" in note
+    assert page.locator("p.lead strong").inner_text() == score  # default: not counted
+    assert_accessible(page)
+    assert page.console_errors == []
