@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -272,3 +274,26 @@ def test_statement_counts_do_not_grow_with_overrides(app: Flask, client, world) 
     large = [statements_for(app, client, path) for path in paths]
     assert "Place 29" in client.get(LIST).get_data(as_text=True)
     assert large == small, (small, large)
+
+
+def test_racing_accepts_lose_no_answer(app: Flask, world: World) -> None:
+    """Two answers to one question accepted at once, each double-clicked: both are kept once."""
+    with app.app_context():
+        ids = []
+        for minutes, text in enumerate(["Tillia", "Ouallam"]):
+            review_id = record_wrong(app, world, text, minutes)
+            ids.append(override_review(db.session, world.student, review_id, fuzzing=False)[0].id)
+    clients = [app.test_client() for _ in range(4)]
+    for client in clients:
+        login(client, "tess")
+    start = threading.Barrier(len(clients))
+
+    def click(job: tuple[FlaskClient, int]) -> int:
+        start.wait()
+        return accept(*job).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        codes = list(pool.map(click, zip(clients, ids * 2, strict=True)))
+    assert codes == [302] * len(clients)
+    answers = spec_of(app, world.q["base"])["answers"]
+    assert sorted(answers) == ["Air Base 101", "Ouallam", "Tillia"]

@@ -13,7 +13,7 @@ from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
 from quiz.models import QuestionSet
-from quiz.study import overrides
+from quiz.study import override_accept, overrides
 from quiz.study.display import describe_response
 from quiz.teach.access import can_edit, owned_set_or_404
 from quiz.teach.routes import bp
@@ -35,13 +35,13 @@ def may_edit(qset: QuestionSet) -> bool:
     return can_edit(current_user, qset)
 
 
-def page_of_rows(set_id: int | None) -> tuple[list[overrides.OverrideRow], int, bool]:
+def page_of_rows(set_id: int | None) -> tuple[list[override_accept.OverrideRow], int, bool]:
     """One page of the viewer's overrides (of one set, if given), the page and whether more."""
     page = request.args.get("page", 1, type=int)
     page = min(max(page, 1), MAX_PAGE)
-    query = overrides.owner_overrides(current_user, set_id)
+    query = override_accept.owner_overrides(current_user, set_id)
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    described = overrides.describe_rows(rows[:PAGE_SIZE], may_edit, describe_response)
+    described = override_accept.describe_rows(rows[:PAGE_SIZE], may_edit, describe_response)
     return described, page, len(rows) > PAGE_SIZE
 
 
@@ -95,7 +95,7 @@ def accept_override(override_id: int) -> Any:
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        message = overrides.accept_answer(db.session, current_user, override_id, may_edit)
+        message = override_accept.accept_answer(db.session, current_user, override_id, may_edit)
     except overrides.NotFound:
         abort(404)
     except overrides.OverrideRefused as refused:
