@@ -1,0 +1,239 @@
+"""Finding an accepted answer among the words of a response, and judging the words around it.
+
+Distances are Damerau (optimal string alignment) edits from rapidfuzz, so "Naimey" is one edit
+from "Niamey". Digits are never forgiven: tokens holding numbers or dates must be equal.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from quiz.answers.abbreviations import expand
+from quiz.answers.dates import DATE_PREFIX
+from quiz.answers.tokens import NUMERIC_DATE, bare, tokenise
+
+AMBIGUOUS_DATE = "a date written in numbers only can be read day first or month first"
+# Words that turn an answer into its opposite or into something else beside it.
+NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "non",
+        "never",
+        "neither",
+        "nor",
+        "none",
+        "nothing",
+        "nobody",
+        "nowhere",
+        "without",
+        "anti",
+        "un",
+        "isnt",
+        "wasnt",
+        "arent",
+        "werent",
+        "dont",
+        "doesnt",
+        "didnt",
+        "cant",
+        "cannot",
+        "couldnt",
+        "wont",
+        "wouldnt",
+        "hasnt",
+        "havent",
+        "hadnt",
+        "except",
+        "excluding",
+        "instead",
+        "rather",
+        "than",
+        "false",
+        "incorrect",
+        "wrong",
+        "vice",
+        "ex",
+        "pseudo",
+        "counter",
+        "opposite",
+    ]
+)
+NEGATING_PREFIXES = ("non", "anti", "un", "in", "im", "il", "ir", "dis", "counter")
+LIST_WORDS = frozenset({"and", "or", "nor", "vs", "versus", "either", "both", "plus", "also"})
+DIRECTIONS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "near",
+        "outside",
+        "beyond",
+    ]
+)
+# Words of a name that people leave out: "Everest" for "Mount Everest", "Smith" for "Colonel Smith".
+TITLES = frozenset(
+    [
+        "mount",
+        "lake",
+        "river",
+        "cape",
+        "general",
+        "colonel",
+        "lieutenant",
+        "major",
+        "captain",
+        "sergeant",
+        "admiral",
+        "commander",
+        "president",
+        "chancellor",
+        "governor",
+        "senator",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "sir",
+        "dame",
+        "doctor",
+        "professor",
+        "mister",
+        "madame",
+        "madam",
+        "mrs",
+    ]
+)
+MAX_CONTEXT_WORDS = 12  # more words around an answer are an essay, not an answer
+
+
+def allowed_edits(length: int) -> int:
+    """How many typos an answer of this many characters tolerates: short words tolerate none."""
+    if length < 5:
+        return 0
+    return 1 if length < 8 else 2
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where one answer (or near miss) was found in a response's tokens, and at what cost."""
+
+    text: str  # the answer as its author wrote it
+    tokens: tuple[str, ...]  # the response's tokens, written out relative to that answer
+    start: int
+    end: int
+    cost: int  # edits; 0 is an exact match
+    words: int  # how many words the answer has: more specific answers win ties
+
+
+def _has_digit(token: str) -> bool:
+    """Whether a token is a number or a date, which are compared as values."""
+    return token.startswith(DATE_PREFIX) or any(char.isdigit() for char in token)
+
+
+def negates(said: str, answer: str) -> bool:
+    """Whether said is answer with a negating prefix, or answer is said with one."""
+    for longer, shorter in ((said, answer), (answer, said)):
+        for prefix in NEGATING_PREFIXES:
+            if not longer.startswith(prefix) or shorter.startswith(prefix):
+                continue
+            rest = longer[len(prefix) :]
+            if len(rest) >= 4 and OSA.distance(rest, shorter) < OSA.distance(longer, shorter):
+                return True
+    return False
+
+
+def cost(span: Sequence[str], answer: Sequence[str], fuzzy: bool) -> int | None:
+    """Edits between a run of response tokens and an answer's tokens; None if they differ."""
+    said, wanted = "".join(span), "".join(answer)
+    if said == wanted or (len(span) == len(answer) > 1 and sorted(span) == sorted(answer)):
+        return 0
+    if "".join(t for t in span if _has_digit(t)) != "".join(t for t in answer if _has_digit(t)):
+        return None  # numbers, years and dates are never typos
+    if not fuzzy:
+        return None
+    budget = allowed_edits(len(wanted))
+    if len(span) != len(answer):
+        edits = OSA.distance(said, wanted, score_cutoff=budget + 1)
+        return edits if edits <= budget and not negates(said, wanted) else None
+    edits = 0
+    for got, want in zip(span, answer, strict=True):
+        if got == want:
+            continue
+        if len(want) <= 3 or len(got) <= 3 or _has_digit(want) or negates(got, want):
+            return None  # "Vitamin B" is no typo of "Vitamin A"
+        edits += OSA.distance(got, want, score_cutoff=budget + 1)
+        if edits > budget:
+            return None
+    return edits
+
+
+def best_span(said: Sequence[str], answers: Sequence[str], fuzzy: bool) -> Span | None:
+    """The answer found in said: more words first, then fewer edits, then more tokens covered."""
+    found: list[tuple[tuple[int, int, int], Span]] = []
+    for text in answers:
+        written = expand(tokenise(text), said)
+        tokens = tuple(expand(said, written))
+        for wanted in _forms(written):
+            size = len(wanted)
+            for length in range(max(1, size - 1), size + 2):
+                for start in range(0, len(tokens) - length + 1):
+                    edits = cost(tokens[start : start + length], wanted, fuzzy)
+                    if edits is not None:
+                        span = Span(text, tokens, start, start + length, edits, size)
+                        found.append(((-size, edits, -length), span))
+    if not found:
+        return None
+    return min(found, key=lambda item: item[0])[1]
+
+
+def _forms(words: list[str]) -> list[list[str]]:
+    """An answer's words, and without the titles in front ("Everest" for "Mount Everest")."""
+    untitled = list(words)
+    while len(untitled) > 1 and untitled[0] in TITLES:
+        untitled.pop(0)
+    return [words, untitled] if len(untitled) < len(words) else [words]
+
+
+def resolve_dates(said: Sequence[str], answers: Sequence[Sequence[str]]) -> list[str] | None:
+    """Numeric dates ("14/07") read as the day they must mean; None when either could be meant.
+
+    "06/05" is 6 May to most of the world and June 5 in the US: when one reading is an answer's
+    date and the other is not, the response is ambiguous and the student is asked to reword it.
+    """
+    wanted = {bare(token) for answer in answers for token in answer}
+    out: list[str] = []
+    for token in said:
+        if not token.startswith(NUMERIC_DATE):
+            out.append(token)
+            continue
+        readings = token[len(NUMERIC_DATE) :].split("|")
+        right = [reading for reading in readings if reading in wanted]
+        if right and len(readings) > 1:
+            return None
+        out.append(right[0] if right else readings[0])
+    return out
+
+
+def context_problem(context: Sequence[str]) -> str:
+    """Why the words around a found answer make the response wrong, or "" if they are harmless."""
+    words = [bare(token) for token in context]
+    for index, word in enumerate(words):
+        if word in NEGATIONS:
+            return f"'{word}' changes the answer"
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word in DIRECTIONS and following in ("of", "from", "to", ""):
+            return f"'{word}' changes the answer"
+    if any(word in LIST_WORDS for word in words) and any(
+        word not in LIST_WORDS and not word.isdigit() for word in words
+    ):
+        return "give one answer, not several"
+    if len(words) > MAX_CONTEXT_WORDS:
+        return "give just the answer"
+    return ""
