@@ -16,6 +16,7 @@ _QUANTITY = re.compile(
     r"(?P<exponent>[eE][+-]?\d+)?\s*(?P<unit>.*)",
     re.DOTALL,
 )
+_RANGE = re.compile(r"(?:-|\u2013|to|and|or)\s*[0-9]", re.IGNORECASE)  # "55-65", "55 to 65"
 _MAX_UNIT_LENGTH = 40  # longer "units" are sentences; pint need not parse them
 
 # Pint evaluates a unit as an expression, so "m**(9**9**9)" would compute a huge power while
@@ -128,7 +129,7 @@ def to_unit(text: str, unit: str | None) -> float:
     for a plain count, words after the number name what is counted ("60 soldiers").
     """
     typed = text.strip()
-    found = _QUANTITY.fullmatch(quantity.unwrap(typed))
+    found = _QUANTITY.fullmatch(quantity.unwrap(typed, _is_known_unit))
     if found is None:
         raise UnitError(f"'{typed}' is not a number")
     number_text = found["number"] + (found["exponent"] or "")
@@ -138,6 +139,8 @@ def to_unit(text: str, unit: str | None) -> float:
     number = _finite(float(number_text.replace(",", "")), typed)
     if not unit_text:
         return number
+    if _RANGE.match(unit_text):
+        raise UnitError(f"'{typed}' is a range: give one number")
     if unit is None:
         return _plain_count(number, unit_text)
     given = _typed_unit(unit_text)
@@ -152,6 +155,11 @@ def to_unit(text: str, unit: str | None) -> float:
     except pint.PintError as error:
         raise UnitError(f"cannot convert '{unit_text}' to '{unit}': {error}") from error
     return _finite(float(converted), typed)
+
+
+def _is_known_unit(text: str) -> bool:
+    """Whether text is a unit pint knows, asked only once the grammar allows it."""
+    return is_unit_text(text) and any(_lookup(name) is not None for name in (text, text.lower()))
 
 
 def _plain_count(number: float, words: str) -> float:

@@ -29,7 +29,7 @@ def month_name(token: str, dotted: bool) -> str | None:
         return token
     if token in _SHORT:
         return _SHORT[token]
-    if dotted and len(token) >= 3:
+    if (dotted and len(token) >= 3) or len(token) >= 4:  # "Febr.", "Sept", "Dece"
         for name in MONTHS:
             if name.startswith(token):
                 return name
@@ -47,6 +47,11 @@ def date_token(month: int, day: int) -> str:
     return f"{DATE_PREFIX}{month}:{day}"
 
 
+def valid_date(month: int, day: int) -> bool:
+    """Whether a month and day number can be a date."""
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
 def numeric_readings(first: int, second: int) -> list[str]:
     """The valid dates "first/second" can mean: day/month (most of the world) or month/day (US)."""
     readings = []
@@ -59,30 +64,31 @@ def numeric_readings(first: int, second: int) -> list[str]:
 
 
 def join_dates(tokens: Sequence[str]) -> list[str]:
-    """Tokens with each "6 May", "6 of May", "May 6" written as one date token.
+    """Tokens with each "6 May", "6 of May", "May 6", "May the 6th" written as one date token.
 
     Months must already be full names and day numbers digits (see quiz.answers.tokens).
     """
     out: list[str] = []
     index = 0
     while index < len(tokens):
-        token = tokens[index]
-        month = MONTH_NUMBER.get(token)
-        day = day_value(token)
-        after = tokens[index + 1] if index + 1 < len(tokens) else ""
-        if month is not None and day_value(after) is not None:  # "May 6"
-            out.append(date_token(month, day_value(after) or 0))
-            index += 2
+        month = MONTH_NUMBER.get(tokens[index])
+        day = day_value(tokens[index])
+        after = _skip_links(tokens, index + 1)
+        if month is not None and after < len(tokens) and day_value(tokens[after]) is not None:
+            out.append(date_token(month, day_value(tokens[after]) or 0))  # "May 6"
+            index = after + 1
             continue
-        if day is not None:
-            skip = 2 if after == "of" and index + 2 < len(tokens) else 1
-            following = (
-                MONTH_NUMBER.get(tokens[index + skip]) if index + skip < len(tokens) else None
-            )
-            if following is not None:  # "6 May", "6 of May"
-                out.append(date_token(following, day))
-                index += skip + 1
-                continue
-        out.append(token)
+        if day is not None and after < len(tokens) and tokens[after] in MONTH_NUMBER:
+            out.append(date_token(MONTH_NUMBER[tokens[after]], day))  # "6 May", "6th of May"
+            index = after + 1
+            continue
+        out.append(tokens[index])
         index += 1
     return out
+
+
+def _skip_links(tokens: Sequence[str], index: int) -> int:
+    """The index after "of" or "the" between a day and its month ("6th of May", "May the 6th")."""
+    while index < len(tokens) - 1 and tokens[index] in ("of", "the"):
+        index += 1
+    return index

@@ -70,33 +70,48 @@ def read_number_words(words: list[str]) -> tuple[int, int] | None:
     """The value of the number words at the start of words, and how many words it took.
 
     "seven hundred and fifty km" gives (750, 4); "and" counts only between number words. A final
-    ordinal word is part of the number ("twenty eighth" is 28). None when words do not start with
-    a number word.
+    ordinal word is part of the number ("twenty eighth" is 28). Numbers said in pairs of digits
+    are read as people say years: "seven fifty" is 750, "twenty twenty-two" is 2022. None when
+    words do not start with a number word.
     """
-    total, current, used, seen = 0, 0, 0, False
+    groups: list[int] = []
+    total, current, used = 0, 0, 0
     for index, word in enumerate(words[:20]):  # no real number is written in more words
-        if word == "and" and seen and index + 1 < len(words) and _is_number_word(words[index + 1]):
+        if word == "and" and used and index + 1 < len(words) and _is_number_word(words[index + 1]):
             continue
-        ordinal = _ORDINAL_SMALL.get(word)
-        if word in _SMALL or word in _TENS:
-            current += _SMALL.get(word, 0) + _TENS.get(word, 0)
-        elif word == "hundred":
+        small = _SMALL.get(word, _TENS.get(word))
+        ordinal = _ORDINAL_SMALL.get(word) if small is None else None
+        if small is not None or (ordinal is not None and ordinal < 100):
+            value = small if small is not None else ordinal or 0
+            if not _fits(current % 100, value):  # "seven fifty": a new pair of digits
+                groups.append(total + current)
+                total, current = 0, 0
+            current += value
+        elif word == "hundred" or ordinal == 100:
             current = (current or 1) * 100
-        elif word in _SCALES:
-            total += (current or 1) * _SCALES[word]
+        elif word in _SCALES or ordinal == 1000:
+            total += (current or 1) * _SCALES.get(word, 1000)
             current = 0
-        elif ordinal is not None:
-            if ordinal in (100, 1000):
-                current = (current or 1) * ordinal
-            else:
-                current += ordinal
-            return total + current, index + 1
         else:
             break
-        seen, used = True, index + 1
-    if not seen:
+        used = index + 1
+        if ordinal is not None:
+            break  # an ordinal ends the number: "twenty-eighth of June"
+    if not used:
         return None
-    return total + current, used
+    last = total + current
+    if not groups:
+        return last, used
+    if any(group >= 100 for group in groups[1:]) or last >= 100:
+        return None
+    return int(str(groups[0]) + "".join(f"{group:02d}" for group in [*groups[1:], last])), used
+
+
+def _fits(below_hundred: int, value: int) -> bool:
+    """Whether a number word can follow what is below the hundreds ("twenty" then "two")."""
+    if below_hundred == 0:
+        return True
+    return value < 10 and below_hundred >= 20 and below_hundred % 10 == 0
 
 
 def _is_number_word(word: str) -> bool:

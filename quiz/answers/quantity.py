@@ -5,11 +5,12 @@ reads as a unit (or, for a plain count, as the noun counted: "60 soldiers").
 """
 
 import re
+from collections.abc import Callable
 
 from quiz.answers.numbers import NUMBER_WORDS, read_number_words
 
 _SPACES = re.compile(r"[\u00a0\u2007\u2009\u202f]")  # no-break and thin spaces group digits
-# "750 km (460 miles)": an aside that restates the number is dropped; "1 (m)" is kept, and refused.
+# "750 km (460 miles)": an aside is dropped, unless it is a unit: "1 (m)" is kept, and refused.
 _BRACKETS = re.compile(r"\s\([\w\s.,]{1,100}\)")
 _TRAILING_STOPS = re.compile(r"[\s.!?;:,]+$")
 # Words and signs for "roughly" and for "my answer is", before or after the number.
@@ -24,32 +25,48 @@ _TRAILING = re.compile(
     r"\s*(?:approx\.?|approximately|roughly|about|or so|give or take|more or less|-?ish)$",
     re.IGNORECASE,
 )
+_MONTH_BEFORE_YEAR = re.compile(  # "6 May 2022", "February 2022": the year is the number
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?=\d{3,4}(?!\d))",
+    re.IGNORECASE,
+)
+_ERA = re.compile(r"\s*(?:a\.?d\.?|c\.?e\.?)$|^(?:a\.?d\.?)(?![a-z])\s*", re.IGNORECASE)
+_BEFORE_ERA = re.compile(r"\s*b\.?c\.?(?:e\.?)?$", re.IGNORECASE)
+_DIGIT_HYPHEN = re.compile(r"(\d)-(?=[^\W\d_])")  # "750-km", "60-ish"
+# After the number, an explanation set off by a colon, a dash or a comma: "three: Mali, ...".
+_EXPLANATION = re.compile(r"(?:[:;]|,(?=\s+[^\W\d_])|\s[-\u2013\u2014])\s.*$", re.DOTALL)
 _GROUPS = re.compile(r"^([+-]?\d{1,3})((?:[ '\u2019]\d{3})+)(?=$|[^\d,.])")
 _WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*", re.IGNORECASE)
 PERCENT_WORDS = ("%", "percent", "per cent", "pct", "percentage")
 
 
-def unwrap(typed: str) -> str:
-    """The typed answer with the number first, in digits, and its words of approximation gone."""
+def unwrap(typed: str, is_unit: Callable[[str], bool] = lambda text: False) -> str:
+    """The typed answer with the number first, in digits, and its words of approximation gone.
+
+    An aside in brackets is dropped unless is_unit says it is the unit ("1 (m)" is refused).
+    """
     text = _SPACES.sub(" ", typed.replace("\u2212", "-")).strip()
-    without_asides = _BRACKETS.sub(_restated_number, text).strip()
+    without_asides = _BRACKETS.sub(lambda found: _aside(found, is_unit), text).strip()
     text = " ".join((without_asides or text).split())
     text = _TRAILING_STOPS.sub("", text)
     for _ in range(6):  # "I think it was about 60": a few words at most, so the loop is bounded
-        found = _LEADING.match(text)
-        if found is None or found.end() == len(text):
+        found = _LEADING.match(text) or _MONTH_BEFORE_YEAR.match(text) or _ERA.match(text)
+        if found is None or found.end() == len(text) or found.end() == 0:
             break
         text = text[found.end() :]
+    text = _EXPLANATION.sub("", _DIGIT_HYPHEN.sub(r"\1 ", text))
     for _ in range(3):
-        text = _TRAILING_STOPS.sub("", _TRAILING.sub("", text))
+        text = _TRAILING_STOPS.sub("", _ERA.sub("", _TRAILING.sub("", text)))
+    before_era = _BEFORE_ERA.search(text)
+    if before_era is not None and before_era.start() > 0:  # "500 BC" is the year -500
+        text = "-" + text[: before_era.start()]
     return _grouped_digits(_number_words_as_digits(text))
 
 
-def _restated_number(found: re.Match[str]) -> str:
-    """An aside with a number in it, dropped; any other aside, kept."""
-    aside = found[0].strip()[1:-1].split()
-    numeric = aside and (aside[0][:1].isdigit() or aside[0].lower() in NUMBER_WORDS)
-    return " " if numeric else found[0]
+def _aside(found: re.Match[str], is_unit: Callable[[str], bool]) -> str:
+    """An aside dropped ("(460 miles)", "(Mali, Niger)"), or kept when it is the unit."""
+    aside = found[0].strip()[1:-1].strip()
+    return found[0] if aside and is_unit(aside) else " "
 
 
 def _number_words_as_digits(text: str) -> str:

@@ -58,6 +58,16 @@ NEGATIONS = frozenset(
         "pseudo",
         "counter",
         "opposite",
+        "but",
+        "anywhere",
+        "besides",
+        "other",
+        "lack",
+        "lacking",
+        "absence",
+        "against",
+        "less",
+        "fewer",
     ]
 )
 NEGATING_PREFIXES = ("non", "anti", "un", "in", "im", "il", "ir", "dis", "counter")

@@ -9,12 +9,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from quiz.answers.dates import join_dates, month_name, numeric_readings
+from quiz.answers.dates import date_token, join_dates, month_name, numeric_readings, valid_date
 from quiz.answers.numbers import NUMBER_WORDS, ordinal_value, read_number_words
 
 # One pass over the folded text; every alternative consumes characters, so the scan is linear.
 _SCAN = re.compile(
-    r"(?P<ndate>(?<![\d.,])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/]))"  # 06/05, 6/5/2024
+    r"(?P<iso>(?<![\d.,/-])\d{4}-\d{1,2}-\d{1,2}(?![\d/-]))"  # 2024-05-06
+    r"|(?P<dotted>(?<![\d.,])\d{1,2}\.\d{1,2}\.(?:\d{2,4})?(?![\d.]))"  # 06.05. is day.month.
+    r"|(?P<ndate>(?<![\d.,])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/]))"  # 06/05, 6/5/2024
     r"|(?P<initials>(?<![^\W_])[^\W\d_](?:\.[^\W\d_])+\.?)"  # U.S., a.e.s
     r"|(?P<ordinal>\d{1,9}(?:st|nd|rd|th)(?![^\W_]))"  # 6th
     r"|(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)"  # 1,000 7.5 2022
@@ -46,7 +48,17 @@ def tokenise(text: str) -> tuple[str, ...]:
     raw: list[str] = []
     for found in _SCAN.finditer(fold(text, lower=False)[:1000]):
         kind = found.lastgroup if found.lastgroup != "dot" else "word"
-        if kind == "ndate":
+        if kind == "iso":
+            year, month, day = (int(part) for part in found["iso"].split("-"))
+            raw.extend(
+                [*(date_token(month, day) for _ in [0] if valid_date(month, day)), str(year)]
+            )
+        elif kind == "dotted":
+            day, month, *year = found["dotted"].split(".")
+            if valid_date(int(month), int(day)):
+                raw.append(date_token(int(month), int(day)))
+            raw.extend(part for part in year if part)
+        elif kind == "ndate":
             parts = [int(part) for part in found["ndate"].split("/")]
             readings = numeric_readings(parts[0], parts[1])
             raw.append(NUMERIC_DATE + "|".join(readings) if readings else found["ndate"])
@@ -64,7 +76,18 @@ def tokenise(text: str) -> tuple[str, ...]:
             word = found["word"]
             capitals = "*" if word.isupper() and 2 <= len(word) <= 5 and word.isalpha() else ""
             raw.append(word.casefold() + (found["dot"] or capitals))
-    return tuple(_drop_articles(join_dates(_canonical_words(raw))))
+    return tuple(singular(token) for token in _drop_articles(join_dates(_canonical_words(raw))))
+
+
+def singular(token: str) -> str:
+    """A word without its plural ending ("democracies", "dialogues"), on both sides alike."""
+    if len(token) < 5 or not token.isalpha():
+        return token
+    if token.endswith("ies"):
+        return token[:-3] + "y"
+    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
 
 
 def _canonical_words(raw: list[str]) -> list[str]:
