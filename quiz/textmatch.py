@@ -8,6 +8,8 @@ from typing import Literal
 
 from quiz.answers.spans import (
     AMBIGUOUS_DATE,
+    MAX_CONTEXT_WORDS,
+    TOO_LONG,
     Span,
     allowed_edits,
     best_span,
@@ -58,6 +60,9 @@ def judge(
     said = tokenise(response)
     if not said:
         return Match("none")
+    longest = max((len(tokenise(answer)) for answer in accepted), default=0)
+    if len(said) > longest + 1 + MAX_CONTEXT_WORDS:  # an essay; bounds the work below
+        return Match("none", reason=TOO_LONG)
     dated = resolve_dates(said, [tokenise(answer) for answer in accepted])
     if dated is None:
         return Match("ambiguous", reason=AMBIGUOUS_DATE)

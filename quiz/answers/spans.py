@@ -13,6 +13,7 @@ from quiz.answers.abbreviations import expand
 from quiz.answers.dates import DATE_PREFIX
 from quiz.answers.tokens import NUMERIC_DATE, bare, tokenise
 
+TOO_LONG = "give just the answer"
 AMBIGUOUS_DATE = "a date written in numbers only can be read day first or month first"
 # Words that turn an answer into its opposite or into something else beside it.
 NEGATIONS = frozenset(
@@ -150,6 +151,8 @@ def _has_digit(token: str) -> bool:
 def negates(said: str, answer: str) -> bool:
     """Whether said is answer with a negating prefix, or answer is said with one."""
     for longer, shorter in ((said, answer), (answer, said)):
+        if any(longer == prefix + shorter for prefix in NEGATING_PREFIXES):
+            return True  # "ununderstood": a prefix on a word that starts like one
         for prefix in NEGATING_PREFIXES:
             if not longer.startswith(prefix) or shorter.startswith(prefix):
                 continue
@@ -169,7 +172,9 @@ def cost(span: Sequence[str], answer: Sequence[str], fuzzy: bool) -> int | None:
     if not fuzzy:
         return None
     budget = allowed_edits(len(wanted))
-    if len(span) != len(answer):
+    if len(span) != len(answer):  # words run together or split: "Burkinafaso", "Hono lulu"
+        if any((len(word) <= 3 or _has_digit(word)) and word not in span for word in answer):
+            return None  # "Vitamin" is not "Vitamin C" with a typo
         edits = OSA.distance(said, wanted, score_cutoff=budget + 1)
         return edits if edits <= budget and not negates(said, wanted) else None
     edits = 0
@@ -245,5 +250,5 @@ def context_problem(context: Sequence[str]) -> str:
     ):
         return "give one answer, not several"
     if len(words) > MAX_CONTEXT_WORDS:
-        return "give just the answer"
+        return TOO_LONG
     return ""

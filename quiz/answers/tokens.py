@@ -118,6 +118,6 @@ def _drop_articles(tokens: list[str]) -> list[str]:
     kept = [
         token
         for index, token in enumerate(tokens)
-        if bare(token) not in ARTICLES or (bare(token) in ("a", "an") and index == len(tokens) - 1)
+        if token not in ARTICLES or (token in ("a", "an") and index == len(tokens) - 1)
     ]
     return kept or tokens
