@@ -319,3 +319,20 @@ def test_judge_reports_why() -> None:
     assert judge("Lsibon", ["Lisbon"]).verdict == "typo"
     assert judge("Porto", ["Lisbon"], ["Porto"]).verdict == "near_miss"
     assert judge("3/10", ["October 3"]).verdict == "ambiguous"
+
+
+def test_several_values_of_one_kind_are_several_answers() -> None:
+    month = question("cloze", text="It ended in {{April}}.")
+    assert right(month, ["in April 2019"])  # a year beside a month is context
+    assert not right(month, ["March April May"])
+    assert not right(DAY, ["October 3 October 4"])
+    assert right(LISBON, ["not sure, Lisbon"][0])  # a hedge is no negation
+
+
+def test_an_adjective_is_not_a_typo_of_its_noun() -> None:
+    country = question("short_answer", answers=["Mexico"])
+    assert not right(country, "Mexican")
+    america = question("short_answer", answers=["America"])
+    assert not right(america, "American") and right(america, "Amercia")
+    listed = question("short_answer", answers=["Mexico", "Mexican"])
+    assert right(listed, "Mexican")

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from quiz.answers.abbreviations import expand
-from quiz.answers.dates import DATE_PREFIX
+from quiz.answers.dates import DATE_PREFIX, MONTH_NUMBER
 from quiz.answers.tokens import NUMERIC_DATE, bare, tokenise
 
 TOO_LONG = "give just the answer"
+SEVERAL = "give one answer, not several"
+HEDGES = frozenset({("not", "sure"), ("not", "certain"), ("not", "100"), ("no", "idea")})
 AMBIGUOUS_DATE = "a date written in numbers only can be read day first or month first"
 # Words that turn an answer into its opposite or into something else beside it.
 NEGATIONS = frozenset(
@@ -162,6 +164,14 @@ def negates(said: str, answer: str) -> bool:
     return False
 
 
+ADJECTIVE_ENDINGS = ("n", "an", "ian", "ic", "ese", "ish", "i")
+
+
+def _derived(longer: str, shorter: str) -> bool:
+    """Whether longer is shorter with an adjective's ending ("Malian" from "Mali")."""
+    return longer.startswith(shorter) and longer[len(shorter) :] in ADJECTIVE_ENDINGS
+
+
 def cost(span: Sequence[str], answer: Sequence[str], fuzzy: bool) -> int | None:
     """Edits between a run of response tokens and an answer's tokens; None if they differ."""
     said, wanted = "".join(span), "".join(answer)
@@ -183,6 +193,8 @@ def cost(span: Sequence[str], answer: Sequence[str], fuzzy: bool) -> int | None:
             continue
         if len(want) <= 3 or len(got) <= 3 or _has_digit(want) or negates(got, want):
             return None  # "Vitamin B" is no typo of "Vitamin A"
+        if _derived(got, want) or _derived(want, got):
+            return None  # "American" for "America": the adjective only where it is listed
         edits += OSA.distance(got, want, score_cutoff=budget + 1)
         if edits > budget:
             return None
@@ -236,19 +248,31 @@ def resolve_dates(said: Sequence[str], answers: Sequence[Sequence[str]]) -> list
     return out
 
 
-def context_problem(context: Sequence[str]) -> str:
+def _kind(token: str) -> str:
+    """What sort of value a token is, for spotting several answers of one sort."""
+    if token.startswith(DATE_PREFIX):
+        return "date"
+    if token in MONTH_NUMBER:
+        return "month"
+    return "number" if _has_digit(token) else ""
+
+
+def context_problem(context: Sequence[str], answer: Sequence[str] = ()) -> str:
     """Why the words around a found answer make the response wrong, or "" if they are harmless."""
     words = [bare(token) for token in context]
     for index, word in enumerate(words):
-        if word in NEGATIONS:
-            return f"'{word}' changes the answer"
         following = words[index + 1] if index + 1 < len(words) else ""
+        if word in NEGATIONS and (word, following) not in HEDGES:
+            return f"'{word}' changes the answer"
         if word in DIRECTIONS and following in ("of", "from", "to", ""):
             return f"'{word}' changes the answer"
     if any(word in LIST_WORDS for word in words) and any(
         word not in LIST_WORDS and not word.isdigit() for word in words
     ):
-        return "give one answer, not several"
+        return SEVERAL
+    kinds = {_kind(bare(token)) for token in answer} - {""}
+    if any(_kind(word) in kinds for word in words):
+        return SEVERAL  # "March April May" for a month, "May 6 May 7" for a date
     if len(words) > MAX_CONTEXT_WORDS:
         return TOO_LONG
     return ""
