@@ -20,7 +20,7 @@ _SCAN = re.compile(
     r"|(?P<initials>(?<![^\W_])[^\W\d_](?:\.[^\W\d_])+\.?)"  # U.S., a.e.s
     r"|(?P<ordinal>\d{1,9}(?:st|nd|rd|th)(?![^\W_]))"  # 6th
     r"|(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)"  # 1,000 7.5 2022
-    r"|(?P<word>[^\W_]+)(?P<dot>\.)?"
+    r"|(?P<word>[^\W\d_]+)(?P<dot>\.)?"  # letters only: "May6" is "may", "6"
     r"|(?P<link>[/&+])",
     re.IGNORECASE,
 )
@@ -81,12 +81,13 @@ def tokenise(text: str) -> tuple[str, ...]:
 
 def singular(token: str) -> str:
     """A word without its plural ending ("democracies", "dialogues"), on both sides alike."""
-    if len(token) < 5 or not token.isalpha():
+    word, mark = bare(token), token[len(bare(token)) :]
+    if len(word) < 5 or not word.isalpha():
         return token
-    if token.endswith("ies"):
-        return token[:-3] + "y"
-    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
+    if word.endswith("ies"):
+        return word[:-3] + "y" + mark
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1] + mark
     return token
 
 
