@@ -336,3 +336,10 @@ def test_an_adjective_is_not_a_typo_of_its_noun() -> None:
     assert not right(america, "American") and right(america, "Amercia")
     listed = question("short_answer", answers=["Mexico", "Mexican"])
     assert right(listed, "Mexican")
+
+
+def test_short_initials_are_not_ordinary_words() -> None:
+    gaps = question("cloze", text="It is in the {{Sahel}}, home of the {{Islamic State|IS}} group.")
+    assert gaps.grade(["it is the Sahel", "IS"]).correct  # "is" here is a verb, not a near miss
+    assert not gaps.grade(["Sahel", "it is ISIS"]).correct
+    assert gaps.grade(["Sahel", "is"]).correct  # typed alone, lower case still answers

@@ -206,7 +206,7 @@ def best_span(said: Sequence[str], answers: Sequence[str], fuzzy: bool) -> Span 
     found: list[tuple[tuple[int, int, int], Span]] = []
     for text in answers:
         written = expand(tokenise(text), said)
-        tokens = tuple(expand(said, written))
+        tokens = tuple(expand(_guard_initials(said, tokenise(text)), written))
         for wanted in _forms(written):
             size = len(wanted)
             for length in range(max(1, size - 1), size + 2):
@@ -218,6 +218,17 @@ def best_span(said: Sequence[str], answers: Sequence[str], fuzzy: bool) -> Span 
     if not found:
         return None
     return min(found, key=lambda item: item[0])[1]
+
+
+def _guard_initials(said: Sequence[str], answer: Sequence[str]) -> list[str]:
+    """said, where lower-case words spelt like the answer's short initials cannot match them.
+
+    "IS" (Islamic State) is not found in "it is the Sahel"; typed alone, "is" still answers it.
+    """
+    initials = {bare(token) for token in answer if token.endswith("*") and len(token) <= 4}
+    if not initials or len(said) == 1:
+        return list(said)
+    return ["~" + token if token in initials else token for token in said]
 
 
 def _forms(words: list[str]) -> list[list[str]]:
