@@ -129,8 +129,12 @@ def to_unit(text: str, unit: str | None) -> float:
     for a plain count, words after the number name what is counted ("60 soldiers").
     """
     typed = text.strip()
-    found = _QUANTITY.fullmatch(quantity.unwrap(typed, _is_known_unit))
+    unwrapped = quantity.unwrap(typed, _is_known_unit)
+    found = _QUANTITY.fullmatch(unwrapped)
     if found is None:
+        word = quantity.changing_word(unwrapped)
+        if word:
+            raise UnitError(f"'{typed}' is not one number: give the number without '{word}'")
         raise UnitError(f"'{typed}' is not a number")
     number_text = found["number"] + (found["exponent"] or "")
     unit_text = found["unit"].strip()

@@ -343,3 +343,11 @@ def test_short_initials_are_not_ordinary_words() -> None:
     assert gaps.grade(["it is the Sahel", "IS"]).correct  # "is" here is a verb, not a near miss
     assert not gaps.grade(["Sahel", "it is ISIS"]).correct
     assert gaps.grade(["Sahel", "is"]).correct  # typed alone, lower case still answers
+
+
+def test_words_before_a_number_unless_they_make_it_a_bound() -> None:
+    assert DISTANCE.grade("The distance is about 300 km").correct
+    assert COUNT.grade("there were forty").correct
+    for bound in ("over 300 km", "more than 300 km", "not 300 km", "between 290 and 310 km"):
+        with pytest.raises(ResponseError, match="not one number"):
+            DISTANCE.grade(bound)

@@ -35,6 +35,12 @@ _BEFORE_ERA = re.compile(r"\s*b\.?c\.?(?:e\.?)?$", re.IGNORECASE)
 _DIGIT_HYPHEN = re.compile(r"(\d)-(?=[^\W\d_])")  # "750-km", "60-ish"
 # After the number, an explanation set off by a colon, a dash or a comma: "three: Mali, ...".
 _EXPLANATION = re.compile(r"(?:[:;]|,(?=\s+[^\W\d_])|\s[-\u2013\u2014])\s.*$", re.DOTALL)
+_LEAD_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?[,:;]?")
+# Before a number these make it a bound or a different number: "over 700", "not 60", "up to".
+_CHANGING = "not no never nor neither more less fewer than over under above below between least"
+_CHANGING_WORDS = frozenset(
+    (_CHANGING + " most up exceeding beyond except minus plus isnt wasnt isn't wasn't").split()
+)
 _GROUPS = re.compile(r"^([+-]?\d{1,3})((?:[ '\u2019]\d{3})+)(?=$|[^\d,.])")
 _WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*", re.IGNORECASE)
 PERCENT_WORDS = ("%", "percent", "per cent", "pct", "percentage")
@@ -54,13 +60,32 @@ def unwrap(typed: str, is_unit: Callable[[str], bool] = lambda text: False) -> s
         if found is None or found.end() == len(text) or found.end() == 0:
             break
         text = text[found.end() :]
-    text = _EXPLANATION.sub("", _DIGIT_HYPHEN.sub(r"\1 ", text))
+    text = _EXPLANATION.sub("", _DIGIT_HYPHEN.sub(r"\1 ", _drop_lead_in(text)))
     for _ in range(3):
         text = _TRAILING_STOPS.sub("", _ERA.sub("", _TRAILING.sub("", text)))
     before_era = _BEFORE_ERA.search(text)
     if before_era is not None and before_era.start() > 0:  # "500 BC" is the year -500
         text = "-" + text[: before_era.start()]
     return _grouped_digits(_number_words_as_digits(text))
+
+
+def _drop_lead_in(text: str) -> str:
+    """Words before the number ("Agadez is 750 km away"), unless they change it ("over 700")."""
+    words = text.split()
+    for index, word in enumerate(words[:9]):
+        plain = word.lower().strip(",:;")
+        if word[:1].isdigit() or word[:1] in "+-~≈∼." or plain in NUMBER_WORDS:
+            return " ".join(words[index:])
+        if not _LEAD_WORD.fullmatch(word) or plain in _CHANGING_WORDS:
+            return text
+    return text
+
+
+def changing_word(text: str) -> str:
+    """The first word of text if it makes a number a bound or another number ("over"), else ""."""
+    words = text.split()
+    first = words[0].lower().strip(",:;") if words else ""
+    return first if first in _CHANGING_WORDS else ""
 
 
 def _aside(found: re.Match[str], is_unit: Callable[[str], bool]) -> str:
