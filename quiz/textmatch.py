@@ -77,7 +77,7 @@ def judge(
         beside = best_span(part, near_misses, fuzzy=True)
         if beside is not None:  # "Niamey and Agadez", "Niamey, Agadez, Zinder"
             return Match("none", best.text, f"it also names '{beside.text}'")
-    problem = context_problem([*before, *after], best.tokens[best.start : best.end])
+    problem = context_problem(before, after, best.tokens[best.start : best.end])
     if problem:
         return Match("none", best.text, problem)
     return Match("exact" if best.cost == 0 else "typo", best.text)

@@ -351,3 +351,11 @@ def test_words_before_a_number_unless_they_make_it_a_bound() -> None:
     for bound in ("over 300 km", "more than 300 km", "not 300 km", "between 290 and 310 km"):
         with pytest.raises(ResponseError, match="not one number"):
             DISTANCE.grade(bound)
+
+
+def test_a_negation_after_the_answer_negates_it_only_at_the_end() -> None:
+    talks = question("short_answer", answers=["dialogue"])
+    assert right(talks, "dialogue, not sanctions")
+    assert right(LISBON, "Lisbon, in the west")  # a direction after the answer describes it
+    assert not right(talks, "dialogue? No")
+    assert not right(talks, "dialogue is not right")

@@ -15,7 +15,11 @@ from quiz.answers.tokens import NUMERIC_DATE, bare, tokenise
 
 TOO_LONG = "give just the answer"
 SEVERAL = "give one answer, not several"
-HEDGES = frozenset({("not", "sure"), ("not", "certain"), ("not", "100"), ("no", "idea")})
+# After a negation at the end of a response, these still leave the answer negated.
+VERDICT_WORDS = frozenset({"right", "correct", "true", "it", "this", "that", "is", "was", "so"})
+HEDGES = frozenset(
+    {("not", "sure"), ("not", "certain"), ("not", "100"), ("no", "idea"), ("no", "doubt")}
+)
 AMBIGUOUS_DATE = "a date written in numbers only can be read day first or month first"
 # Words that turn an answer into its opposite or into something else beside it.
 NEGATIONS = frozenset(
@@ -268,15 +272,26 @@ def _kind(token: str) -> str:
     return "number" if _has_digit(token) else ""
 
 
-def context_problem(context: Sequence[str], answer: Sequence[str] = ()) -> str:
-    """Why the words around a found answer make the response wrong, or "" if they are harmless."""
-    words = [bare(token) for token in context]
-    for index, word in enumerate(words):
-        following = words[index + 1] if index + 1 < len(words) else ""
+def context_problem(before: Sequence[str], after: Sequence[str], answer: Sequence[str] = ()) -> str:
+    """Why the words around a found answer make the response wrong, or "" if they are harmless.
+
+    A negation before the answer negates it ("not Niamey"); after it, only when nothing follows
+    ("Niamey? No", "Niamey is not right"): "dialogue, not sanctions" still answers "dialogue".
+    """
+    ahead = [bare(token) for token in before]
+    behind = [bare(token) for token in after]
+    for index, word in enumerate(ahead):
+        following = ahead[index + 1] if index + 1 < len(ahead) else ""
         if word in NEGATIONS and (word, following) not in HEDGES:
             return f"'{word}' changes the answer"
-        if word in DIRECTIONS and following in ("of", "from", "to", ""):
+        if word in DIRECTIONS and following in ("from", "to", ""):
+            return f"'{word}' changes the answer"  # "north of Niamey", "near Niamey"
+    for index, word in enumerate(behind):
+        following = behind[index + 1] if index + 1 < len(behind) else ""
+        rest = set(behind[index + 1 :])
+        if word in NEGATIONS and (word, following) not in HEDGES and rest <= VERDICT_WORDS:
             return f"'{word}' changes the answer"
+    words = ahead + behind
     if any(word in LIST_WORDS for word in words) and any(
         word not in LIST_WORDS and not word.isdigit() for word in words
     ):
