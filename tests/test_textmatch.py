@@ -359,3 +359,12 @@ def test_a_negation_after_the_answer_negates_it_only_at_the_end() -> None:
     assert right(LISBON, "Lisbon, in the west")  # a direction after the answer describes it
     assert not right(talks, "dialogue? No")
     assert not right(talks, "dialogue is not right")
+
+
+def test_titled_names_have_their_short_forms() -> None:
+    general = question("short_answer", answers=["General Ada Okafor"])
+    for short in ("Ada Okafor", "Gen. Okafor", "General Okafor", "Okafor", "Gen Ada Okafor"):
+        assert right(general, short), short
+    assert not right(general, "Ada")
+    assert not right(question("short_answer", answers=["Chatham House"]), "House")
+    assert not right(question("short_answer", answers=["Lake Chad"]), "Chad")

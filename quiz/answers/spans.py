@@ -98,9 +98,6 @@ DIRECTIONS = frozenset(
 TITLES = frozenset(
     [
         "mount",
-        "lake",
-        "river",
-        "cape",
         "general",
         "colonel",
         "lieutenant",
@@ -236,11 +233,20 @@ def _guard_initials(said: Sequence[str], answer: Sequence[str]) -> list[str]:
 
 
 def _forms(words: list[str]) -> list[list[str]]:
-    """An answer's words, and without the titles in front ("Everest" for "Mount Everest")."""
-    untitled = list(words)
-    while len(untitled) > 1 and untitled[0] in TITLES:
-        untitled.pop(0)
-    return [words, untitled] if len(untitled) < len(words) else [words]
+    """An answer's words, and the shorter forms people use for a titled name.
+
+    "Mount Everest" may be "Everest"; "General Michael Langley" may be "Michael Langley",
+    "General Langley" or "Langley". Untitled names are left whole: "House" is not "Chatham House".
+    """
+    titles = 0
+    while titles < len(words) - 1 and words[titles] in TITLES:
+        titles += 1
+    if not titles:
+        return [words]
+    forms = [words, words[titles:]]
+    if len(words) - titles >= 2:  # a first name too: the title and surname, or the surname
+        forms += [[*words[:titles], words[-1]], [words[-1]]]
+    return forms
 
 
 def resolve_dates(said: Sequence[str], answers: Sequence[Sequence[str]]) -> list[str] | None:
