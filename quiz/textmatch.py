@@ -1,4 +1,7 @@
-"""Text answers: normalisation, typo-tolerant matching with near misses, and cloze gap syntax."""
+"""Text answers: normalisation, word-based matching with near misses, and cloze gap syntax.
+
+The rules for reading answers live in quiz.answers (tokens, spans, dates, numbers).
+"""
 
 import re
 import unicodedata
