@@ -11,7 +11,7 @@ from rapidfuzz.distance import OSA
 
 from quiz.answers.abbreviations import expand
 from quiz.answers.dates import DATE_PREFIX, MONTH_NUMBER
-from quiz.answers.tokens import NUMERIC_DATE, bare, tokenise
+from quiz.answers.tokens import NUMERIC_DATE, bare, singular, tokenise
 
 TOO_LONG = "give just the answer"
 SEVERAL = "give one answer, not several"
@@ -190,8 +190,8 @@ def cost(span: Sequence[str], answer: Sequence[str], fuzzy: bool) -> int | None:
         return edits if edits <= budget and not negates(said, wanted) else None
     edits = 0
     for got, want in zip(span, answer, strict=True):
-        if got == want:
-            continue
+        if got == want or singular(got) == singular(want):
+            continue  # "democracies" for "democracy"
         if len(want) <= 3 or len(got) <= 3 or _has_digit(want) or negates(got, want):
             return None  # "Vitamin B" is no typo of "Vitamin A"
         if _derived(got, want) or _derived(want, got):

@@ -76,11 +76,11 @@ def tokenise(text: str) -> tuple[str, ...]:
             word = found["word"]
             capitals = "*" if word.isupper() and 2 <= len(word) <= 5 and word.isalpha() else ""
             raw.append(word.casefold() + (found["dot"] or capitals))
-    return tuple(singular(token) for token in _drop_articles(join_dates(_canonical_words(raw))))
+    return tuple(_drop_articles(join_dates(_canonical_words(raw))))
 
 
 def singular(token: str) -> str:
-    """A word without its plural ending ("democracies", "dialogues"), on both sides alike."""
+    """A word without its plural ending ("democracies", "dialogues"), to compare two words."""
     word, mark = bare(token), token[len(bare(token)) :]
     if len(word) < 5 or not word.isalpha():
         return token
