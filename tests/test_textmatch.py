@@ -53,6 +53,8 @@ def test_harmless_words_around_the_answer_are_ignored(response: str) -> None:
         ("Porto, Lisbon", "it also names 'Porto'"),
         ("Lisbon or Seville", "give one answer, not several"),
         ("Lisbon / Seville", "give one answer, not several"),
+        ("Lisbon|Seville", "give one answer, not several"),
+        ("Lisbon & Seville", "give one answer, not several"),
         ("not Lisbon", "'not' changes the answer"),
         ("anywhere but Lisbon", "changes the answer"),
         ("north of Lisbon", "'north' changes the answer"),

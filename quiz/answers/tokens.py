@@ -21,7 +21,7 @@ _SCAN = re.compile(
     r"|(?P<ordinal>\d{1,9}(?:st|nd|rd|th)(?![^\W_]))"  # 6th
     r"|(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)"  # 1,000 7.5 2022
     r"|(?P<word>[^\W\d_]+)(?P<dot>\.)?"  # letters only: "May6" is "may", "6"
-    r"|(?P<link>[/&+])",
+    r"|(?P<link>[/&+|])",
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
@@ -71,7 +71,7 @@ def tokenise(text: str) -> tuple[str, ...]:
         elif kind == "number":
             raw.append(found["number"].replace(",", ""))
         elif kind == "link":
-            raw.append("or" if found["link"] == "/" else "and")
+            raw.append("or" if found["link"] in "/|" else "and")
         else:
             word = found["word"]
             capitals = "*" if word.isupper() and 2 <= len(word) <= 5 and word.isalpha() else ""
