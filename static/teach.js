@@ -53,4 +53,15 @@ document.addEventListener("DOMContentLoaded", () => {
     const add = fieldset && fieldset.querySelector("[data-add-row]");
     if (add) add.focus();
   });
+
+  // Numeric questions: show the value fields or the range fields, as the radio says.
+  const modes = document.querySelectorAll("input[name='mode']");
+  const groups = document.querySelectorAll(".numeric-fields[data-mode]");
+  const showMode = () => {
+    const checked = document.querySelector("input[name='mode']:checked");
+    const mode = checked ? checked.value : "value";
+    groups.forEach((group) => { group.hidden = group.getAttribute("data-mode") !== mode; });
+  };
+  modes.forEach((radio) => radio.addEventListener("change", showMode));
+  if (modes.length) showMode();
 });

@@ -75,6 +75,10 @@ def write_question(page: Any, kind: str) -> None:
     elif kind == "short_answer":
         page.fill("#answers", "Niamey\nNiamei")
     elif kind == "numeric":
+        page.check("[name='mode'][value='range']")  # teach.js shows the range fields only
+        expect(page.locator("#low")).to_be_visible()
+        expect(page.locator("#value")).to_be_hidden()
+        page.check("[name='mode'][value='value']")
         page.fill("#value", "750")
         page.fill("#tolerance", "25")
         page.fill("#unit", "km")
