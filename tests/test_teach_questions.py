@@ -100,6 +100,18 @@ def test_invalid_input_is_shown_next_to_its_field_and_not_written(
     assert form["prompt"] in unescape(html)
 
 
+def test_a_common_and_a_kind_error_are_shown_together(
+    app: Flask, client: FlaskClient, teacher: int
+) -> None:
+    form = valid_form("matching", explanation="", **{"pairs-1-right": ""})
+    response = client.post(f"/teach/sets/{teacher}/questions/new?kind=matching", data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert error_next_to(html, "explanation") and error_next_to(html, "pairs-1-right")
+    assert "Explanation: Write something here." in html
+    assert "Pair 2 goes with: Write something here." in html
+
+
 def test_invalid_edit_changes_nothing(app: Flask, client: FlaskClient, teacher: int) -> None:
     client.post(f"/teach/sets/{teacher}/questions/new?kind=numeric", data=valid_form("numeric"))
     (qid,) = question_ids(app, teacher)

@@ -3,23 +3,19 @@
 The authoring form is rendered by hand rather than as a WTForms class: its rows (choices,
 pairs, ordered items) come and go, and its rules are not form rules but the question rules of
 quiz.questions, the same ones the YAML loader applies. So the posted fields become the dict the
-loader reads, `question_from_dict` judges it, and the error's path ("choices[2].text") names the
-field it is shown next to. CSRF is checked for every POST by Flask-WTF's CSRFProtect.
+loader reads, and quiz.teach.draft_checks judges it with `question_from_dict`, naming the field
+each error is shown next to. CSRF is checked for every POST by Flask-WTF's CSRFProtect.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from quiz.questions import (
-    KINDS,
     FormLike,
-    QuestionError,
-    question_from_dict,
-    question_to_dict,
 )
 
 MAX_ROWS = 50
@@ -47,10 +43,7 @@ KIND_NAMES = {
     "flashcard": "Flashcard",
 }
 ROW_NOUNS = {"choices": "choice", "pairs": "pair", "items": "item"}
-LINE_FIELDS = ("answers", "near_misses")  # one alternative per line of a text box
 ACTION = re.compile(r"(add|remove)-(choices|pairs|items)(?:-(\d{1,3}))?")
-PATH_INDEX = re.compile(r"\[(\d+)\]")
-NOUNS = {**ROW_NOUNS, "answers": "answer", "near_misses": "near miss", "range": "bound"}
 
 
 @dataclass
@@ -286,72 +279,3 @@ def draft_to_dict(draft: Draft) -> dict[str, Any]:
     _optional(out, "tags", tags)
     _optional(out, "paragraph", _number(draft.paragraph))
     return out | _kind_fields(draft)
-
-
-def field_key(path: str) -> str:
-    """The form field a QuestionError path names: "choices[2].text" -> "choices-2-text"."""
-    key = PATH_INDEX.sub(r"-\1", path).replace(".", "-")
-    if key == "range-1":
-        return "high"
-    if key in ("range", "range-0"):
-        return "low"
-    if re.fullmatch(r"items-\d+", key):
-        return key + "-text"
-    for name in LINE_FIELDS:  # one text box for the list: the message names the line
-        if key.startswith(name + "-"):
-            return name
-    return key
-
-
-def humane(path: str, problem: str) -> str:
-    """The rules' wording made friendlier for a form: list positions counted from 1."""
-
-    def position(match: re.Match[str]) -> str:
-        return f"{NOUNS.get(match.group(1), match.group(1))} {int(match.group(2)) + 1}"
-
-    where = ""
-    index = PATH_INDEX.search(path)
-    name = path.split("[")[0]
-    if name in LINE_FIELDS and index:
-        where = f"Line {int(index.group(1)) + 1}: "
-    problem = re.sub(r"(\w+)\[(\d+)\]", position, problem)
-    if problem.startswith("must be a non-empty string"):
-        problem = "write something here" + problem[len("must be a non-empty string") :]
-    if problem == "required":
-        problem = "this is required"
-    return where + problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
-
-
-def error_fields(error: QuestionError) -> dict[str, str]:
-    """A QuestionError as {field key: message}; the key is where the form shows it."""
-    message = str(error)
-    path, _, problem = message.partition(": ")
-    if not problem:
-        return {"form": message}
-    return {field_key(path): humane(path, problem)}
-
-
-def check_draft(draft: Draft, paragraphs: int) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """The question dict when the draft is valid, else the errors by field key.
-
-    `paragraphs` is the number of paragraphs in the set's source text (0 when it has none):
-    a cited paragraph must exist in it.
-    """
-    if draft.kind not in KINDS:
-        return None, {"form": f"Unknown kind of question: {draft.kind}."}
-    data = draft_to_dict(draft)
-    try:
-        question = question_from_dict(data)
-    except QuestionError as error:
-        return None, error_fields(error)
-    if paragraphs and question.paragraph is not None and question.paragraph > paragraphs:
-        return None, {
-            "paragraph": f"The source text has {paragraphs} paragraphs; "
-            f"there is no paragraph {question.paragraph}."
-        }
-    return question_to_dict(question), {}
-
-
-def copy_draft(draft: Draft) -> Draft:
-    """A copy whose rows can be changed without touching the original."""
-    return replace(draft, rows=[dict(row) for row in draft.rows])

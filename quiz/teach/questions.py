@@ -18,11 +18,11 @@ from quiz.study.answers import load_question
 from quiz.study.display import describe_response
 from quiz.teach import library
 from quiz.teach.access import owned_set_or_404
+from quiz.teach.draft_checks import check_draft, field_label
 from quiz.teach.drafts import (
     KIND_NAMES,
     Draft,
     apply_row_action,
-    check_draft,
     draft_from_dict,
     draft_from_form,
     new_draft,
@@ -51,6 +51,7 @@ def _editor(qset: QuestionSet, draft: Draft, errors: dict[str, str], question: A
         errors=errors,
         question=question,
         kind_name=KIND_NAMES[draft.kind],
+        label_of=field_label,
         paragraphs=len(qset.paragraphs),
     )
     return page, 422 if errors else 200
