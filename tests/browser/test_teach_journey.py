@@ -111,6 +111,7 @@ def answer_as_student(page: Any) -> None:
     """Answer whatever question the study page shows, rightly where the journey knows how."""
     if page.locator("a:has-text('Show answer')").count():
         page.click("a:has-text('Show answer')")
+        page.wait_for_url(re.compile(r"/study/flip/"))
         assert_accessible(page)
         page.click("button[value='good']")
         return
@@ -136,7 +137,7 @@ def answer_as_student(page: Any) -> None:
             page.select_option(f"#pos-{slot}", str(place))
     assert_accessible(page)
     page.click("button:has-text('Check')")
-    assert page.locator(".verdict-ok, .verdict-bad").first.is_visible()
+    expect(page.locator(".verdict-ok, .verdict-bad").first).to_be_visible()
     assert "Notes paragraph one" in page.content()  # the cited passage in the feedback
     assert_accessible(page)
     if page.locator("[data-rating-key='3']").count():
@@ -178,23 +179,22 @@ def test_teacher_writes_every_kind_and_a_student_studies_it(
     page.locator(".question-list > li").first.locator("a:has-text('Edit')").click()
     page.fill("#choices-1-text", "")
     page.click("button.primary:has-text('Save question')")
-    assert page.locator("#err-choices-1-text").is_visible()
+    expect(page.locator("#err-choices-1-text")).to_be_visible()
     assert_accessible(page)
 
     # Reorder: the second question moves up.
     page.goto(set_url)
     second = page.locator(".question-list > li").nth(1).locator(".question-label").inner_text()
     page.locator(".question-list > li").nth(1).locator("button[value='up']").click()
-    assert (
-        page.locator(".question-list > li").first.locator(".question-label").inner_text() == second
-    )
+    first_label = page.locator(".question-list > li").first.locator(".question-label")
+    expect(first_label).to_have_text(second)
 
     # Preview the numeric question and answer it in another unit.
     page.locator(".question-list > li", has_text="numeric").locator("a:has-text('Preview')").click()
     assert_accessible(page)
     page.fill("#answer", "460 mi")
     page.click("button:has-text('Check')")
-    assert page.locator(".verdict-ok").is_visible()
+    expect(page.locator(".verdict-ok")).to_be_visible()
     assert "Notes paragraph one." in page.content()
     assert_accessible(page)
     page.click("button:has-text('Log out')")
@@ -208,6 +208,7 @@ def test_teacher_writes_every_kind_and_a_student_studies_it(
     log_in(spage, base, "stu")
     card = spage.locator("article.card", has_text="Browser set")
     card.locator("button:has-text('Study this set')").click()
+    expect(card.locator("button:has-text('Stop studying')")).to_be_visible()
     assert_accessible(spage)
     seen = 0
     while "Browser" in spage.locator("main").inner_text() and seen < 20:
