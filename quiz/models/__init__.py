@@ -1,7 +1,7 @@
 """The typed data model; import models from here."""
 
 from quiz.models.base import Base, UTCDateTime
-from quiz.models.classes import Assignment, Classroom, Enrollment
+from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.study import Attempt, AttemptAnswer, Card, PendingAnswer, Review
 from quiz.models.user import LoginFailure, Role, User, normalize_name
@@ -15,11 +15,13 @@ __all__ = [
     "Classroom",
     "Enrollment",
     "LoginFailure",
+    "Mode",
     "PendingAnswer",
     "Question",
     "QuestionSet",
     "Review",
     "Role",
+    "ShowAnswers",
     "StudiedSet",
     "UTCDateTime",
     "User",
