@@ -191,9 +191,7 @@ def forecast(
         if question_ids
     }
     to_study = {
-        u: sorted(
-            (q for q in question_ids if value(u, q) < target), key=lambda q: (value(u, q), q)
-        )
+        u: sorted((q for q in question_ids if value(u, q) < target), key=lambda q: (value(u, q), q))
         for u in user_ids
     }
     return Forecast(cells, by_question, by_user, to_study)

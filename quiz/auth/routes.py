@@ -85,7 +85,7 @@ def register() -> Any:
         else:
             login_user(user)
             flash("Welcome! Your account is ready.", "success")
-            return redirect(url_for("study.index"))
+            return redirect(safe_next(request.args.get("next")) or url_for("study.index"))
     return render_template("auth/register.html", form=form)
 
 

@@ -41,11 +41,13 @@ def start_attempt(
     one_page: bool,
     time_limit_s: int | None,
     now: datetime,
+    assignment_id: int | None = None,
+    shuffle: bool = True,
 ) -> Attempt:
     """Create an attempt with the set's live questions in a fresh shuffled order; commits.
 
     Flashcards are asked as a choice among the set's backs, so one without another back to
-    choose from is left out.
+    choose from is left out. An assignment may keep the set's own order (shuffle=False).
     """
     backs = flashcard_backs(session, qset.id)
     rows = session.execute(
@@ -55,10 +57,12 @@ def start_attempt(
     )
     ids = [qid for qid, kind in rows if kind != "flashcard" or can_quiz_flashcard(qid, backs)]
     seed = secrets.randbits(31)
-    random.Random(seed).shuffle(ids)  # noqa: S311 - question order, not security
+    if shuffle:
+        random.Random(seed).shuffle(ids)  # noqa: S311 - question order, not security
     attempt = Attempt(
         user_id=user.id,
         set_id=qset.id,
+        assignment_id=assignment_id,
         question_order=ids,
         seed=seed,
         one_page=one_page,

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from quiz import charts
 from quiz.extensions import db
-from quiz.study import progress, queue
+from quiz.study import class_home, progress, queue
 from quiz.study.routes import bp, visible_set_or_404
 from quiz.timeutil import now_utc
 
@@ -49,7 +49,12 @@ def local_datetime_filter(moment: datetime | None) -> str:
 @bp.route("/progress", endpoint="progress")
 @login_required
 def progress_page() -> Any:
-    data = progress.overview(db.session, current_user, now_utc())
+    now = now_utc()
+    data = progress.overview(db.session, current_user, now)
+    # Issue 9: the predicted recall on each upcoming due date of the student's classes.
+    due_forecast = class_home.upcoming_study(
+        class_home.student_classes(db.session, current_user, now), now
+    )
     states = [(STATE_NAMES[key], count) for key, count in data.cards_by_state.items()]
     return render_template(
         "study/progress.html",
@@ -65,6 +70,7 @@ def progress_page() -> Any:
             title="Cards due in the next 14 days",
         ),
         states_chart=charts.bar_chart(states, title="Cards by state"),
+        due_forecast=due_forecast,
     )
 
 

@@ -11,9 +11,9 @@ from werkzeug.datastructures import MultiDict
 
 from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
-from quiz.models import Attempt, Question, QuestionSet
+from quiz.models import Assignment, Attempt, Question, QuestionSet
 from quiz.questions import ResponseError
-from quiz.study import attempts
+from quiz.study import attempts, class_home
 from quiz.study.answers import load_question, stored_grade
 from quiz.study.display import describe_response, unprefixed
 from quiz.study.forms import QuizStartForm
@@ -222,9 +222,15 @@ def attempt_result(attempt_id: int) -> Any:
             score=stored.score if stored else 0.0,
         )
         rows.append((question, item, grade, describe_response(item, response)))
+    assignment = (
+        db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id else None
+    )
     return render_template(
         "study/attempt_result.html",
         attempt=attempt,
         qset=db.session.get(QuestionSet, attempt.set_id),
         rows=rows,
+        # An assigned quiz shows the right answers only when its teacher said so.
+        assignment=assignment,
+        reveal=class_home.answers_shown(assignment, now_utc()),
     )

@@ -20,7 +20,7 @@ from quiz.database import READ_METHODS
 from quiz.extensions import db
 from quiz.models import Card, Question, QuestionSet, Review, StudiedSet
 from quiz.questions import ResponseError
-from quiz.study import pending, queue
+from quiz.study import class_home, pending, queue
 from quiz.study.answers import (
     Answer,
     card_state,
@@ -134,6 +134,7 @@ def index() -> Any:
         upcoming=upcoming,
         new_available=queue.count_new_available(db.session, current_user.id),
         form=EmptyForm(),
+        **class_home.home_context(db.session, current_user, now),  # classes (issue 9)
     )
 
 
@@ -281,6 +282,10 @@ def feedback(review_id: int) -> Any:
     review = db.session.get(Review, review_id)
     if review is None or review.user_id != current_user.id:
         abort(404)
+    if review.attempt_id and not class_home.attempt_reveals(
+        db.session, review.attempt_id, now_utc()
+    ):
+        abort(404)  # an assigned quiz's answers stay hidden as its teacher chose
     question = db.session.get(Question, review.question_id)
     item = load_question(question)
     grade = stored_grade(item, review.response, correct=review.correct, score=review.score)
