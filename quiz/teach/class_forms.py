@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from quiz.models import Mode, ShowAnswers
@@ -48,9 +49,9 @@ class JoinForm(FlaskForm):
 
 
 SHOW_CHOICES = [
-    (ShowAnswers.AFTER_ATTEMPT.value, "After each attempt"),
-    (ShowAnswers.AFTER_DUE.value, "After the due date"),
-    (ShowAnswers.NEVER.value, "Never"),
+    SelectChoice(ShowAnswers.AFTER_ATTEMPT.value, "After each attempt"),
+    SelectChoice(ShowAnswers.AFTER_DUE.value, "After the due date"),
+    SelectChoice(ShowAnswers.NEVER.value, "Never"),
 ]
 
 
@@ -61,8 +62,8 @@ class AssignmentForm(FlaskForm):
     mode = SelectField(
         "Mode",
         choices=[
-            (Mode.QUIZ.value, "Quiz: a scored attempt"),
-            (Mode.STUDY.value, "Study: the set joins each student's queue"),
+            SelectChoice(Mode.QUIZ.value, "Quiz: a scored attempt"),
+            SelectChoice(Mode.STUDY.value, "Study: the set joins each student's queue"),
         ],
         default=Mode.QUIZ.value,
     )

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from quiz import joincode
 from quiz.auth.decorators import teacher_required
@@ -216,12 +217,12 @@ def remove_student(class_id: int, user_id: int) -> Any:
     return redirect(url_for(".class_page", class_id=classroom.id))
 
 
-def set_choices() -> list[tuple[int, str]]:
+def set_choices() -> list[SelectChoice]:
     """Sets the teacher may assign: their own, public ones, and for admins every set."""
     query = sa.select(QuestionSet.id, QuestionSet.title).order_by(QuestionSet.title)
     if not current_user.is_admin:
         query = query.where(queue.visible_to(current_user.id))
-    return [(row.id, row.title) for row in db.session.execute(query)]
+    return [SelectChoice(row.id, row.title) for row in db.session.execute(query)]
 
 
 def fill_assignment(form: AssignmentForm, assignment: Assignment, classroom: Classroom) -> None:
