@@ -65,7 +65,9 @@ def test_teacher_creates_renames_and_archives_a_class(
     page = client.get(f"/teach/classes/{class_id}").get_data(as_text=True)
     assert joincode.spaced(made.join_code) in page
     assert f"/study/join/{made.join_code}" in page
-    bad = client.post(f"/teach/classes/{class_id}/edit", data={"name": "X", "timezone": "Mars/Base"})
+    bad = client.post(
+        f"/teach/classes/{class_id}/edit", data={"name": "X", "timezone": "Mars/Base"}
+    )
     assert bad.status_code == 200 and "Use a time zone name" in bad.get_data(as_text=True)
     client.post(f"/teach/classes/{class_id}/edit", data={"name": "History 10B", "timezone": "UTC"})
     client.post(f"/teach/classes/{class_id}/archive", data={"action": "archive"})
