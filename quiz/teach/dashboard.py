@@ -200,9 +200,10 @@ def forecast(class_id: int) -> Any:
     )
 
 
-def attachment(lines: Iterator[str], name: str) -> Response:
-    """A CSV download."""
-    response = Response(stream_with_context(lines), mimetype="text/csv")
+def attachment(lines: Iterator[str], name: str, *, stream: bool = False) -> Response:
+    """A CSV download; a long one is streamed, so it is never all in memory at once."""
+    body = stream_with_context(lines) if stream else "".join(lines)
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -287,5 +288,7 @@ def answer_lines(classroom: Any) -> Iterator[list[Any]]:
 def answers_csv(class_id: int) -> Any:
     classroom = class_or_404(class_id)
     return attachment(
-        csv_lines(answer_lines(classroom)), f"{file_slug(classroom.name)}-answers.csv"
+        csv_lines(answer_lines(classroom)),
+        f"{file_slug(classroom.name)}-answers.csv",
+        stream=True,
     )
