@@ -63,7 +63,7 @@ TEACH_ACTIONS = [
             "time_limit_min": "0",
             "show_answers": "never",
         },
-    ),  # fmt: skip
+    ),
 ]
 
 

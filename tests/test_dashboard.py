@@ -243,7 +243,7 @@ def test_a_student_in_two_classes_is_seen_only_through_each_teachers_sets(
     login_as(other, "other")
     page = other.get(f"/teach/classes/{their_class}/students/{world.member}").get_data(as_text=True)
     assert "No answers on this class" in page
-    header, *rows = rows_of(other.get(f"/teach/classes/{their_class}/answers.csv"))
+    _header, *rows = rows_of(other.get(f"/teach/classes/{their_class}/answers.csv"))
     assert rows == []
     assert other.get(f"/teach/classes/{their_class}/gradebook.csv").status_code == 200
     assert other.get(f"/teach/classes/{world.classroom}/dashboard").status_code == 404
