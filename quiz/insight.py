@@ -148,6 +148,24 @@ def recall_at(
     return (1 + curve.factor * elapsed_days / stability) ** curve.decay
 
 
+def mean_recall(
+    states: Iterable[tuple[float | None, datetime | None]], when: datetime, curve: Curve, count: int
+) -> float | None:
+    """Mean recall at `when` over `count` questions, of which `states` were reviewed.
+
+    The same formula as recall_at in one tight loop: last reviews must be UTC-aware (the
+    database layer loads them so), and questions without a state count as 0.
+    """
+    if count <= 0:
+        return None
+    when = as_utc(when)
+    factor, decay, total = curve.factor, curve.decay, 0.0
+    for stability, last_review in states:
+        if stability is not None and last_review is not None:
+            total += (1 + factor * max(0, (when - last_review).days) / stability) ** decay
+    return total / count
+
+
 @dataclass(frozen=True)
 class Forecast:
     """Recall on one date for students x questions, with averages and what to study."""
@@ -175,9 +193,16 @@ def forecast(
     curve = curve or Curve.from_scheduler()
     wanted_users, wanted_questions = set(user_ids), set(question_ids)
     cells: dict[tuple[int, int], float | None] = {}
+    when = as_utc(when)
+    factor, decay = curve.factor, curve.decay
     for user_id, question_id, stability, last_review in states:
         if user_id in wanted_users and question_id in wanted_questions:
-            cells[(user_id, question_id)] = recall_at(stability, last_review, when, curve)
+            # recall_at inlined: this loop runs once per card of the class.
+            cells[(user_id, question_id)] = (
+                None
+                if stability is None or last_review is None
+                else (1 + factor * max(0, (when - last_review).days) / stability) ** decay
+            )
 
     def value(user_id: int, question_id: int) -> float:
         return cells.get((user_id, question_id)) or 0.0

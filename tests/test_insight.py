@@ -137,3 +137,12 @@ def test_weekly_spread_quartiles_in_local_weeks() -> None:
     assert weeks[0].count == 1 and weeks[0].median == 40.0
     later = weeks[1]
     assert (later.low, later.q1, later.median, later.q3, later.high) == (50, 65, 75, 85, 100)
+
+
+def test_mean_recall_matches_recall_at() -> None:
+    curve = insight.Curve.from_scheduler()
+    when = datetime(2026, 6, 1, tzinfo=UTC)
+    states = [(stability, last) for stability, last, _when in KNOWN] + [(None, None)]
+    expected = sum(insight.recall_at(s, last, when, curve) or 0.0 for s, last in states) / 7
+    assert insight.mean_recall(states, when, curve, 7) == pytest.approx(expected, abs=1e-12)
+    assert insight.mean_recall([], when, curve, 0) is None

@@ -87,7 +87,7 @@ def card_rows(
             Card.user_id, Card.question_id, Card.stability, Card.last_review, Card.due, Card.reps
         ).where(users, questions)
     )
-    return [CardRow(*row) for row in rows]
+    return [CardRow._make(row) for row in rows]
 
 
 def attempt_rows(
@@ -121,11 +121,13 @@ def _memory(
     """Questions studied, mean recall on the due date (unseen count 0) and the last review."""
     when = assignment.due_at or now
     held = [cards[qid] for qid in question_ids if qid in cards]
-    recalls = [insight.recall_at(c.stability, c.last_review, when, curve) or 0.0 for c in held]
+    recall = insight.mean_recall(
+        ((c.stability, c.last_review) for c in held), when, curve, len(question_ids)
+    )
     return {
         "studied": sum(1 for c in held if c.reps > 0),
         "total": len(question_ids),
-        "recall_at_due": sum(recalls) / len(question_ids) if question_ids else None,
+        "recall_at_due": recall,
         "last_activity": max((c.last_review for c in held if c.last_review), default=None),
     }
 

@@ -22,6 +22,7 @@ from werkzeug.routing import BuildError
 from quiz import charts, insight
 from quiz.auth.decorators import teacher_required
 from quiz.extensions import db
+from quiz.markup import markdown_inline
 from quiz.models import Assignment, Mode, Question, QuestionSet, Review
 from quiz.teach import class_data
 from quiz.teach.class_access import class_or_404, class_zone, local_morning, member_or_404
@@ -177,14 +178,14 @@ def forecast(class_id: int) -> Any:
     exam = exam_date(classroom)
     when = local_morning(classroom, exam)
     now = now_utc()
-    data = class_data.load(db.session, classroom, now)
+    data = class_data.load(db.session, classroom, now, grid=False)
     set_id = int_arg("set", 0, 0, 2**31 - 1) or None
     set_ids = [set_id] if set_id in data.questions else list(data.questions)
     question_ids = [qid for sid in set_ids for qid in data.questions[sid]]
     states = [(c.user_id, c.question_id, c.stability, c.last_review) for c in data.cards]
     user_ids = [uid for uid, _name in data.students]
     result = insight.forecast(states, user_ids, question_ids, when)
-    questions = class_data.question_items(db.session, question_ids)
+    questions = class_data.question_rows(db.session, question_ids)
     return render_template(
         "teach/classes/forecast.html",
         classroom=classroom,
@@ -196,6 +197,14 @@ def forecast(class_id: int) -> Any:
         question_ids=question_ids,
         questions=questions,
         result=result,
+        heat=class_data.heat_rows(result, data.students, question_ids),
+        averages=[
+            (class_data.percent_text(v), class_data.band(v))
+            for v in (result.by_question[q] for q in question_ids)
+        ],
+        pct=class_data.percent_text,
+        # Rendered once per question, not once per student who should study it.
+        labels={qid: markdown_inline(q.label) for qid, q in questions.items()},
         study_list=STUDY_LIST,
     )
 
