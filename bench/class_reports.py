@@ -27,10 +27,12 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quiz import create_app
+from quiz.config import normalize_database_url
 from quiz.extensions import db
 from quiz.models import (
     Assignment,
     Attempt,
+    AttemptAnswer,
     Base,
     Card,
     Classroom,
@@ -120,6 +122,20 @@ def build(tag: str, students: int, questions: int, reviews: int, now: datetime) 
             for u in user_ids
         ],
     )  # fmt: skip
+    attempt_of = dict(
+        db.session.execute(
+            sa.select(Attempt.user_id, Attempt.id).where(Attempt.assignment_id == quiz.id)
+        ).all()
+    )
+    db.session.execute(
+        sa.insert(AttemptAnswer),
+        [
+            {"attempt_id": attempt_of[u], "question_id": q, "response": (u * q) % 3 != 0,
+             "correct": (u * q) % 3 != 0, "score": float((u * q) % 3 != 0)}
+            for u in user_ids
+            for q in question_ids
+        ],
+    )  # fmt: skip
     per_card = max(1, reviews // max(1, len(cards)))
     start = now - timedelta(days=365)
     batch: list[dict[str, Any]] = []
@@ -182,13 +198,23 @@ def main() -> None:
         "PASSWORD_HASH_METHOD": HASH,
         "WTF_CSRF_ENABLED": False,  # the bench logs in with a plain POST
     }
-    workdir = tempfile.mkdtemp(prefix="class-bench-")
-    if not os.environ.get("DATABASE_URL"):
+    schema = None
+    if os.environ.get("DATABASE_URL"):
+        # A schema of its own, so the run never touches anybody else's tables.
+        schema = f"class_bench_{os.getpid()}"
+        url = normalize_database_url(os.environ["DATABASE_URL"])
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"options": f"-csearch_path={schema}"}
+        }
+    else:
+        workdir = tempfile.mkdtemp(prefix="class-bench-")
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(workdir) / 'bench.sqlite'}"
     app = create_app(config)
     now = datetime.now(UTC)
     with app.app_context():
-        Base.metadata.drop_all(db.engine)
         Base.metadata.create_all(db.engine)
         begin = time.perf_counter()
         small = build("S", 3, args.questions, 3 * args.questions * 10, now)
@@ -207,6 +233,10 @@ def main() -> None:
     with app.app_context():
         Base.metadata.drop_all(db.engine)
         db.engine.dispose()
+    if schema is not None:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        engine.dispose()
 
 
 if __name__ == "__main__":
