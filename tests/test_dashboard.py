@@ -247,3 +247,30 @@ def test_a_student_in_two_classes_is_seen_only_through_each_teachers_sets(
     assert rows == []
     assert other.get(f"/teach/classes/{their_class}/gradebook.csv").status_code == 200
     assert other.get(f"/teach/classes/{world.classroom}/dashboard").status_code == 404
+
+
+def test_overrides_show_on_the_student_page_and_in_the_csv(
+    app: Flask, client: FlaskClient, world: World, quiz_id: int
+) -> None:
+    from quiz.models import Review, ReviewOverride
+
+    with app.app_context():
+        carol = db.session.scalar(sa.select(User.id).where(User.username == "carol"))
+        wrong = db.session.scalar(
+            sa.select(Review).where(Review.user_id == carol, Review.correct.is_(False))
+        )
+        db.session.add(
+            ReviewOverride(
+                review_id=wrong.id,
+                user_id=carol,
+                question_id=wrong.question_id,
+                rating=3,
+                due_after=datetime.now(UTC),
+            )
+        )
+        db.session.commit()
+    login_as(client, "teacher")
+    page = client.get(f"/teach/classes/{world.classroom}/students/{carol}").get_data(as_text=True)
+    assert page.count("student said it was right") == 1
+    _header, *rows = rows_of(client.get(f"/teach/classes/{world.classroom}/answers.csv"))
+    assert [row[10] for row in rows].count("student said it was right") == 1

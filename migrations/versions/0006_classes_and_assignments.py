@@ -1,7 +1,7 @@
 """classes and assignments
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-28 22:24:07.856664
 
 Classes get a time zone and archiving; assignments get a mode (study or quiz) and the quiz
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0002'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,13 @@
 """Studying: the due queue, quiz attempts and progress."""
 
-from quiz.study import classes, progress_routes, quiz_routes, rating_routes
+from quiz.study import classes, override_routes, progress_routes, quiz_routes, rating_routes
 from quiz.study.routes import bp
 
-__all__ = ["bp", "classes", "progress_routes", "quiz_routes", "rating_routes"]
+__all__ = [
+    "bp",
+    "classes",
+    "override_routes",
+    "progress_routes",
+    "quiz_routes",
+    "rating_routes",
+]

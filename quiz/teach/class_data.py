@@ -28,6 +28,7 @@ from quiz.models import (
     Question,
     QuestionSet,
     Review,
+    ReviewOverride,
     User,
 )
 from quiz.study import assigned
@@ -275,15 +276,26 @@ def answer_rows(
             Review.duration_ms,
             Review.reviewed_at,
             Review.attempt_id,
+            ReviewOverride.rating.label("override_rating"),
+            ReviewOverride.accepted_at.label("override_accepted_at"),
         )
         .join(Question, Question.id == Review.question_id)
         .join(User, User.id == Review.user_id)
+        .outerjoin(ReviewOverride, ReviewOverride.review_id == Review.id)
         .where(users, Question.set_id.in_(set_ids), Review.user_id.in_(members(classroom)))
         .order_by(Review.reviewed_at.desc(), Review.id.desc())
     )
     if set_id is not None:
         query = query.where(Question.set_id == set_id)
     return query
+
+
+def override_text(row: Any) -> str:
+    """The student's "I was right" on an answer, if any, in words."""
+    if row.override_rating is None:
+        return ""
+    accepted = " and the teacher accepted it" if row.override_accepted_at else ""
+    return f"student said it was right{accepted}"
 
 
 def question_rows(session: Session, question_ids: Sequence[int]) -> dict[int, Question]:

@@ -141,6 +141,7 @@ def student_page(class_id: int, user_id: int) -> Any:
         limit=ANSWER_PAGE,
         zone=class_zone(classroom),
         describe=class_data.describe_response,
+        override_text=class_data.override_text,
     )
 
 
@@ -274,7 +275,7 @@ def answer_lines(classroom: Any) -> Iterator[list[Any]]:
     )
     yield [
         "Student", "Set", "Question key", "Question", "Response", "Correct", "Score",
-        "Seconds", "Answered at", "Source",
+        "Seconds", "Answered at", "Source", "Override",
     ]  # fmt: skip
     for row in class_data.iter_answers(db.session, query):
         question, item = items.get(row.question_id, (None, None))
@@ -289,6 +290,7 @@ def answer_lines(classroom: Any) -> Iterator[list[Any]]:
             round(row.duration_ms / 1000, 1) if row.duration_ms is not None else "",
             row.reviewed_at.astimezone(zone).isoformat(timespec="seconds"),
             f"quiz attempt {row.attempt_id}" if row.attempt_id else "study",
+            class_data.override_text(row),
         ]
 
 
