@@ -74,15 +74,19 @@ def study_a_little(page: Any, base: str) -> None:
     for _ in range(3):
         if page.locator("a:has-text('Show answer')").count():
             page.click("a:has-text('Show answer')")
+            page.wait_for_url(re.compile(r"/study/flip/"))
             page.locator("[data-rating-key='3']").click()
         else:
             answer_on_page(page)
             page.locator("button:has-text('Check')").click()
-            if page.locator("[data-rating-key='3']").count():
+            # Wrong: straight to the feedback; right: first the Hard / Good / Easy page.
+            page.wait_for_url(re.compile(r"/study/(reviews|answers)/"))
+            if "/study/answers/" in page.url:
                 page.locator("[data-rating-key='3']").click()
-                page.wait_for_url(re.compile(r"/study/reviews/"))
+        page.wait_for_url(re.compile(r"/study/reviews/"))
         assert page.locator(".verdict").count(), page.url + page.locator("main").inner_text()[:800]
         page.click("text=Next question")
+        page.wait_for_url(re.compile(r"/study/next$"))
 
 
 def test_class_journey(live_server: LiveServer, browser: Any) -> None:
@@ -162,8 +166,8 @@ def test_class_journey(live_server: LiveServer, browser: Any) -> None:
         assert_accessible(student)
         for _ in range(QUIZ_ANSWERS):
             answer_on_page(student)
-            student.locator("form button.primary[type=submit]").first.click()
-            student.wait_for_load_state()
+            with student.expect_navigation():
+                student.locator("form button.primary[type=submit]").first.click()
         student.click("button:has-text('End the quiz now')")
         student.wait_for_url(re.compile(r"/result$"))
         assert_accessible(student)

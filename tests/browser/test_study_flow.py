@@ -35,6 +35,7 @@ def test_register_study_and_log_out(live_server: LiveServer, page: Any) -> None:
     page.wait_for_url(re.compile(r"/study/next$"))
     # The first questions are answered from the keyboard: a digit picks, Enter checks.
     for _ in range(3):
+        page.wait_for_load_state()  # app.js's key handler is set up once the page has loaded
         if page.locator("[data-choice-key='1']").count():
             page.keyboard.press("1")
             assert page.locator("[data-choice-key='1']").is_checked()
