@@ -174,9 +174,24 @@ def test_forecast_equals_fsrs_retrievability(
 
 def test_student_sees_forecast_for_their_due_dates(app: Flask, world: World, quiz_id: int) -> None:
     student = app.test_client()
-    login_as(student, "member")
+    login_as(student, "carol")
     page = student.get("/study/progress").get_data(as_text=True)
     assert "Your assignments' due dates" in page and "=SUM(A1:A9)" in page
+    with app.app_context():
+        due = db.session.get(Assignment, quiz_id).due_at
+        carol = db.session.scalar(sa.select(User.id).where(User.username == "carol"))
+        recalls = {
+            card.question_id: scheduling.retrievability(card_state(card), due)
+            for card in db.session.scalars(sa.select(Card).where(Card.user_id == carol))
+        }
+    low = sorted(value for value in recalls.values() if value < 0.9)
+    assert low, "carol's wrong answers should be forecast below 90%"
+    section = page.split("Study these before the due date")[1].split("</ul>")[0]
+    assert section.count("<li>") == len(low)
+    for value in low:
+        assert f"— {round(value * 100)}%" in section
+    mean = sum(recalls.values()) / 3
+    assert f"Recall on that date: <strong>{round(mean * 100)}%</strong>" in page
 
 
 def rows_of(response) -> list[list[str]]:

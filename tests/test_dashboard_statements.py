@@ -35,8 +35,12 @@ def build_class(app: Flask, students: int, tag: str) -> tuple[int, int, int, int
         classroom = Classroom(teacher_id=teacher, name=f"Class {tag}", join_code=f"ACDE{tag}")
         db.session.add(classroom)
         db.session.flush()
-        quiz = Assignment(classroom_id=classroom.id, set_id=set_id, mode="quiz", due_at=now)
-        study = Assignment(classroom_id=classroom.id, set_id=set_id, mode="study", due_at=now)
+        quiz = Assignment(
+            classroom_id=classroom.id, set_id=set_id, mode="quiz", due_at=now + timedelta(days=1)
+        )
+        study = Assignment(
+            classroom_id=classroom.id, set_id=set_id, mode="study", due_at=now + timedelta(days=1)
+        )
         db.session.add_all([quiz, study])
         db.session.flush()
         # Every student shares the teacher's password hash: hashing 300 times is not the test.
@@ -168,7 +172,7 @@ def test_statements_do_not_grow_with_the_class(app: Flask, path: str) -> None:
 
 
 def test_student_home_is_constant_in_classes(app: Flask) -> None:
-    """A student in one class and a student in three cost the same statements at home."""
+    """A student in one class and one in four cost the same at home and on their progress page."""
     few = build_class(app, 3, "C")
     more = [build_class(app, 3, tag) for tag in ("D", "E", "F")]
     with app.app_context():
@@ -181,5 +185,9 @@ def test_student_home_is_constant_in_classes(app: Flask) -> None:
     for name in (lonely, busy_name):
         client = app.test_client()
         client.post("/auth/login", data={"username": name, "password": "correct horse battery"})
-        counts.append(statements_for(app, client, "/study/"))
+        counts.append(
+            (statements_for(app, client, "/study/"), statements_for(app, client, "/study/progress"))
+        )
+        shown = client.get("/study/progress").get_data(as_text=True)
+        assert shown.count("Recall on that date") == (2 if name == lonely else 8)
     assert counts[0] == counts[1], counts

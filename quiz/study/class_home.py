@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from quiz import joincode
+from quiz import insight, joincode
 from quiz.models import (
     Assignment,
     Attempt,
@@ -17,6 +17,7 @@ from quiz.models import (
     Classroom,
     Enrollment,
     Mode,
+    Question,
     QuestionSet,
     ShowAnswers,
     User,
@@ -204,3 +205,52 @@ def attempt_reveals(session: Session, attempt_id: int, now: datetime) -> bool:
         .where(Attempt.id == attempt_id)
     )
     return answers_shown(assignment, now)
+
+
+@dataclass(frozen=True)
+class DueForecast:
+    """An upcoming due date: the set's predicted recall then, and what to study before it."""
+
+    view: AssignmentView
+    target: float
+    weakest: list[tuple[Question, float]]  # below the target, weakest first
+    below: int
+
+
+def due_forecasts(
+    session: Session, user: User, views: list[AssignmentView], limit: int = 5
+) -> list[DueForecast]:
+    """Per upcoming assignment, the questions forecast below target on its due date.
+
+    Two queries whatever the number of assignments: the sets' questions and the student's
+    cards on them. A quiz has no target of its own: 90% stands in.
+    """
+    if not views:
+        return []
+    set_ids = {v.assignment.set_id for v in views}
+    questions = session.scalars(
+        sa.select(Question)
+        .where(Question.set_id.in_(set_ids), Question.retired.is_(False))
+        .order_by(Question.position, Question.id)
+    ).all()
+    states = {
+        qid: (stability, last)
+        for qid, stability, last in session.execute(
+            sa.select(Card.question_id, Card.stability, Card.last_review).where(
+                Card.user_id == user.id, Card.question_id.in_([q.id for q in questions])
+            )
+        )
+    }
+    curve = insight.Curve.from_scheduler()
+    result = []
+    for view in views:
+        due = view.assignment.due_at
+        target = view.assignment.target_recall if view.assignment.mode == Mode.STUDY else 0.9
+        recalls = [
+            (q, insight.recall_at(*states.get(q.id, (None, None)), due, curve) or 0.0)
+            for q in questions
+            if q.set_id == view.assignment.set_id and due is not None
+        ]
+        low = sorted((pair for pair in recalls if pair[1] < target), key=lambda pair: pair[1])
+        result.append(DueForecast(view, target, low[:limit], len(low)))
+    return result

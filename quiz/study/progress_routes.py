@@ -52,8 +52,10 @@ def progress_page() -> Any:
     now = now_utc()
     data = progress.overview(db.session, current_user, now)
     # Issue 9: the predicted recall on each upcoming due date of the student's classes.
-    due_forecast = class_home.upcoming_study(
-        class_home.student_classes(db.session, current_user, now), now
+    due_forecast = class_home.due_forecasts(
+        db.session,
+        current_user,
+        class_home.upcoming_study(class_home.student_classes(db.session, current_user, now), now),
     )
     states = [(STATE_NAMES[key], count) for key, count in data.cards_by_state.items()]
     return render_template(
