@@ -52,7 +52,7 @@ class ItemStats:
     """One question's statistics over a set of attempts."""
 
     question_id: int
-    answered: int
+    answered: int  # attempts that asked it (a blank counts, scoring 0)
     facility: float | None
     discrimination: float | None
     choices: dict[str, int]

@@ -289,3 +289,30 @@ def test_overrides_show_on_the_student_page_and_in_the_csv(
     assert page.count("student said it was right") == 1
     _header, *rows = rows_of(client.get(f"/teach/classes/{world.classroom}/answers.csv"))
     assert [row[10] for row in rows].count("student said it was right") == 1
+
+
+def test_unanswered_questions_of_an_attempt_score_zero(
+    app: Flask, client: FlaskClient, world: World, quiz_id: int
+) -> None:
+    """A fourth student answers only the first question, then ends the quiz."""
+    dan = make_user(app, "dan").id
+    with app.app_context():
+        db.session.add(Enrollment(classroom_id=world.classroom, user_id=dan))
+        db.session.commit()
+    student = app.test_client()
+    login_as(student, "dan")
+    location = student.post(f"/study/assignments/{quiz_id}/quiz").location
+    attempt_id = int(location.split("/")[-1])
+    with app.app_context():
+        first = db.session.get(attempts.Attempt, attempt_id).question_order[0]
+    student.post(
+        f"/study/attempts/{attempt_id}/answer", data={"question_id": first, "answer": "true"}
+    )
+    student.post(f"/study/attempts/{attempt_id}/finish")
+    login_as(client, "teacher")
+    page = client.get(f"/teach/classes/{world.classroom}/sets/{world.set_id}/items").get_data(
+        as_text=True
+    )
+    assert "<strong>4</strong> attempts" in page
+    # Questions 2 and 3: right for two of the three earlier students, left blank by dan.
+    assert page.count(">50%<") == 2 and page.count(">75%<") == 1

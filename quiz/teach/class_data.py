@@ -205,7 +205,7 @@ class ItemReport:
 
 
 def item_report(session: Session, classroom: Classroom, qset: QuestionSet) -> ItemReport:
-    """Facility, discrimination and choices over each student's first attempt (three queries).
+    """Facility, discrimination and choices over each student's first attempt (four queries).
 
     First attempts only, as a test is first taken: later attempts are practice on questions
     already seen and would flatten the discrimination.
@@ -225,6 +225,11 @@ def item_report(session: Session, classroom: Classroom, qset: QuestionSet) -> It
         .group_by(Attempt.user_id)
         .subquery()
     )
+    orders = session.execute(
+        sa.select(Attempt.id, Attempt.question_order).where(
+            Attempt.id.in_(sa.select(first.c.attempt_id))
+        )
+    ).all()
     rows = session.execute(
         sa.select(
             AttemptAnswer.attempt_id,
@@ -241,7 +246,10 @@ def item_report(session: Session, classroom: Classroom, qset: QuestionSet) -> It
         )
     )
     items = {q.id: load_question(q) for q in questions}
-    scores: dict[int, dict[int, float]] = {}
+    # A question the attempt asked but the student left unanswered scores 0, as in Moodle.
+    scores: dict[int, dict[int, float]] = {
+        attempt_id: dict.fromkeys(order or [], 0.0) for attempt_id, order in orders
+    }
     picks = []
     for attempt_id, question_id, score, response in rows:
         scores.setdefault(attempt_id, {})[question_id] = score
