@@ -3,7 +3,15 @@
 from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
-from quiz.models.study import Attempt, AttemptAnswer, Card, PendingAnswer, Review
+from quiz.models.study import (
+    Attempt,
+    AttemptAnswer,
+    Card,
+    CramAnswer,
+    NewLimitRaise,
+    PendingAnswer,
+    Review,
+)
 from quiz.models.user import LoginFailure, Role, User, normalize_name
 
 __all__ = [
@@ -13,8 +21,10 @@ __all__ = [
     "Base",
     "Card",
     "Classroom",
+    "CramAnswer",
     "Enrollment",
     "LoginFailure",
+    "NewLimitRaise",
     "PendingAnswer",
     "Question",
     "QuestionSet",
