@@ -22,6 +22,7 @@ def upgrade():
         batch.add_column(
             sa.Column("buried_until", sa.DateTime(timezone=True), nullable=True)
         )
+        batch.add_column(sa.Column("reset_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("attempt") as batch:
         batch.add_column(sa.Column("flagged", sa.JSON(), nullable=False, server_default="[]"))
     op.create_table(
@@ -76,5 +77,6 @@ def downgrade():
     with op.batch_alter_table("attempt") as batch:
         batch.drop_column("flagged")
     with op.batch_alter_table("card") as batch:
+        batch.drop_column("reset_at")
         batch.drop_column("buried_until")
         batch.drop_column("suspended")

@@ -36,6 +36,9 @@ class Card(Base):
     # unsuspended; a buried one until the time given (the student's next local midnight).
     suspended: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     buried_until: Mapped[datetime | None]
+    # "Reset" makes the card new again: its state is the replay of the reviews after this time
+    # only (the earlier ones stay in the log, as every answer is kept).
+    reset_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
     __table_args__ = (

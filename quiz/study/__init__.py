@@ -1,6 +1,21 @@
 """Studying: the due queue, quiz attempts and progress."""
 
-from quiz.study import progress_routes, quiz_routes, rating_routes
+from quiz.study import (
+    browse_routes,
+    custom_routes,
+    progress_routes,
+    quiz_routes,
+    rating_routes,
+    undo_routes,
+)
 from quiz.study.routes import bp
 
-__all__ = ["bp", "progress_routes", "quiz_routes", "rating_routes"]
+__all__ = [
+    "bp",
+    "browse_routes",
+    "custom_routes",
+    "progress_routes",
+    "quiz_routes",
+    "rating_routes",
+    "undo_routes",
+]
