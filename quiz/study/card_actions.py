@@ -42,7 +42,9 @@ def can_undo(session: Session, review: Review) -> bool:
     return card is not None and latest_review_id(session, card) == review.id
 
 
-def undo_review(session: Session, user: User, review_id: int, *, fuzzing: bool = True) -> Card | None:
+def undo_review(
+    session: Session, user: User, review_id: int, *, fuzzing: bool = True
+) -> Card | None:
     """Take back the student's latest review of a card and restore the card before it; commits.
 
     Returns the restored card, or None when the card had no other review and is gone (the
@@ -55,16 +57,21 @@ def undo_review(session: Session, user: User, review_id: int, *, fuzzing: bool =
         session.rollback()
         raise LookupError(review_id)
     card = lock_card(session, user.id, review.question_id)
-    if card is None or review.attempt_id is not None or latest_review_id(session, card) != review.id:
+    latest = latest_review_id(session, card) if card is not None else None
+    if card is None or review.attempt_id is not None or latest != review.id:
         session.rollback()
         raise CannotUndo("Only your latest study answer to a card can be undone.")
     session.delete(review)
     session.flush()
-    remaining = session.execute(
-        sa.select(Review.rating).where(Review.card_id == card.id).where(
-            Review.reviewed_at > card.reset_at if card.reset_at is not None else sa.true()
+    remaining = (
+        session.execute(
+            sa.select(Review.rating)
+            .where(Review.card_id == card.id)
+            .where(Review.reviewed_at > card.reset_at if card.reset_at is not None else sa.true())
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     if not remaining and card.reset_at is None:
         session.delete(card)
         session.commit()

@@ -110,9 +110,7 @@ def cram_ids(session: Session, user: User, set_id: int) -> list[int]:
     )
 
 
-def store_practice(
-    session: Session, user: User, answer: Answer, submission_id: str
-) -> CramAnswer:
+def store_practice(session: Session, user: User, answer: Answer, submission_id: str) -> CramAnswer:
     """Keep a practice answer (once per submission id); no card moves; commits."""
     existing = find_practice(session, user.id, submission_id)
     if existing is not None:

@@ -104,9 +104,12 @@ def custom_next() -> Any:
         return redirect(url_for(".next", **request.args))
     for question_id in list(run["ids"]):
         question = db.session.get(Question, question_id)
-        if question is not None and not question.retired:
-            if queue.can_see_set(db.session, current_user, question.question_set):
-                return render_question(question, new_submission_id(), last=last, run=run)
+        if (
+            question is not None
+            and not question.retired
+            and queue.can_see_set(db.session, current_user, question.question_set)
+        ):
+            return render_question(question, new_submission_id(), last=last, run=run)
         custom.mark_done(question_id)
     custom.stop()
     since = datetime.fromisoformat(run["since"])

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from quiz.database import begin_write
 from quiz.models import PendingAnswer, Review, User
 from quiz.questions import Grade
-from quiz.database import begin_write
 from quiz.study.answers import Answer, StaleAnswer, check_fresh, lock_card, record_answer
 from quiz.timeutil import now_utc
 
