@@ -6,6 +6,7 @@ from quiz.study import (
     progress_routes,
     quiz_routes,
     rating_routes,
+    shortcuts,
     undo_routes,
 )
 from quiz.study.routes import bp
@@ -17,5 +18,6 @@ __all__ = [
     "progress_routes",
     "quiz_routes",
     "rating_routes",
+    "shortcuts",
     "undo_routes",
 ]
