@@ -31,6 +31,11 @@ document.addEventListener("DOMContentLoaded", () => {
     renumber();
   });
 
+  // Registration: start the account in the browser's time zone (the server checks the name).
+  document.querySelectorAll("[data-browser-timezone]").forEach((field) => {
+    try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* UTC */ }
+  });
+
   // Flashcards: the back is not in the front's page (so its source never shows an answer).
   // It is fetched while the student reads the front, so that "Show answer" needs no request.
   const flip = document.querySelector("[data-flip-url]");

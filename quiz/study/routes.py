@@ -32,6 +32,7 @@ from quiz.study.answers import (
 )
 from quiz.study.display import describe_response
 from quiz.study.forms import SettingsForm
+from quiz.study.texts import local_time, percent_text, stale_message
 from quiz.timeutil import now_utc
 
 bp = Blueprint("study", __name__, url_prefix="/study")
@@ -180,21 +181,6 @@ def card_version_of(question_id: int, card: Card | None = None, *, known: bool =
             sa.select(Card).where(Card.user_id == current_user.id, Card.question_id == question_id)
         )
     return card.version if card is not None else 0
-
-
-def stale_message(error: StaleAnswer) -> str:
-    """What a student is told when their answer came from a page the card has moved on from."""
-    if error.answered_at is None:
-        return "This card changed in another tab; your answer here was not recorded."
-    return (
-        f"This card was answered in another tab at {local_time(error.answered_at)}; "
-        "your answer here was not recorded."
-    )
-
-
-def local_time(moment: Any) -> str:
-    """'21:04' in the student's zone."""
-    return f"{moment.astimezone(queue.user_zone(current_user)):%H:%M}"
 
 
 def render_question(
@@ -413,14 +399,24 @@ def settings() -> Any:
         db.session.commit()
         flash("Settings saved. New reviews use them from now on.", "success")
         return redirect(url_for(".settings"))
-    return render_template("study/settings.html", form=form, zones=sorted(available_timezones()))
+    return render_template("study/settings.html", form=form, zones=zone_groups())
 
 
-def percent_text(fraction: float | None) -> str:
-    """A score or share as people read it: '45%', rounded half up, one rule for every page."""
-    if fraction is None:
-        return "–"
-    return f"{int(fraction * 100 + 0.5)}%"
+REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia")
+REGIONS += ("Europe", "Indian", "Pacific")
+
+
+def zone_groups() -> list[tuple[str, list[str]]]:
+    """Time zones grouped by region as (region, [zone]), legacy aliases left out.
+
+    A grouped select of about 490 places instead of a 600-name datalist: under half the bytes.
+    """
+    groups: dict[str, list[str]] = {}
+    for zone in sorted(available_timezones()):
+        region, _, city = zone.partition("/")
+        if region in REGIONS and city:
+            groups.setdefault(region, []).append(zone)
+    return list(groups.items())
 
 
 bp.add_app_template_filter(percent_text, "percent")
