@@ -6,7 +6,8 @@ defaults would be wrong (a line must not be filled black). Every chart has a <ti
 <desc> summarising the data for screen readers, and every text is escaped.
 
 CSS hooks: .chart, .chart-line, .chart-heatmap, .chart-bar, .chart-empty, .axis, .grid,
-.tick, .tick-alt (every other bar label, hidden on phones), .axis-label, .line, .dot, .bar, .bar-value, .heat-0 ... .heat-4, .legend.
+.tick, .tick-alt (every other bar label, hidden on phones), .axis-label, .line, .dot, .bar,
+.bar-value, .heat-0 ... .heat-4, .legend.
 """
 
 from __future__ import annotations
