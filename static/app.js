@@ -45,6 +45,7 @@ document.addEventListener("DOMContentLoaded", () => {
       .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
       .then((html) => {
         back = new DOMParser().parseFromString(html, "text/html").getElementById("card");
+        if (back) flip.dataset.ready = "1"; // the flip is now instant
       })
       .catch(() => { back = null; }); // the link still works: the flip is then a request
     flip.addEventListener("click", (event) => {
@@ -52,8 +53,11 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!back || !card) return;
       event.preventDefault();
       card.replaceWith(document.adoptNode(back));
-      const good = document.querySelector("[data-default-rating]");
-      if (good) good.focus();
+      // Focus goes to the card itself, so a screen reader reads the back; Space or Enter there
+      // rates Good through the key handler below. (Focusing the Good button while Space is
+      // still down would press it on the key's release.)
+      back.tabIndex = -1;
+      back.focus();
     });
   }
 
@@ -66,7 +70,10 @@ document.addEventListener("DOMContentLoaded", () => {
     if (event.key === " " || event.key === "Enter") {
       if (tag === "input" || tag === "button" || (tag === "a" && !event.target.hasAttribute("data-flip-url"))) return;
       const target = document.querySelector("[data-flip-url]") || document.querySelector("[data-default-rating]");
-      if (target && !event.repeat) { event.preventDefault(); target.click(); }
+      if (target && !event.repeat) {
+        event.preventDefault();
+        target.click();
+      }
       return;
     }
     const digit = Number(event.key);
