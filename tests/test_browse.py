@@ -131,3 +131,48 @@ def test_browse_costs_the_same_with_3_or_30_cards(app: Flask, user_factory) -> N
     assert counts[0] == counts[1], counts
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Card)) == 33
+
+
+def test_teachers_and_admins_see_only_their_own_cards(
+    app: Flask, client: FlaskClient, student: User, user_factory
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        answer_next(client, answer="Agadez")
+        for role in ("teacher", "admin"):
+            user_factory(f"{role}1", role=role)
+            other = app.test_client()
+            AuthActions(other).login(f"{role}1")
+            assert card_ids(other.get("/study/cards").get_data(as_text=True)) == []
+            assert "No answers yet today" in other.get("/study/next").get_data(as_text=True)
+
+
+def test_done_page_costs_the_same_after_more_answers(app: Flask, user_factory) -> None:
+    lines = ["slug: tf", "title: TF", "questions:"]
+    for n in range(12):
+        lines += [
+            f"  - id: q{n}",
+            "    kind: true_false",
+            f"    prompt: Claim {n}",
+            "    answer: true",
+            "    explanation: Because.",
+        ]
+    load_set(app, "\n".join(lines) + "\n")
+    counts = []
+    for name, answers in (("few", 2), ("many", 10)):
+        user = user_factory(name)
+        study(app, user.id, "tf")
+        with app.app_context():
+            db.session.get(User, user.id).new_per_day = answers
+            db.session.commit()
+        client = app.test_client()
+        with time_machine.travel(T0, tick=False):
+            AuthActions(client).login(name)
+            for _ in range(answers):
+                answer_next(client, answer="false")  # wrong: back in a minute
+        with time_machine.travel(T0 + timedelta(seconds=30), tick=False):
+            page = client.get("/study/next").get_data(as_text=True)
+            assert "All done for now" in page and f"{answers} answers" in page.replace(
+                "<strong>", ""
+            ).replace("</strong>", "")
+            counts.append(statements_for(app, client, "/study/next"))
+    assert counts[0] == counts[1], counts
