@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz.extensions import db
-from quiz.models import Card, PendingAnswer, Review, User
+from quiz.models import Card, PendingAnswer, Review, ReviewOverride, User
 from quiz.study.answers import card_state, replay_card
 from tests.conftest import AuthActions, count_rows, statements_for
 from tests.study_helpers import T0, load_set, reviews, study
@@ -234,3 +234,27 @@ def test_next_page_costs_the_same_with_more_reviews(app: Flask, user_factory) ->
             AuthActions(client).login(name)
             counts.append(statements_for(app, client, location))
     assert counts[0] == counts[1], counts
+
+
+def test_undo_of_an_overridden_answer_takes_the_override_too(
+    app: Flask, client: FlaskClient, student: User
+) -> None:
+    capital = load_set(app, FLASHCARDS)["capital"]
+    for seconds, text in ((0, "Niamey"), (700, "Agadez")):
+        with time_machine.travel(T0 + timedelta(seconds=seconds), tick=False):
+            page = client.get(f"/study/questions/{capital}").get_data(as_text=True)
+            form = {**dict(IDS_RE.findall(page)), "card_version": VERSION_RE.search(page)[1]}
+            response = client.post("/study/answer", data={**form, "answer": text})
+            if "/study/answers/" in response.headers["Location"]:
+                client.post(response.headers["Location"], data={"rating": "good"})
+    wrong = reviews(app)[-1]
+    assert not wrong.correct
+    with time_machine.travel(T0 + timedelta(seconds=710), tick=False):
+        client.post(f"/study/reviews/{wrong.id}/override")
+        assert count_rows(app, ReviewOverride) == 1
+        client.post("/study/undo", data={"review_id": wrong.id})
+    assert count_rows(app, ReviewOverride) == 0 and count_rows(app, Review) == 1
+    with app.app_context():
+        card = db.session.scalar(sa.select(Card))
+        assert card.reps == 1 and card.lapses == 0
+        assert replay_card(db.session, card, fuzzing=False) == card_state(card)

@@ -1,7 +1,7 @@
 """student study tools: suspend and bury cards, cram answers, raised new limits, quiz flags
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0005
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = "0007"
-down_revision = "0002"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

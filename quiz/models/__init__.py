@@ -11,6 +11,7 @@ from quiz.models.study import (
     NewLimitRaise,
     PendingAnswer,
     Review,
+    ReviewOverride,
 )
 from quiz.models.user import LoginFailure, Role, User, normalize_name
 
@@ -29,6 +30,7 @@ __all__ = [
     "Question",
     "QuestionSet",
     "Review",
+    "ReviewOverride",
     "Role",
     "StudiedSet",
     "UTCDateTime",

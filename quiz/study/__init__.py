@@ -3,6 +3,7 @@
 from quiz.study import (
     browse_routes,
     custom_routes,
+    override_routes,
     progress_routes,
     quiz_routes,
     rating_routes,
@@ -15,6 +16,7 @@ __all__ = [
     "bp",
     "browse_routes",
     "custom_routes",
+    "override_routes",
     "progress_routes",
     "quiz_routes",
     "rating_routes",

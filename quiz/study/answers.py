@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from quiz import scheduling
 from quiz.database import begin_write, is_postgres
-from quiz.models import Card, PendingAnswer, Question, Review, User
+from quiz.models import Card, PendingAnswer, Question, Review, ReviewOverride, User
 from quiz.questions import Grade, ResponseError, question_from_dict
 from quiz.timeutil import now_utc
 
@@ -220,14 +221,34 @@ def record_answer(
     raise AssertionError("unreachable: the loop returns or raises")
 
 
-def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> scheduling.CardState:
-    """The card's state rebuilt from its review log alone (since its last reset, if any)."""
-    query = sa.select(Review.rating, Review.reviewed_at, Review.desired_retention).where(
-        Review.card_id == card.id
+def review_history(
+    session: Session, card_id: int, since: datetime | None = None
+) -> list[sa.Row[Any]]:
+    """The card's reviews, oldest first, each with the rating it counts as.
+
+    That is the review's own rating, or its override's when the student said "I was right"
+    (quiz.study.overrides): the review row itself is never changed. With `since` (the card's
+    reset time), only the reviews after it: a reset card starts again from them.
+    """
+    query = (
+        sa.select(
+            Review.id,
+            sa.func.coalesce(ReviewOverride.rating, Review.rating).label("rating"),
+            Review.reviewed_at,
+            Review.desired_retention,
+        )
+        .outerjoin(ReviewOverride, ReviewOverride.review_id == Review.id)
+        .where(Review.card_id == card_id)
     )
-    if card.reset_at is not None:
-        query = query.where(Review.reviewed_at > card.reset_at)
-    rows = session.execute(query.order_by(Review.reviewed_at, Review.id)).all()
+    if since is not None:
+        query = query.where(Review.reviewed_at > since)
+    return list(session.execute(query.order_by(Review.reviewed_at, Review.id)).all())
+
+
+def replay_rows(
+    rows: Sequence[sa.Row[Any]], card: Card, *, fuzzing: bool = True
+) -> scheduling.CardState:
+    """The card's state after the given rows of `review_history` (from its reset, if any)."""
     return scheduling.replay(
         [(Rating(r.rating), r.reviewed_at, r.desired_retention) for r in rows],
         card_id=card.id,
@@ -235,6 +256,11 @@ def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> schedu
         created=card.reset_at or card.created_at,
         fuzzing=fuzzing,
     )
+
+
+def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> scheduling.CardState:
+    """The card's state rebuilt from its review log alone (overridden ratings included)."""
+    return replay_rows(review_history(session, card.id, since=card.reset_at), card, fuzzing=fuzzing)
 
 
 def load_question(question: Question) -> Any:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from quiz import scheduling
 from quiz.database import begin_write
 from quiz.models import Card, Review, User
-from quiz.study.answers import lock_card, replay_card
+from quiz.study.answers import lock_card, replay_card, review_history
 from quiz.study.queue import user_zone
 from quiz.timeutil import now_utc
 
@@ -63,15 +63,8 @@ def undo_review(
         raise CannotUndo("Only your latest study answer to a card can be undone.")
     session.delete(review)
     session.flush()
-    remaining = (
-        session.execute(
-            sa.select(Review.rating)
-            .where(Review.card_id == card.id)
-            .where(Review.reviewed_at > card.reset_at if card.reset_at is not None else sa.true())
-        )
-        .scalars()
-        .all()
-    )
+    # With "I was right" overrides counted as the replay counts them.
+    remaining = [row.rating for row in review_history(session, card.id, since=card.reset_at)]
     if not remaining and card.reset_at is None:
         session.delete(card)
         session.commit()

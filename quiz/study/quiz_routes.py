@@ -13,7 +13,7 @@ from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
 from quiz.models import Attempt, Question, QuestionSet
 from quiz.questions import ResponseError
-from quiz.study import attempts, result_summary
+from quiz.study import attempts, overrides, result_summary
 from quiz.study.answers import load_question, stored_grade
 from quiz.study.display import describe_response, unprefixed
 from quiz.study.forms import QuizStartForm
@@ -90,12 +90,22 @@ def start_quiz(set_id: int) -> Any:
         .order_by(Attempt.started_at.desc())
         .limit(10)
     ).all()
+    credit = overrides.quiz_credit(
+        db.session, Attempt.user_id == current_user.id, Attempt.set_id == qset.id
+    )
+    scores = {
+        a.id: overrides.counted_score(a.score, a.question_order, credit.get(a.id, 0.0))
+        for a in past
+        if a.score is not None
+    }
     count = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Question)
         .where(Question.set_id == qset.id, Question.retired.is_(False))
     )
-    return render_template("study/quiz_start.html", qset=qset, form=form, past=past, count=count)
+    return render_template(
+        "study/quiz_start.html", qset=qset, form=form, past=past, scores=scores, count=count
+    )
 
 
 KIND_NAMES = {
@@ -340,8 +350,9 @@ def attempt_result(attempt_id: int) -> Any:
     if attempt.finished_at is None:
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     answers = attempts.answers_of(db.session, attempt)
+    reviewed = overrides.attempt_overrides(db.session, attempt.id)
     asker = Asker(attempt)
-    rows = []
+    rows, marks = [], {}
     for number, question in enumerate(attempts.questions_of(db.session, attempt), start=1):
         item = asker.item(question)
         stored = answers.get(question.id)
@@ -354,14 +365,17 @@ def attempt_result(attempt_id: int) -> Any:
         )
         lines = arranged_lines(item.kind, item.spec(), response)
         rows.append((number, question, item, grade, describe_response(item, response), lines))
+        review, override = reviewed.get(question.id, (None, None))
+        marks[question.id] = (override, overrides.can_offer(review, question, override), review)
     by_kind, by_tag = result_summary.groups(
         (q.kind, list(q.tags or ()), g.correct, g.score) for _n, q, _i, g, _t, _l in rows
     )
     only_wrong = request.args.get("show") == "wrong"
+    qset = db.session.get(QuestionSet, attempt.set_id)
     return render_template(
         "study/attempt_result.html",
         attempt=attempt,
-        qset=db.session.get(QuestionSet, attempt.set_id),
+        qset=qset,
         rows=[r for r in rows if not (only_wrong and r[3].correct)],
         total=len(rows),
         right=sum(1 for r in rows if r[3].correct),
@@ -369,4 +383,8 @@ def attempt_result(attempt_id: int) -> Any:
         by_tag=by_tag,
         only_wrong=only_wrong,
         minutes=(attempt.finished_at - attempt.started_at).total_seconds() / 60,
+        marks=marks,
+        score=overrides.attempt_score(db.session, attempt),
+        overridden=sum(1 for override, _offer, _review in marks.values() if override),
+        quiz_note=overrides.quiz_note(qset),
     )
