@@ -119,7 +119,7 @@ def test_flag_review_and_result_summary(app: Flask, client: FlaskClient, student
         result = client.get(f"{url}/result").get_data(as_text=True)
         only_wrong = client.get(f"{url}/result?show=wrong").get_data(as_text=True)
     text = " ".join(re.sub(r"<[^>]+>", " ", result).split())
-    assert "Fully right 1 of 3" in text and "By kind of question" in text and "By topic" in text
+    assert "Fully right: 1 of 3" in text and "By kind of question" in text and "By topic" in text
     assert "places 1 of 2" in text
     assert result.count('class="line-ok"') == 2 and result.count('class="line-bad"') == 1
     assert "Each pair" in result
