@@ -14,6 +14,7 @@ from quiz.study import class_home, progress, queue
 from quiz.study.routes import bp, visible_set_or_404
 from quiz.timeutil import now_utc
 
+HEATMAP_PHONE_WEEKS = 24
 STATE_NAMES = {"new": "New", "learning": "Learning", "review": "Review", "relearning": "Relearning"}
 
 
@@ -67,6 +68,13 @@ def progress_page() -> Any:
             [(when, percent) for when, percent, _title in data.attempts], "Quiz scores"
         ),
         heatmap=charts.heatmap(data.reviews_per_day, end=data.today, title="Reviews per day"),
+        # A phone shows the last 24 weeks instead of the year: they fit its width.
+        heatmap_recent=charts.heatmap(
+            data.reviews_per_day,
+            end=data.today,
+            weeks=HEATMAP_PHONE_WEEKS,
+            title="Reviews per day, last 24 weeks",
+        ),
         forecast=charts.bar_chart(
             [(day_label(day), count) for day, count in data.due_per_day],
             title="Cards due in the next 14 days",
