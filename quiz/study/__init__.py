@@ -16,8 +16,8 @@ from quiz.study.routes import bp
 __all__ = [
     "bp",
     "browse_routes",
-    "custom_routes",
     "classes",
+    "custom_routes",
     "override_routes",
     "progress_routes",
     "quiz_routes",
