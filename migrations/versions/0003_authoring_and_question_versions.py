@@ -1,7 +1,7 @@
 """authoring: source texts, archived sets and question versions
 
 Revision ID: 0003
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-28 22:23:48.984166
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

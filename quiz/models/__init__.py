@@ -1,9 +1,18 @@
 """The typed data model; import models from here."""
 
 from quiz.models.base import Base, UTCDateTime
-from quiz.models.classes import Assignment, Classroom, Enrollment
+from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
-from quiz.models.study import Attempt, AttemptAnswer, Card, PendingAnswer, Review, ReviewOverride
+from quiz.models.study import (
+    Attempt,
+    AttemptAnswer,
+    Card,
+    CramAnswer,
+    NewLimitRaise,
+    PendingAnswer,
+    Review,
+    ReviewOverride,
+)
 from quiz.models.user import LoginFailure, Role, User, normalize_name
 from quiz.models.versions import QuestionVersion
 
@@ -14,8 +23,11 @@ __all__ = [
     "Base",
     "Card",
     "Classroom",
+    "CramAnswer",
     "Enrollment",
     "LoginFailure",
+    "Mode",
+    "NewLimitRaise",
     "PendingAnswer",
     "Question",
     "QuestionSet",
@@ -23,6 +35,7 @@ __all__ = [
     "Review",
     "ReviewOverride",
     "Role",
+    "ShowAnswers",
     "StudiedSet",
     "UTCDateTime",
     "User",
