@@ -64,7 +64,13 @@ def find_review(session: Session, user_id: int, submission_id: str) -> Review | 
 
 def _lock_card(session: Session, user_id: int, question_id: int) -> Card:
     """The student's card for the question, created if new, locked for this transaction."""
-    query = sa.select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
+    query = (
+        sa.select(Card)
+        .where(Card.user_id == user_id, Card.question_id == question_id)
+        # Fresh values even when this request loaded the card before (nothing expires on
+        # commit): the lock is what makes them current.
+        .execution_options(populate_existing=True)
+    )
     if is_postgres(session):
         query = query.with_for_update()
     card = session.scalar(query)
@@ -84,17 +90,20 @@ def apply_review(
     now: datetime | None = None,
     fuzzing: bool = True,
     attempt_id: int | None = None,
+    card: Card | None = None,
 ) -> Review:
     """Review the card with FSRS and append the review row, inside the caller's transaction.
 
     Without `now`, the clock is read once the card is locked, so that review times always
     follow the order in which reviews are applied (and a replay sorted by time agrees).
+    `card` is the student's card for the question when the caller locked it already.
     """
     retention = user.desired_retention
     duration = None
     if answer.duration_ms is not None:
         duration = max(0, min(int(answer.duration_ms), MAX_DURATION_MS))
-    card = _lock_card(session, user.id, answer.question_id)
+    if card is None:
+        card = _lock_card(session, user.id, answer.question_id)
     now = now or now_utc()
     if card.last_review is not None and now < card.last_review:
         # A held answer settled late keeps its own time unless the card moved on meanwhile:

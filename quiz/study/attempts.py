@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quiz.database import begin_write
-from quiz.models import Attempt, AttemptAnswer, Question, QuestionSet, User
+from quiz.database import begin_write, is_postgres
+from quiz.models import Attempt, AttemptAnswer, Card, Question, QuestionSet, User
 from quiz.questions import Grade
 from quiz.study.answers import Answer, apply_review
 from quiz.study.quiz_items import can_quiz_flashcard, flashcard_backs
@@ -129,8 +129,11 @@ class Judged:
 
 def _lock_attempt(session: Session, attempt_id: int) -> Attempt:
     begin_write(session)
-    query = sa.select(Attempt).where(Attempt.id == attempt_id)
-    if session.get_bind().dialect.name == "postgresql":
+    # populate_existing: the view loaded this attempt before the lock; read it again.
+    query = (
+        sa.select(Attempt).where(Attempt.id == attempt_id).execution_options(populate_existing=True)
+    )
+    if is_postgres(session):
         query = query.with_for_update()
     attempt = session.scalar(query)
     if attempt is None:
@@ -139,7 +142,13 @@ def _lock_attempt(session: Session, attempt_id: int) -> Attempt:
 
 
 def _store(
-    session: Session, user: User, attempt: Attempt, item: Judged, now: datetime, fuzzing: bool
+    session: Session,
+    user: User,
+    attempt: Attempt,
+    item: Judged,
+    now: datetime,
+    fuzzing: bool,
+    card: Card | None = None,
 ) -> None:
     grade = item.grade
     session.add(
@@ -160,7 +169,33 @@ def _store(
             submission_id=submission_id(attempt, item.question.id),
             fuzzing=fuzzing,
             attempt_id=attempt.id,
+            card=card,
         )
+
+
+def _lock_cards(session: Session, user_id: int, question_ids: list[int]) -> dict[int, Card]:
+    """The student's cards for these questions, the missing ones created, all locked.
+
+    Two statements whatever the number of questions: one SELECT (FOR UPDATE, in id order so
+    two submissions cannot deadlock) and one multi-row INSERT for the new cards.
+    """
+    if not question_ids:
+        return {}
+    query = (
+        sa.select(Card)
+        .where(Card.user_id == user_id, Card.question_id.in_(question_ids))
+        .order_by(Card.id)
+        .execution_options(populate_existing=True)
+    )
+    if is_postgres(session):
+        query = query.with_for_update()
+    cards = {card.question_id: card for card in session.scalars(query)}
+    new = [Card(user_id=user_id, question_id=qid) for qid in question_ids if qid not in cards]
+    if new:
+        session.add_all(new)
+        session.flush()
+        cards.update((card.question_id, card) for card in new)
+    return cards
 
 
 def _open_attempt(
@@ -237,10 +272,15 @@ def answer_all(
     """
     attempt, now = _open_attempt(session, attempt_id, now)
     wanted = set(attempt.question_order)
+    items = [item for item in items if item.question.id in wanted]
     try:
+        # All cards locked and created at once, then one flush: a fixed number of statements
+        # (a multi-row INSERT or UPDATE each) however many questions the quiz has.
+        cards = _lock_cards(
+            session, user.id, [item.question.id for item in items if item.grade is not None]
+        )
         for item in items:
-            if item.question.id in wanted:
-                _store(session, user, attempt, item, now, fuzzing)
+            _store(session, user, attempt, item, now, fuzzing, cards.get(item.question.id))
         session.flush()
     except IntegrityError as error:
         session.rollback()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from quiz.models import (
     Assignment,
@@ -117,27 +118,47 @@ class Next:
 
 
 def next_item(session: Session, user: User, now: datetime) -> Next:
-    """Due reviews first (most overdue first), then new questions up to the daily limit."""
-    due_count = (
-        session.scalar(
-            sa.select(sa.func.count()).select_from(
-                due_cards(user.id, now).order_by(None).subquery()
-            )
-        )
-        or 0
+    """Due reviews first (most overdue first), then new questions up to the daily limit.
+
+    One round trip: the counts, the next due time and the chosen question (with its card)
+    come back in one row, since every study page shows them.
+    """
+    due = due_cards(user.id, now)
+    due_count = _scalar(sa.select(sa.func.count()).select_from(due.order_by(None).subquery()))
+    since = start_of_day(user, now)
+    new_today = _scalar(
+        sa.select(sa.func.count()).where(Card.user_id == user.id, Card.created_at >= since)
     )
-    new_left = max(0, user.new_per_day - new_cards_today(session, user, now))
-    card = session.scalar(due_cards(user.id, now).limit(1))
-    if card is not None:
-        question = session.get(Question, card.question_id)
-        return Next(question, card, due_count, new_left, card.due)
-    question = session.scalar(new_questions(user.id).limit(1)) if new_left else None
-    upcoming = session.scalar(
+    first_due = _scalar(due.with_only_columns(Card.id).limit(1))
+    first_new = _scalar(new_questions(user.id).with_only_columns(Question.id).limit(1))
+    upcoming = _scalar(
         sa.select(sa.func.min(Card.due))
         .join(Question, Question.id == Card.question_id)
         .where(Card.user_id == user.id, Card.due > now, live_questions(user.id))
     )
-    return Next(question, None, due_count, new_left, upcoming)
+    # Aliases, so that the subqueries above keep their own card and question tables instead
+    # of correlating to the outer ones.
+    card_row, question_row = aliased(Card, name="next_card"), aliased(Question, name="next_q")
+    allowed_new = sa.case((new_today < user.new_per_day, first_new), else_=None)
+    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    query = (
+        sa.select(question_row, card_row, due_count, new_today, upcoming)
+        .select_from(one)
+        .outerjoin(card_row, card_row.id == first_due)
+        .outerjoin(
+            question_row, question_row.id == sa.func.coalesce(card_row.question_id, allowed_new)
+        )
+    )
+    question, card, count, today, next_due = session.execute(query).one()
+    new_left = max(0, user.new_per_day - (today or 0))
+    if card is not None:
+        return Next(question, card, count or 0, new_left, card.due)
+    return Next(question, None, count or 0, new_left, next_due)
+
+
+def _scalar(query: sa.Select[Any]) -> sa.ScalarSelect[Any]:
+    """A scalar subquery that never correlates to the query it sits in."""
+    return query.correlate(None).scalar_subquery()
 
 
 def count_new_available(session: Session, user_id: int) -> int:
