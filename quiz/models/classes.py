@@ -36,6 +36,9 @@ class Enrollment(Base):
     )
     joined_at: Mapped[datetime] = mapped_column(default=now_utc)
 
+    # visible_to() looks a student's classes up on every study page.
+    __table_args__ = (sa.Index("ix_enrollment_user_id", "user_id"),)
+
 
 class Assignment(Base):
     """A set given to a class, optionally with a due date."""

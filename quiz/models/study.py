@@ -66,6 +66,8 @@ class Review(Base):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "submission_id"),
         sa.Index("ix_review_user_id_reviewed_at", "user_id", "reviewed_at"),
+        # The per-question counts of the mastery page, read from the index alone.
+        sa.Index("ix_review_user_id_question_id", "user_id", "question_id", "correct"),
         sa.CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),
     )
 
