@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -21,6 +22,7 @@ from quiz.models import (
     User,
     Visibility,
 )
+from quiz.models.base import UTCDateTime
 
 
 def user_zone(user: User) -> ZoneInfo:
@@ -123,25 +125,45 @@ def next_item(session: Session, user: User, now: datetime) -> Next:
     One round trip: the counts, the next due time and the chosen question (with its card)
     come back in one row, since every study page shows them.
     """
-    due = due_cards(user.id, now)
+    params = {
+        "user_id": user.id,
+        "now": now,
+        "since": start_of_day(user, now),
+        "new_per_day": user.new_per_day,
+    }
+    row = session.execute(_next_item_query(), params).one()
+    question, card, count, today, next_due = row
+    new_left = max(0, user.new_per_day - (today or 0))
+    if card is not None:
+        return Next(question, card, count or 0, new_left, card.due)
+    return Next(question, None, count or 0, new_left, next_due)
+
+
+@functools.cache
+def _next_item_query() -> sa.Select[Any]:
+    """next_item's statement, built once: building it cost more than running it."""
+    user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
+    now: Any = sa.bindparam("now", type_=UTCDateTime())
+    since = sa.bindparam("since", type_=UTCDateTime())
+    new_per_day = sa.bindparam("new_per_day", type_=sa.Integer)
+    due = due_cards(user_id, now)
     due_count = _scalar(sa.select(sa.func.count()).select_from(due.order_by(None).subquery()))
-    since = start_of_day(user, now)
     new_today = _scalar(
-        sa.select(sa.func.count()).where(Card.user_id == user.id, Card.created_at >= since)
+        sa.select(sa.func.count()).where(Card.user_id == user_id, Card.created_at >= since)
     )
     first_due = _scalar(due.with_only_columns(Card.id).limit(1))
-    first_new = _scalar(new_questions(user.id).with_only_columns(Question.id).limit(1))
+    first_new = _scalar(new_questions(user_id).with_only_columns(Question.id).limit(1))
     upcoming = _scalar(
         sa.select(sa.func.min(Card.due))
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.due > now, live_questions(user.id))
+        .where(Card.user_id == user_id, Card.due > now, live_questions(user_id))
     )
     # Aliases, so that the subqueries above keep their own card and question tables instead
     # of correlating to the outer ones.
     card_row, question_row = aliased(Card, name="next_card"), aliased(Question, name="next_q")
-    allowed_new = sa.case((new_today < user.new_per_day, first_new), else_=None)
+    allowed_new = sa.case((new_today < new_per_day, first_new), else_=None)
     one = sa.select(sa.literal(1).label("one")).subquery("one")
-    query = (
+    return (
         sa.select(question_row, card_row, due_count, new_today, upcoming)
         .select_from(one)
         .outerjoin(card_row, card_row.id == first_due)
@@ -149,11 +171,6 @@ def next_item(session: Session, user: User, now: datetime) -> Next:
             question_row, question_row.id == sa.func.coalesce(card_row.question_id, allowed_new)
         )
     )
-    question, card, count, today, next_due = session.execute(query).one()
-    new_left = max(0, user.new_per_day - (today or 0))
-    if card is not None:
-        return Next(question, card, count or 0, new_left, card.due)
-    return Next(question, None, count or 0, new_left, next_due)
 
 
 def _scalar(query: sa.Select[Any]) -> sa.ScalarSelect[Any]:
