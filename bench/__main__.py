@@ -12,6 +12,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from quiz.config import normalize_database_url
 
 REFERENCE = {"large": "small", "small": "tiny", "tiny": None}
 DEFAULTS = {  # seconds per trial, app/floor pairs per concurrency
-    "tiny": (0.8, 1),
+    "tiny": (0.6, 1),
     "small": (4.0, 2),
     "large": (5.0, 2),
 }
@@ -93,11 +94,11 @@ def summarize(trials: list[drive.Trial]) -> dict[str, float]:
 
 
 def logged_in(port: int, names: list[str], floor: bool) -> list[drive.Client]:
-    clients = []
-    for name in names:
-        client = drive.Client(port)
-        (drive.log_in_floor if floor else drive.log_in_app)(client, name)
-        clients.append(client)
+    """A logged-in client per student (logged in side by side)."""
+    clients = [drive.Client(port) for _ in names]
+    log_in = drive.log_in_floor if floor else drive.log_in_app
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(log_in, clients, names))
     return clients
 
 
@@ -107,14 +108,17 @@ def measure(backend: str, built: building.Built, args: argparse.Namespace) -> di
     seconds, pairs = args.seconds or seconds, args.pairs or pairs
     counts = [int(n) for n in args.students.split(",")]
     secret = server.new_secret()
+    began = time.perf_counter()
     app = server.start("app", "app:app", built.url, secret, "/auth/login")
     floor = server.start("floor", "bench.floor:app", built.url, secret, "/login")
     result: dict[str, Any] = {"loops": {}, "floor": {}, "study_ratios": {}}
+    note(began, f"{backend}: servers up")
     extra_loops = teacher_loop(app.port, built)
     try:
         names = built.students[: max(counts)]
         app_clients = logged_in(app.port, names, floor=False)
         floor_clients = logged_in(floor.port, names, floor=True)
+        note(began, f"{backend}: {len(names)} students logged in to each")
         ctx = drive.Context(built)
         loops = dict(drive.LOOPS)
         loops.update(extra_loops.loops)
@@ -162,6 +166,11 @@ def progress_note(backend: str, label: str, trial: drive.Trial, floor: drive.Tri
     print(line, file=sys.stderr, flush=True)
 
 
+def note(began: float, text: str) -> None:
+    """A line of progress on stderr, with the time since the start."""
+    print(f"[{time.perf_counter() - began:5.1f} s] {text}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.perf_counter()
@@ -178,17 +187,18 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         for backend, url, ref_url in databases(args, workdir):
-            print(f"{backend}: building {args.scale}", file=sys.stderr, flush=True)
+            note(began, f"{backend}: building {args.scale}")
             built = building.build(url, scale)
             entry: dict[str, Any] = {
                 "build_seconds": built.seconds,
                 "reviews": built.reviews,
                 "students": len(built.students),
             }
+            note(began, f"{backend}: profiling pass (statements, weights, page times)")
             prof = profile.run(built)
             ref_prof = None
             if ref_url and ref_name:
-                print(f"{backend}: building {ref_name} for the scale comparison", file=sys.stderr)
+                note(began, f"{backend}: building {ref_name} for the scale comparison")
                 ref_prof = profile.run(building.build(ref_url, building.SCALES[ref_name]))
             entry.update(
                 statements_per_request=prof.statements_per_request,
@@ -209,14 +219,18 @@ def main(argv: list[str] | None = None) -> int:
                     for page, ms in prof.page_latency_ms.items()
                 },
             )
+            note(began, f"{backend}: trials under gunicorn")
             entry.update(measure(backend, built, args))
             for loop, per_count in entry["loops"].items():
                 for figures in per_count.values():
                     figures["statements_per_request"] = prof.statements_per_request.get(loop)
             report["databases"][backend] = entry
+        note(began, "start-up times")
         startup_url = f"sqlite:///{workdir / 'startup.sqlite'}"
-        worker_s, alembic = server.startup_of_worker(startup_url)
+        worker_s, alembic = server.startup_of_worker(startup_url, 1 if args.scale == "tiny" else 3)
+        first_start = server.startup_of_app_py(startup_url)  # migrates and seeds
         report["startup"] = {
+            "app_py_first_seconds": first_start,
             "app_py_seconds": server.startup_of_app_py(startup_url),
             "worker_import_seconds": worker_s,
             "alembic_imported_by_worker": alembic,
@@ -298,7 +312,8 @@ def table(report: dict[str, Any]) -> str:
         "",
         f"study loop (worst case): throughput {s['throughput_ratio']:.2f} of the floor, "
         f"p99 {s['p99_ratio']:.2f}x, CPU {s['cpu_ratio']:.2f}x",
-        f"startup: python app.py {start['app_py_seconds']:.2f} s, worker import "
+        f"startup: python app.py {start['app_py_seconds']:.2f} s (first start, migrating and "
+        f"seeding: {start['app_py_first_seconds']:.2f} s), worker import "
         f"{start['worker_import_seconds']:.2f} s (Alembic imported: "
         f"{start['alembic_imported_by_worker']})",
         f"GIFT import: {report['gift_import']}",

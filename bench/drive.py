@@ -32,6 +32,10 @@ class BenchError(RuntimeError):
     """The app answered something a student would not expect."""
 
 
+class TrialOver(Exception):
+    """The trial's time is up: the student stops where they are."""
+
+
 def attrs(text: str) -> dict[str, str]:
     """An HTML tag's attributes."""
     return {name.lower(): unescape(value or "") for name, value in ATTR_RE.findall(text)}
@@ -113,9 +117,12 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.latencies: list[tuple[float, float]] = []  # (finished at, seconds)
         self.recording = False
+        self.stop_at: float | None = None
 
     def request(self, method: str, path: str, data: dict[str, Any] | None = None) -> Response:
         """One request (redirects are not followed)."""
+        if self.stop_at is not None and time.perf_counter() > self.stop_at:
+            raise TrialOver()
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if data is not None:
@@ -304,7 +311,7 @@ def run_trial(
     ctx: Context,
     name: str,
     seconds: float,
-    warmup: float = 0.3,
+    warmup: float = 0.2,
 ) -> Trial:
     """Every client runs the loop for `seconds` (after a short warm-up); measure the window."""
     stop_at = time.perf_counter() + warmup + seconds
@@ -312,12 +319,15 @@ def run_trial(
     for client in clients:
         client.latencies = []
         client.recording = True
+        client.stop_at = stop_at
 
     def student(client: Client, seed: int) -> None:
         local = Context(ctx.built, random.Random(seed))
         while time.perf_counter() < stop_at:
             try:
                 loop(client, local)
+            except TrialOver:
+                return
             except (BenchError, OSError, http.client.HTTPException) as error:
                 errors.append(error)
                 client.conn.close()
@@ -340,6 +350,7 @@ def run_trial(
         thread.join(timeout=120)
     for client in clients:
         client.recording = False
+        client.stop_at = None
     latencies = [
         seconds_taken
         for client in clients
