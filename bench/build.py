@@ -253,7 +253,7 @@ def build(
                 f"bench-token-{name}",
                 True,
                 0.9,
-                20,
+                1000,  # new questions a day: the loop never runs dry
                 "Europe/Paris" if i % 3 else "UTC",
                 now - timedelta(days=400),
             )

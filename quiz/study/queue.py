@@ -192,5 +192,14 @@ def can_see_set(session: Session, user: User, qset: QuestionSet) -> bool:
     """Whether the student may see this set (see visible_to)."""
     if qset.visibility == Visibility.PUBLIC.value or qset.owner_id == user.id:
         return True
-    query = sa.select(QuestionSet.id).where(QuestionSet.id == qset.id, visible_to(user.id))
-    return session.scalar(query) is not None
+    found = session.scalar(_can_see_query(), {"set_id": qset.id, "user_id": user.id})
+    return found is not None
+
+
+@functools.cache
+def _can_see_query() -> sa.Select[tuple[int]]:
+    """can_see_set's statement, built once."""
+    user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
+    return sa.select(QuestionSet.id).where(
+        QuestionSet.id == sa.bindparam("set_id"), visible_to(user_id)
+    )
