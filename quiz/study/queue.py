@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from quiz.models import (
     Assignment,
@@ -170,6 +170,8 @@ def _next_item_query() -> sa.Select[Any]:
         .outerjoin(
             question_row, question_row.id == sa.func.coalesce(card_row.question_id, allowed_new)
         )
+        # Every study page shows the question's set title: load it in the same statement.
+        .options(joinedload(question_row.question_set))
     )
 
 
