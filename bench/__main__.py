@@ -195,11 +195,13 @@ def main(argv: list[str] | None = None) -> int:
                 "students": len(built.students),
             }
             note(began, f"{backend}: profiling pass (statements, weights, page times)")
-            prof = profile.run(built)
+            repeats = 3 if args.scale == "tiny" else 11
+            prof = profile.run(built, timing_repeats=repeats)
             ref_prof = None
             if ref_url and ref_name:
                 note(began, f"{backend}: building {ref_name} for the scale comparison")
-                ref_prof = profile.run(building.build(ref_url, building.SCALES[ref_name]))
+                ref_built = building.build(ref_url, building.SCALES[ref_name])
+                ref_prof = profile.run(ref_built, timing_repeats=repeats)
             entry.update(
                 statements_per_request=prof.statements_per_request,
                 statements_per_page=prof.statements_per_page,
