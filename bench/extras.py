@@ -6,9 +6,6 @@ adding another loop is one function returning the loop and its clients.
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,42 +73,11 @@ def teacher_loop(port: int, built: Built, teachers: int = 32) -> ExtraLoops:
     return extra
 
 
-def gift_text(count: int = GIFT_QUESTIONS) -> str:
-    """A GIFT file of `count` questions of the common kinds."""
-    blocks = []
-    for n in range(count):
-        if n % 3 == 0:
-            blocks.append(f"::q{n}:: Agadez is about 750 km from Niamey (item {n}). {{TRUE}}")
-        elif n % 3 == 1:
-            blocks.append(
-                f"::q{n}:: Which city is Niger's capital (item {n})? {{=Niamey ~Agadez ~Zinder}}"
-            )
-        else:
-            blocks.append(f"::q{n}:: Name the city of Air Base 201 (item {n}). {{=Agadez}}")
-    return "\n\n".join(blocks) + "\n"
-
-
-def gift_import() -> dict[str, Any]:
-    """Time the GIFT parser on 5,000 questions, if this build has one."""
+def gift_import(count: int = GIFT_QUESTIONS) -> dict[str, Any]:
+    """Time reading and writing a GIFT file of `count` questions, if this build imports GIFT."""
     if not (ROOT / "quiz" / "formats" / "gift.py").exists():
         return {"skipped": "quiz/formats/gift.py is not in this build"}
-    module = importlib.import_module("quiz.formats.gift")
-    candidates = [
-        obj
-        for name, obj in inspect.getmembers(module, inspect.isfunction)
-        if name.startswith("parse") and obj.__module__ == module.__name__
-    ]
-    if not candidates:
-        return {"skipped": "quiz.formats.gift has no parse function"}
-    parse = candidates[0]
-    text = gift_text()
-    started = time.perf_counter()
-    try:
-        parse(text)
-    except TypeError:
-        parse(text, "bench.gift")
-    return {
-        "questions": GIFT_QUESTIONS,
-        "function": parse.__name__,
-        "seconds": time.perf_counter() - started,
-    }
+    from bench.import_gift import measure
+
+    parse_s, write_s = measure(count)
+    return {"questions": count, "parse_seconds": parse_s, "write_seconds": write_s}

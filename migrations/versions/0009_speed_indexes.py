@@ -1,7 +1,7 @@
 """speed indexes: enrollment by student, reviews by student and question
 
 Revision ID: 0009
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-28 22:50:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0002"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
