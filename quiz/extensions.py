@@ -14,8 +14,8 @@ from quiz.models.base import Base
 
 # Objects stay loaded after a commit: a request commits its write and then redirects or
 # renders with what it has, and reloading every row it touched was a query per row (67 for
-# a 66-question quiz). Reads that must be fresh after another transaction lock the row with
-# populate_existing (see quiz.study.answers and quiz.study.attempts).
+# a 66-question quiz). Inside a write transaction (begin_write) every row read replaces the
+# session's copy (see quiz.database), so what is read under the lock is current.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 login_manager = LoginManager()
 csrf = CSRFProtect()
