@@ -196,12 +196,18 @@ def main(argv: list[str] | None = None) -> int:
             }
             note(began, f"{backend}: profiling pass (statements, weights, page times)")
             repeats = 3 if args.scale == "tiny" else 11
-            prof = profile.run(built, timing_repeats=repeats)
+            prof = profile.run(built)
             ref_prof = None
             if ref_url and ref_name:
                 note(began, f"{backend}: building {ref_name} for the scale comparison")
-                ref_built = building.build(ref_url, building.SCALES[ref_name])
-                ref_prof = profile.run(ref_built, timing_repeats=repeats)
+                ref_prof = profile.run(building.build(ref_url, building.SCALES[ref_name]))
+            if ref_prof is not None:
+                times, ref_times = profile.page_times([prof, ref_prof], repeats)
+                ref_prof.close()
+            else:
+                (times,) = profile.page_times([prof], repeats)
+                ref_times = {}
+            prof.close()
             entry.update(
                 statements_per_request=prof.statements_per_request,
                 statements_per_page=prof.statements_per_page,
@@ -210,15 +216,12 @@ def main(argv: list[str] | None = None) -> int:
                     page: {
                         args.scale: ms,
                         **(
-                            {
-                                ref_name: ref_prof.page_latency_ms[page],
-                                "ratio": ms / ref_prof.page_latency_ms[page],
-                            }
-                            if ref_prof and ref_name and page in ref_prof.page_latency_ms
+                            {ref_name: ref_times[page], "ratio": ms / ref_times[page]}
+                            if ref_name and page in ref_times
                             else {}
                         ),
                     }
-                    for page, ms in prof.page_latency_ms.items()
+                    for page, ms in times.items()
                 },
             )
             note(began, f"{backend}: trials under gunicorn")

@@ -90,12 +90,47 @@ class StatementCounter:
 
 @dataclass
 class Profile:
-    """What the pass found."""
+    """What the pass found, and the app and client it used (for timing pages)."""
 
     statements_per_request: dict[str, float]
     statements_per_page: dict[str, int]
     page_weight: dict[str, dict[str, int]]
-    page_latency_ms: dict[str, float]
+    paths: dict[str, str]
+    app: Flask
+    client: Any
+
+    def get(self, page: str) -> float:
+        """Seconds one GET of the page takes."""
+        started = time.perf_counter()
+        self.client.get(self.paths[page])
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        """Let go of the database."""
+        from quiz.extensions import db
+
+        with self.app.app_context():
+            db.engine.dispose()
+
+
+def page_times(profiles: list[Profile], repeats: int = 11) -> list[dict[str, float]]:
+    """Median milliseconds per page for each profile, their requests interleaved.
+
+    Alternating the two scales request by request, like the ABAB trials, lets both see the
+    same machine; a busy neighbour would otherwise decide the ratio.
+    """
+    samples: list[dict[str, list[float]]] = [{} for _ in profiles]
+    pages = [page for page in profiles[0].paths if all(page in p.paths for p in profiles)]
+    for page in pages:
+        for profile in profiles:
+            profile.get(page)  # warm-up
+        for _ in range(repeats):
+            for index, profile in enumerate(profiles):
+                samples[index].setdefault(page, []).append(profile.get(page))
+    return [
+        {page: statistics.median(times) * 1000 for page, times in found.items()}
+        for found in samples
+    ]
 
 
 def _weigh(client: Any, path: str) -> dict[str, int] | None:
@@ -113,7 +148,7 @@ def _weigh(client: Any, path: str) -> dict[str, int] | None:
     return {"html": len(html), "assets": assets, "total": len(html) + assets}
 
 
-def run(built: Built, *, rounds: int = 1, timing_repeats: int = 5) -> Profile:
+def run(built: Built, *, rounds: int = 1) -> Profile:
     """Run each loop once in process, counting statements; weigh and time the pages."""
     app = make_app(built.url)
     counter = StatementCounter()
@@ -138,20 +173,10 @@ def run(built: Built, *, rounds: int = 1, timing_repeats: int = 5) -> Profile:
         per_page = {page: max(counts) for page, counts in sorted(counter.per_page.items())}
     finally:
         sa.event.remove(engine, "before_cursor_execute", counter)
-    weights, latency = {}, {}
-    test_client = client.test_client
+    weights, paths = {}, {}
     for page in TIMED_PAGES:
-        paths = client.seen.get(page)
-        weight = _weigh(test_client, paths[-1]) if paths else None
-        if weight is None:
-            continue
-        weights[page] = weight
-        samples = []
-        for _ in range(timing_repeats + 1):
-            started = time.perf_counter()
-            test_client.get(paths[-1])
-            samples.append(time.perf_counter() - started)
-        latency[page] = statistics.median(samples[1:]) * 1000
-    with app.app_context():
-        db.engine.dispose()
-    return Profile(per_loop, per_page, weights, latency)
+        seen = client.seen.get(page)
+        weight = _weigh(client.test_client, seen[-1]) if seen else None
+        if weight is not None:
+            weights[page], paths[page] = weight, seen[-1]
+    return Profile(per_loop, per_page, weights, paths, app, client.test_client)
