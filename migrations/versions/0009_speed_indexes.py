@@ -1,4 +1,4 @@
-"""speed indexes: enrollment by student, reviews by student and question
+"""speed indexes: enrollment by student, reviews by student and question, quiz reviews
 
 Revision ID: 0009
 Revises: 0005
@@ -6,7 +6,7 @@ Create Date: 2026-11-28 22:50:00
 
 """
 
-import sqlalchemy as sa  # noqa: F401 - kept for the template's shape
+import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -25,10 +25,19 @@ def upgrade():
         batch_op.create_index(
             "ix_review_user_id_question_id", ["user_id", "question_id", "correct"], unique=False
         )
+        # Quiz reviews by attempt (quiz scores with overrides), without the study answers.
+        batch_op.create_index(
+            "ix_review_attempt_id_given",
+            ["attempt_id"],
+            unique=False,
+            sqlite_where=sa.text("attempt_id IS NOT NULL"),
+            postgresql_where=sa.text("attempt_id IS NOT NULL"),
+        )
 
 
 def downgrade():
     with op.batch_alter_table("review") as batch_op:
+        batch_op.drop_index("ix_review_attempt_id_given")
         batch_op.drop_index("ix_review_user_id_question_id")
     with op.batch_alter_table("enrollment") as batch_op:
         batch_op.drop_index("ix_enrollment_user_id")
