@@ -100,20 +100,17 @@ def apply_review(
     now: datetime | None = None,
     fuzzing: bool = True,
     attempt_id: int | None = None,
-    card: Card | None = None,
 ) -> Review:
     """Review the card with FSRS and append the review row, inside the caller's transaction.
 
     Without `now`, the clock is read once the card is locked, so that review times always
     follow the order in which reviews are applied (and a replay sorted by time agrees).
-    `card` is the student's card for the question when the caller locked it already.
     """
     retention = user.desired_retention
     duration = None
     if answer.duration_ms is not None:
         duration = max(0, min(int(answer.duration_ms), MAX_DURATION_MS))
-    if card is None:
-        card = _lock_card(session, user.id, answer.question_id)
+    card = _lock_card(session, user.id, answer.question_id)
     now = now or now_utc()
     if card.last_review is not None and now < card.last_review:
         # A held answer settled late keeps its own time unless the card moved on meanwhile:
