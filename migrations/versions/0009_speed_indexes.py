@@ -1,7 +1,9 @@
-"""speed indexes: enrollment by student, reviews by student and question, quiz reviews
+"""speed indexes: reviews by student and question, quiz reviews by attempt
+
+(enrollment by student came with 0006)
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-28 22:50:00
 
 """
@@ -11,15 +13,12 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    # visible_to() filters enrollment by user_id on every study page.
-    with op.batch_alter_table("enrollment") as batch_op:
-        batch_op.create_index("ix_enrollment_user_id", ["user_id"], unique=False)
     # set_mastery counts a student's reviews (and wrong ones) per question of a set.
     with op.batch_alter_table("review") as batch_op:
         batch_op.create_index(
@@ -39,5 +38,3 @@ def downgrade():
     with op.batch_alter_table("review") as batch_op:
         batch_op.drop_index("ix_review_attempt_id_given")
         batch_op.drop_index("ix_review_user_id_question_id")
-    with op.batch_alter_table("enrollment") as batch_op:
-        batch_op.drop_index("ix_enrollment_user_id")

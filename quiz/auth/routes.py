@@ -59,6 +59,13 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def browser_timezone(name: str) -> str:
+    """The zone the registration page's script read from the browser, if a real one; else UTC."""
+    from zoneinfo import available_timezones
+
+    return name if name in available_timezones() else "UTC"
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> Any:
     if current_user.is_authenticated:
@@ -67,6 +74,7 @@ def register() -> Any:
     if form.validate_on_submit():
         user = User(email=normalize_name(form.email.data), role=Role.STUDENT.value)
         user.set_username(form.username.data)
+        user.timezone = browser_timezone(request.form.get("timezone", ""))
         user.set_password(form.password.data, current_app.config["PASSWORD_HASH_METHOD"])
         taken = db.session.scalar(
             sa.select(User.id).where(
@@ -85,7 +93,7 @@ def register() -> Any:
         else:
             login_user(user)
             flash("Welcome! Your account is ready.", "success")
-            return redirect(url_for("study.index"))
+            return redirect(safe_next(request.args.get("next")) or url_for("study.index"))
     return render_template("auth/register.html", form=form)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from quiz import scheduling
 from quiz.database import begin_write, is_postgres
 from quiz.models import Attempt, AttemptAnswer, Card, Question, QuestionSet, Review, User
 from quiz.questions import Grade
-from quiz.study.answers import MAX_DURATION_MS, Answer, apply_review, card_state
+from quiz.study.answers import MAX_DURATION_MS, card_state
 from quiz.study.quiz_items import can_quiz_flashcard, flashcard_backs
 from quiz.timeutil import now_utc
 
@@ -43,24 +44,43 @@ def start_attempt(
     one_page: bool,
     time_limit_s: int | None,
     now: datetime,
+    assignment_id: int | None = None,
+    shuffle: bool = True,
+    count: int | None = None,
+    kinds: Collection[str] = (),
+    tags: Collection[str] = (),
 ) -> Attempt:
     """Create an attempt with the set's live questions in a fresh shuffled order; commits.
 
     Flashcards are asked as a choice among the set's backs, so one without another back to
-    choose from is left out.
+    choose from is left out. `count` draws that many at random; `kinds` and `tags`, when
+    given, keep only questions of those kinds and with one of those tags. An assignment may
+    keep the set's own order (shuffle=False).
     """
     backs = flashcard_backs(session, qset.id)
     rows = session.execute(
-        sa.select(Question.id, Question.kind)
+        sa.select(Question.id, Question.kind, Question.tags)
         .where(Question.set_id == qset.id, Question.retired.is_(False))
         .order_by(Question.position, Question.id)
     )
-    ids = [qid for qid, kind in rows if kind != "flashcard" or can_quiz_flashcard(qid, backs)]
+    ids = [
+        qid
+        for qid, kind, qtags in rows
+        if (kind != "flashcard" or can_quiz_flashcard(qid, backs))
+        and (not kinds or kind in kinds)
+        and (not tags or set(qtags or ()) & set(tags))
+    ]
     seed = secrets.randbits(31)
-    random.Random(seed).shuffle(ids)  # noqa: S311 - question order, not security
+    rng = random.Random(seed)  # noqa: S311 - question order, not security
+    if count and count < len(ids):
+        drawn = set(rng.sample(ids, count))
+        ids = [qid for qid in ids if qid in drawn]  # the set's order, unless shuffled below
+    if shuffle:
+        rng.shuffle(ids)
     attempt = Attempt(
         user_id=user.id,
         set_id=qset.id,
+        assignment_id=assignment_id,
         question_order=ids,
         seed=seed,
         one_page=one_page,
@@ -131,46 +151,13 @@ class Judged:
 
 def _lock_attempt(session: Session, attempt_id: int) -> Attempt:
     begin_write(session)
-    # populate_existing: the view loaded this attempt before the lock; read it again.
-    query = (
-        sa.select(Attempt).where(Attempt.id == attempt_id).execution_options(populate_existing=True)
-    )
-    if is_postgres(session):
+    query = sa.select(Attempt).where(Attempt.id == attempt_id)
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     attempt = session.scalar(query)
     if attempt is None:
         raise AttemptClosed("no such attempt")
     return attempt
-
-
-def _store(
-    session: Session,
-    user: User,
-    attempt: Attempt,
-    item: Judged,
-    now: datetime,
-    fuzzing: bool,
-) -> None:
-    grade = item.grade
-    session.add(
-        AttemptAnswer(
-            attempt_id=attempt.id,
-            question_id=item.question.id,
-            response=item.response,
-            correct=bool(grade and grade.correct),
-            score=grade.score if grade else 0.0,
-            answered_at=now,
-        )
-    )
-    if grade is not None:  # a blank is not a recall attempt; every given answer is a review
-        apply_review(
-            session,
-            user,
-            Answer(item.question.id, item.response, grade, None, item.duration_ms),
-            submission_id=submission_id(attempt, item.question.id),
-            fuzzing=fuzzing,
-            attempt_id=attempt.id,
-        )
 
 
 def _lock_cards(session: Session, user_id: int, question_ids: list[int]) -> dict[int, Card]:
@@ -202,36 +189,38 @@ def _lock_cards(session: Session, user_id: int, question_ids: list[int]) -> dict
     return cards
 
 
-def _review_all(
-    session: Session,
-    user: User,
-    attempt: Attempt,
-    items: list[Judged],
-    now: datetime,
-    fuzzing: bool,
-) -> None:
-    """Store a one-page attempt's answers and reviews in bulk, inside the caller's transaction.
+@dataclass(frozen=True)
+class _Given:
+    """An answer of an attempt to turn into a review; `at` None means now."""
 
-    The same steps as answers.apply_review for each answered question, but with the cards
-    locked together and the rows written by one executemany per table, so a 66-question quiz
-    costs what a 6-question one does.
+    question_id: int
+    response: Any
+    grade: Grade
+    duration_ms: int | None = None
+    at: datetime | None = None
+
+
+def _review_in_bulk(
+    session: Session, user: User, attempt: Attempt, given: list[_Given], fuzzing: bool
+) -> None:
+    """Review the attempt's answers with FSRS in bulk, inside the caller's transaction.
+
+    The same steps as answers.apply_review for each answer, but with the cards locked
+    together and the rows written by one executemany per table, so a 66-question quiz costs
+    what a 6-question one does.
     """
-    graded = [item for item in items if item.grade is not None]
-    cards = _lock_cards(session, user.id, [item.question.id for item in graded])
+    cards = _lock_cards(session, user.id, [g.question_id for g in given])
     retention = user.desired_retention
     card_rows, review_rows = [], []
-    for item in graded:
-        grade = item.grade
-        if grade is None:  # filtered out above; this tells the type checker
-            continue
-        card = cards[item.question.id]
-        moment = now_utc()  # read after the lock, as apply_review does
+    for answer in given:
+        card = cards[answer.question_id]
+        moment = answer.at or now_utc()  # the clock read after the lock, as apply_review does
         if card.last_review is not None and moment < card.last_review:
             moment = card.last_review
-        rating = scheduling.rating_for(grade.score)
+        rating = scheduling.rating_for(answer.grade.score)
         duration = None
-        if item.duration_ms is not None:
-            duration = max(0, min(int(item.duration_ms), MAX_DURATION_MS))
+        if answer.duration_ms is not None:
+            duration = max(0, min(int(answer.duration_ms), MAX_DURATION_MS))
         state = scheduling.review(
             card_state(card),
             rating,
@@ -259,32 +248,19 @@ def _review_all(
             {
                 "user_id": user.id,
                 "card_id": card.id,
-                "question_id": item.question.id,
+                "question_id": answer.question_id,
                 "attempt_id": attempt.id,
-                "response": item.response,
-                "correct": grade.correct,
-                "score": grade.score,
+                "response": answer.response,
+                "correct": answer.grade.correct,
+                "score": answer.grade.score,
                 "rating": int(rating),
                 "desired_retention": retention,
                 "duration_ms": duration,
                 "reviewed_at": moment,
                 "due_after": state.due,
-                "submission_id": submission_id(attempt, item.question.id),
+                "submission_id": submission_id(attempt, answer.question_id),
             }
         )
-    answer_rows = [
-        {
-            "attempt_id": attempt.id,
-            "question_id": item.question.id,
-            "response": item.response,
-            "correct": bool(item.grade and item.grade.correct),
-            "score": item.grade.score if item.grade else 0.0,
-            "answered_at": now,
-        }
-        for item in items
-    ]
-    if answer_rows:
-        session.execute(sa.insert(AttemptAnswer), answer_rows)
     if card_rows:
         # Locked above, so the version check the ORM would make cannot fail: the rows are
         # written by primary key in one executemany (the ORM's would check them one by one).
@@ -294,7 +270,7 @@ def _review_all(
 
 
 def _open_attempt(
-    session: Session, attempt_id: int, now: datetime | None
+    session: Session, attempt_id: int, now: datetime | None, fuzzing: bool = True
 ) -> tuple[Attempt, datetime]:
     """Lock an attempt that still takes answers, and the time of this answer.
 
@@ -307,48 +283,76 @@ def _open_attempt(
         session.rollback()
         raise AttemptClosed("This quiz is already finished.")
     if is_overtime(attempt, now):
-        _finish(session, attempt, now)
+        _finish(session, attempt, now, fuzzing)
         session.commit()
         raise AttemptClosed("Time was up: answers after the limit are not counted.")
     return attempt, now
 
 
-def _finish(session: Session, attempt: Attempt, now: datetime) -> None:
+def _finish(session: Session, attempt: Attempt, now: datetime, fuzzing: bool = True) -> None:
+    """Score the attempt and close it; answers kept until now (paged ones) become reviews."""
     answers = answers_of(session, attempt)
+    reviewed = set(
+        session.scalars(sa.select(Review.question_id).where(Review.attempt_id == attempt.id))
+    )
+    user = session.get(User, attempt.user_id)
+    given = [
+        _Given(a.question_id, a.response, Grade(a.correct, a.score, "", ""), at=a.answered_at)
+        for a in sorted(answers.values(), key=lambda a: (a.answered_at, a.id))
+        if a.question_id not in reviewed and a.response is not None
+    ]
+    if given and user is not None:
+        _review_in_bulk(session, user, attempt, given, fuzzing)
     total = len(attempt.question_order) or 1
     attempt.score = sum(a.score for a in answers.values()) / total
     end = deadline(attempt)
     attempt.finished_at = min(now, end) if end else now
 
 
-def answer_one(
+def save_answer(
     session: Session,
     user: User,
     attempt_id: int,
     item: Judged,
     *,
+    flagged: bool | None = None,
     now: datetime | None = None,
     fuzzing: bool = True,
 ) -> Attempt:
-    """Store the answer to the current question of a paged attempt; finish after the last.
+    """Keep (or replace) the answer to one question of a paged attempt until it is handed in.
 
-    Raises AttemptClosed when finished or overtime (an overtime attempt is finished with what
-    it has), OutOfOrder for any question but the current one. Commits.
+    Like a Moodle quiz, a paged attempt can be browsed back and forth and answers changed; they
+    become reviews when the attempt is finished (see _finish). A blank response keeps any
+    answer given before. `flagged` sets or clears the question's review flag. Raises
+    AttemptClosed when finished or overtime (an overtime attempt is finished with what it
+    has). Commits.
     """
-    attempt, now = _open_attempt(session, attempt_id, now)
-    answered = set(answers_of(session, attempt))
-    if item.question.id != current_question_id(attempt, answered):
+    attempt, now = _open_attempt(session, attempt_id, now, fuzzing)
+    if item.question.id not in attempt.question_order:
         session.rollback()
-        raise OutOfOrder("That question is not the current one.")
+        raise OutOfOrder("That question is not part of this quiz.")
+    if item.grade is not None:
+        stored = session.scalar(
+            sa.select(AttemptAnswer).where(
+                AttemptAnswer.attempt_id == attempt.id,
+                AttemptAnswer.question_id == item.question.id,
+            )
+        )
+        if stored is None:
+            stored = AttemptAnswer(attempt_id=attempt.id, question_id=item.question.id)
+            session.add(stored)
+        stored.response = item.response
+        stored.correct = item.grade.correct
+        stored.score = item.grade.score
+        stored.answered_at = now
+    if flagged is not None:
+        marks = [qid for qid in attempt.flagged or [] if qid != item.question.id]
+        attempt.flagged = [*marks, item.question.id] if flagged else marks
     try:
-        _store(session, user, attempt, item, now, fuzzing)
-        session.flush()
-    except IntegrityError as error:
+        session.commit()
+    except IntegrityError as error:  # a double click raced in the same first answer
         session.rollback()
-        raise OutOfOrder("That question was answered already.") from error
-    if len(answered) + 1 >= len(attempt.question_order):
-        _finish(session, attempt, now)
-    session.commit()
+        raise OutOfOrder("That answer was saved already.") from error
     return attempt
 
 
@@ -365,23 +369,44 @@ def answer_all(
 
     An overtime submission is refused whole and the attempt is finished with a score of 0.
     """
-    attempt, now = _open_attempt(session, attempt_id, now)
+    attempt, now = _open_attempt(session, attempt_id, now, fuzzing)
     wanted = set(attempt.question_order)
     items = [item for item in items if item.question.id in wanted]
+    rows = [
+        {
+            "attempt_id": attempt.id,
+            "question_id": item.question.id,
+            "response": item.response,
+            "correct": bool(item.grade and item.grade.correct),
+            "score": item.grade.score if item.grade else 0.0,
+            "answered_at": now,
+        }
+        for item in items
+    ]
+    # A blank is not a recall attempt; every given answer is a review.
+    given = [
+        _Given(item.question.id, item.response, item.grade, item.duration_ms)
+        for item in items
+        if item.grade is not None
+    ]
     try:
-        _review_all(session, user, attempt, items, now, fuzzing)
+        if rows:
+            session.execute(sa.insert(AttemptAnswer), rows)
+        _review_in_bulk(session, user, attempt, given, fuzzing)
     except IntegrityError as error:
         session.rollback()
         raise AttemptClosed("These answers were recorded already.") from error
-    _finish(session, attempt, now)
+    _finish(session, attempt, now, fuzzing)
     session.commit()
     return attempt
 
 
-def close_attempt(session: Session, attempt_id: int, *, now: datetime | None = None) -> Attempt:
+def close_attempt(
+    session: Session, attempt_id: int, *, now: datetime | None = None, fuzzing: bool = True
+) -> Attempt:
     """Finish an attempt now, or at its deadline if that has passed; idempotent; commits."""
     attempt = _lock_attempt(session, attempt_id)
     if attempt.finished_at is None:
-        _finish(session, attempt, now or now_utc())
+        _finish(session, attempt, now or now_utc(), fuzzing)
     session.commit()
     return attempt

@@ -59,6 +59,9 @@ class Overview:
     cards_by_state: dict[str, int]
     average_retrievability: float | None
     due_per_day: list[tuple[date, int]]
+    # Cards in FSRS's review state have been remembered across at least one real interval:
+    # "learned". Their predicted recall is what a student means by "how much do I know".
+    learned_recall: float | None
     streak: int
     today: date
 
@@ -113,6 +116,7 @@ class _CardSummary:
     states: dict[str, int]
     mean_recall: float | None
     due_per_day: list[tuple[date, int]]
+    learned_recall: float | None  # over the cards in FSRS's review state
 
 
 def _card_summary(
@@ -152,6 +156,7 @@ def _card_summary(
     states = dict.fromkeys(STATE_KEYS[1:], 0)
     due = dict.fromkeys((today + timedelta(days=offset) for offset in range(days)), 0)
     recall_sum, recalled = 0.0, 0
+    learned_sum, learned = 0.0, 0
     for state, when, count, total, counted in session.execute(query):
         states[scheduling.STATE_LABELS[state]] += count
         if when is not None:
@@ -160,7 +165,15 @@ def _card_summary(
                 due[key] += count
         recall_sum += float(total or 0.0)
         recalled += counted
-    return _CardSummary(states, recall_sum / recalled if recalled else None, list(due.items()))
+        if state == scheduling.State.Review.value:
+            learned_sum += float(total or 0.0)
+            learned += counted
+    return _CardSummary(
+        states,
+        recall_sum / recalled if recalled else None,
+        list(due.items()),
+        learned_sum / learned if learned else None,
+    )
 
 
 # Pure steps on loaded rows.
@@ -292,6 +305,7 @@ def overview(session: Session, user: User, now: datetime) -> Overview:
         cards_by_state=_count_states(cards.states, count_new_available(session, user.id)),
         average_retrievability=cards.mean_recall,
         due_per_day=cards.due_per_day,
+        learned_recall=cards.learned_recall,
         streak=_streak(session, user, now, per_day),
         today=now.astimezone(user_zone(user)).date(),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,6 +15,7 @@ from quiz.models import (
     Assignment,
     Card,
     Enrollment,
+    NewLimitRaise,
     PendingAnswer,
     Question,
     QuestionSet,
@@ -78,13 +79,21 @@ def not_held(user_id: int) -> sa.ColumnElement[bool]:
     return Question.id.not_in(held)
 
 
+def in_play(now: datetime) -> sa.ColumnElement[bool]:
+    """Cards the student has not suspended, nor buried until later than `now`."""
+    return sa.and_(
+        Card.suspended.is_(False),
+        sa.or_(Card.buried_until.is_(None), Card.buried_until <= now),
+    )
+
+
 def due_cards(user_id: int, now: datetime) -> sa.Select[tuple[Card]]:
     """The student's cards due by `now`, most overdue first, live questions only."""
     return (
         sa.select(Card)
         .join(Question, Question.id == Card.question_id)
         .where(Card.user_id == user_id, Card.due <= now, live_questions(user_id))
-        .where(not_held(user_id))
+        .where(not_held(user_id), in_play(now))
         .order_by(Card.due, Card.id)
     )
 
@@ -108,6 +117,28 @@ def new_cards_today(session: Session, user: User, now: datetime) -> int:
     return session.scalar(query) or 0
 
 
+def local_day(user: User, now: datetime) -> date:
+    """The student's current local date."""
+    return now.astimezone(user_zone(user)).date()
+
+
+def new_left_today(session: Session, user: User, now: datetime) -> int:
+    """New questions the student may still meet today: the daily limit, raised if they chose."""
+    since = start_of_day(user, now)
+    met = (
+        sa.select(sa.func.count())
+        .where(Card.user_id == user.id, Card.created_at >= since)
+        .scalar_subquery()
+    )
+    extra = (
+        sa.select(NewLimitRaise.extra)
+        .where(NewLimitRaise.user_id == user.id, NewLimitRaise.day == local_day(user, now))
+        .scalar_subquery()
+    )
+    met_count, raised = session.execute(sa.select(met, sa.func.coalesce(extra, 0))).one()
+    return max(0, user.new_per_day + (raised or 0) - (met_count or 0))
+
+
 @dataclass(frozen=True)
 class Next:
     """What the study page shows: a question (with its card, if any) or when to come back."""
@@ -122,18 +153,18 @@ class Next:
 def next_item(session: Session, user: User, now: datetime) -> Next:
     """Due reviews first (most overdue first), then new questions up to the daily limit.
 
-    One round trip: the counts, the next due time and the chosen question (with its card)
-    come back in one row, since every study page shows them.
+    One round trip: the counts, the next due time and the chosen question (with its card and
+    set) come back in one row, since every study page shows them.
     """
     params = {
         "user_id": user.id,
         "now": now,
         "since": start_of_day(user, now),
+        "day": local_day(user, now),
         "new_per_day": user.new_per_day,
     }
-    row = session.execute(_next_item_query(), params).one()
-    question, card, count, today, next_due = row
-    new_left = max(0, user.new_per_day - (today or 0))
+    question, card, count, met, raised, next_due = session.execute(_next_item_query(), params).one()
+    new_left = max(0, user.new_per_day + (raised or 0) - (met or 0))
     if card is not None:
         return Next(question, card, count or 0, new_left, card.due)
     return Next(question, None, count or 0, new_left, next_due)
@@ -145,26 +176,32 @@ def _next_item_query() -> sa.Select[Any]:
     user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
     now: Any = sa.bindparam("now", type_=UTCDateTime())
     since = sa.bindparam("since", type_=UTCDateTime())
+    day = sa.bindparam("day", type_=sa.Date)
     new_per_day = sa.bindparam("new_per_day", type_=sa.Integer)
     due = due_cards(user_id, now)
     due_count = _scalar(sa.select(sa.func.count()).select_from(due.order_by(None).subquery()))
-    new_today = _scalar(
+    met = _scalar(
         sa.select(sa.func.count()).where(Card.user_id == user_id, Card.created_at >= since)
+    )
+    raised = _scalar(
+        sa.select(NewLimitRaise.extra).where(
+            NewLimitRaise.user_id == user_id, NewLimitRaise.day == day
+        )
     )
     first_due = _scalar(due.with_only_columns(Card.id).limit(1))
     first_new = _scalar(new_questions(user_id).with_only_columns(Question.id).limit(1))
     upcoming = _scalar(
         sa.select(sa.func.min(Card.due))
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user_id, Card.due > now, live_questions(user_id))
+        .where(Card.user_id == user_id, Card.due > now, live_questions(user_id), in_play(now))
     )
     # Aliases, so that the subqueries above keep their own card and question tables instead
     # of correlating to the outer ones.
     card_row, question_row = aliased(Card, name="next_card"), aliased(Question, name="next_q")
-    allowed_new = sa.case((new_today < new_per_day, first_new), else_=None)
+    allowed_new = sa.case((met < new_per_day + sa.func.coalesce(raised, 0), first_new))
     one = sa.select(sa.literal(1).label("one")).subquery("one")
     return (
-        sa.select(question_row, card_row, due_count, new_today, upcoming)
+        sa.select(question_row, card_row, due_count, met, raised, upcoming)
         .select_from(one)
         .outerjoin(card_row, card_row.id == first_due)
         .outerjoin(
