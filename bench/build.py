@@ -123,6 +123,15 @@ def _question(set_id: int, qid: int, index: int, kind: str) -> dict[str, Any]:
     }
 
 
+def _default_of(column: sa.Column[Any]) -> Any:
+    """The value a column's Python-side default gives (called once for callables)."""
+    default = column.default
+    arg = getattr(default, "arg", None)
+    if callable(arg):
+        return arg(None)
+    return arg
+
+
 def _sqlite_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
@@ -147,8 +156,19 @@ class Writer:
         `unchecked`: skip foreign-key checks for this load (the rows it points at follow).
         """
         count = 0
-        # JSON columns get JSON text (a bare True or "Agadez" is not JSON to COPY).
         table_columns = Base.metadata.tables[table].c
+        # Columns the caller leaves out get the model's own default (COPY and executemany do
+        # not run Python-side defaults), so new columns on other branches need no change here.
+        extra = {
+            column.name: _default_of(column)
+            for column in table_columns
+            if column.name not in columns and column.default is not None and not column.primary_key
+        }
+        if extra:
+            columns = [*columns, *extra]
+            values = tuple(extra.values())
+            rows = (tuple(row) + values for row in rows)
+        # JSON columns get JSON text (a bare True or "Agadez" is not JSON to COPY).
         is_json = [isinstance(table_columns[c].type, sa.JSON) for c in columns]
 
         def encode(value: Any) -> Any:
