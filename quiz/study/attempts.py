@@ -297,7 +297,13 @@ def _finish(session: Session, attempt: Attempt, now: datetime, fuzzing: bool = T
     )
     user = session.get(User, attempt.user_id)
     given = [
-        _Given(a.question_id, a.response, Grade(a.correct, a.score, "", ""), at=a.answered_at)
+        _Given(
+            a.question_id,
+            a.response,
+            Grade(a.correct, a.score, "", ""),
+            a.duration_ms,
+            a.answered_at,
+        )
         for a in sorted(answers.values(), key=lambda a: (a.answered_at, a.id))
         if a.question_id not in reviewed and a.response is not None
     ]
@@ -344,6 +350,7 @@ def save_answer(
         stored.response = item.response
         stored.correct = item.grade.correct
         stored.score = item.grade.score
+        stored.duration_ms = item.duration_ms
         stored.answered_at = now
     if flagged is not None:
         marks = [qid for qid in attempt.flagged or [] if qid != item.question.id]
@@ -379,6 +386,7 @@ def answer_all(
             "response": item.response,
             "correct": bool(item.grade and item.grade.correct),
             "score": item.grade.score if item.grade else 0.0,
+            "duration_ms": item.duration_ms,
             "answered_at": now,
         }
         for item in items
