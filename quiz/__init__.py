@@ -35,7 +35,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_filters(app)
+    register_assets(app)
     return app
+
+
+def register_assets(app: Flask) -> None:
+    """Versioned, compressed static files cached for a year; compressed pages (quiz.assets)."""
+    from quiz import assets
+
+    assets.init_app(app)
 
 
 def register_template_filters(app: Flask) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
 
 from quiz.extensions import db
 
 IMMEDIATE = "quiz_begin_immediate"
+WRITING = "quiz_writing"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -72,6 +73,24 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={IMMEDIATE: True})
+    session.info[WRITING] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _fresh_rows_while_writing(state: ORMExecuteState) -> None:
+    """Inside a write transaction, rows read replace what the session already holds.
+
+    Objects are kept after a commit (expire_on_commit is off), so a row loaded before the
+    lock would otherwise come back with its old values; under the lock they are current.
+    """
+    if state.is_select and state.session.info.get(WRITING):
+        state.update_execution_options(populate_existing=True)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _writing_ends(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WRITING, None)
 
 
 def is_postgres(session: Session | scoped_session[Session]) -> bool:

@@ -75,6 +75,17 @@ class Review(Base):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "submission_id"),
         sa.Index("ix_review_user_id_reviewed_at", "user_id", "reviewed_at"),
+        # The per-question counts of the mastery page, read from the index alone.
+        sa.Index("ix_review_user_id_question_id", "user_id", "question_id", "correct"),
+        # Quiz reviews by attempt: most reviews are study answers without one, and SQLite's
+        # statistics then call the full index useless (all NULLs look like one huge value) and
+        # scan a million rows for a student's quiz scores; this one holds only quiz reviews.
+        sa.Index(
+            "ix_review_attempt_id_given",
+            "attempt_id",
+            sqlite_where=sa.text("attempt_id IS NOT NULL"),
+            postgresql_where=sa.text("attempt_id IS NOT NULL"),
+        ),
         sa.CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -88,8 +89,16 @@ def check_fresh(
 
 def find_review(session: Session, user_id: int, submission_id: str) -> Review | None:
     """The review already stored for this submission, if any."""
-    return session.scalar(
-        sa.select(Review).where(Review.user_id == user_id, Review.submission_id == submission_id)
+    params = {"user_id": user_id, "submission_id": submission_id}
+    return session.scalar(_find_review_query(), params)
+
+
+@functools.cache
+def _find_review_query() -> sa.Select[tuple[Review]]:
+    """find_review's statement, built once (it runs twice on every answer)."""
+    return sa.select(Review).where(
+        Review.user_id == sa.bindparam("user_id"),
+        Review.submission_id == sa.bindparam("submission_id"),
     )
 
 

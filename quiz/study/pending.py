@@ -8,6 +8,8 @@ recorded twice and nothing recorded is changed.
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,10 +23,26 @@ from quiz.timeutil import now_utc
 
 def find_pending(session: Session, user_id: int, submission_id: str) -> PendingAnswer | None:
     """The student's held answer with this submission id, if any."""
-    return session.scalar(
-        sa.select(PendingAnswer).where(
-            PendingAnswer.user_id == user_id, PendingAnswer.submission_id == submission_id
-        )
+    params = {"user_id": user_id, "submission_id": submission_id}
+    return session.scalar(_find_query(), params)
+
+
+# Statements built once with bound parameters: these run on every study POST, and building a
+# statement costs about as much as running it.
+@functools.cache
+def _find_query() -> sa.Select[tuple[PendingAnswer]]:
+    return sa.select(PendingAnswer).where(
+        PendingAnswer.user_id == sa.bindparam("user_id"),
+        PendingAnswer.submission_id == sa.bindparam("submission_id"),
+    )
+
+
+@functools.cache
+def _held_ids_query() -> sa.Select[tuple[str]]:
+    return (
+        sa.select(PendingAnswer.submission_id)
+        .where(PendingAnswer.user_id == sa.bindparam("user_id"))
+        .order_by(PendingAnswer.answered_at, PendingAnswer.id)
     )
 
 
@@ -111,11 +129,7 @@ def settle_all(
     session: Session, user: User, *, keep: str | None = None, fuzzing: bool = True
 ) -> int:
     """Rate every held answer of the student Good (but `keep`); return how many."""
-    submission_ids = session.scalars(
-        sa.select(PendingAnswer.submission_id)
-        .where(PendingAnswer.user_id == user.id)
-        .order_by(PendingAnswer.answered_at, PendingAnswer.id)
-    ).all()
+    submission_ids = session.scalars(_held_ids_query(), {"user_id": user.id}).all()
     settled = 0
     for submission_id in submission_ids:
         if submission_id == keep:

@@ -1,14 +1,15 @@
 """The student's progress as plain data: scores, activity, memory and what is coming due.
 
-Each function runs a fixed number of queries (the cards in one, the review times in one, the
-attempts in one), never one per card or per day, and takes `now` instead of reading the clock.
+Each function runs a fixed number of queries (the cards in one, the reviews per day in one,
+the attempts in one) that the database aggregates, so neither the number of queries nor the
+rows loaded grow with the student's history; each takes `now` instead of reading the clock.
 Days are the student's local days (their time zone setting).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from quiz import scheduling
 from quiz.models import Attempt, Card, Question, QuestionSet, Review, ReviewOverride, User
-from quiz.study import overrides
+from quiz.study import overrides, sqldays
 from quiz.study.answers import card_state
 from quiz.study.queue import count_new_available, live_questions, user_zone
 
@@ -65,29 +66,40 @@ class Overview:
     today: date
 
 
-# Loading: one query each.
+# Loading: one query each, aggregated by the database (one row per day or per state).
 
 
-def _live_cards(session: Session, user: User) -> list[Card]:
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _live_card_filter(user: User) -> sa.ColumnElement[bool]:
     """The student's cards of live questions in sets they may still see."""
-    query = (
-        sa.select(Card)
-        .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, live_questions(user.id))
-    )
-    return list(session.scalars(query))
+    return sa.and_(Card.user_id == user.id, live_questions(user.id))
 
 
-def _review_times(
-    session: Session, user: User, now: datetime, since: datetime | None
-) -> list[datetime]:
-    """When the student answered, from `since` (from the start when None) up to `now`."""
-    query = sa.select(Review.reviewed_at).where(
-        Review.user_id == user.id, Review.reviewed_at <= now
+def _day_counts(session: Session, user: User, since: datetime, until: datetime) -> Counter[date]:
+    """Reviews per local day between `since` and `until`, counted by the database."""
+    zone = user_zone(user)
+    day = sqldays.local_day(
+        Review.reviewed_at, sqldays.offset_pieces(zone, since, until), _dialect(session)
     )
-    if since is not None:
-        query = query.where(Review.reviewed_at >= since)
-    return list(session.scalars(query))
+    inner = (
+        sa.select(day.label("day"))
+        .where(Review.user_id == user.id, Review.reviewed_at >= since, Review.reviewed_at <= until)
+        .subquery()
+    )
+    # Grouped in an outer query: PostgreSQL cannot match an expression with bound values in
+    # GROUP BY to the same expression in the SELECT list.
+    rows = session.execute(sa.select(inner.c.day, sa.func.count()).group_by(inner.c.day))
+    return Counter({date.fromisoformat(str(day)[:10]): count for day, count in rows})
+
+
+def _first_review(session: Session, user: User) -> datetime | None:
+    """When the student first answered anything."""
+    return session.scalar(
+        sa.select(sa.func.min(Review.reviewed_at)).where(Review.user_id == user.id)
+    )
 
 
 def _window_start(user: User, now: datetime, days: int) -> datetime:
@@ -97,22 +109,79 @@ def _window_start(user: User, now: datetime, days: int) -> datetime:
     return datetime.combine(first, datetime.min.time(), tzinfo=zone)
 
 
+@dataclass(frozen=True)
+class _CardSummary:
+    """The live cards in figures: per state, mean recall, and due per local day."""
+
+    states: dict[str, int]
+    mean_recall: float | None
+    due_per_day: list[tuple[date, int]]
+    learned_recall: float | None  # over the cards in FSRS's review state
+
+
+def _card_summary(
+    session: Session, user: User, now: datetime, days: int = FORECAST_DAYS
+) -> _CardSummary:
+    """One grouped query over the live cards: at most 4 states x (days + 1) rows."""
+    if days < 1:
+        raise ValueError(f"days must be at least 1: {days!r}")
+    zone = user_zone(user)
+    dialect = _dialect(session)
+    today = now.astimezone(zone).date()
+    today_start = datetime.combine(today, datetime.min.time(), tzinfo=zone)
+    window_end = datetime.combine(today + timedelta(days=days), datetime.min.time(), tzinfo=zone)
+    pieces = sqldays.offset_pieces(zone, today_start, window_end)
+    day = sa.case(
+        (Card.due < today_start, sa.literal(today.isoformat())),
+        (Card.due >= window_end, sa.null()),
+        else_=sqldays.local_day(Card.due, pieces, dialect),
+    )
+    inner = (
+        sa.select(
+            Card.state.label("state"),
+            day.label("day"),
+            sqldays.recall(Card.stability, Card.last_review, now, dialect).label("recall"),
+        )
+        .join(Question, Question.id == Card.question_id)
+        .where(_live_card_filter(user))
+        .subquery()
+    )
+    query = sa.select(
+        inner.c.state,
+        inner.c.day,
+        sa.func.count(),
+        sa.func.sum(inner.c.recall),
+        sa.func.count(inner.c.recall),
+    ).group_by(inner.c.state, inner.c.day)
+    states = dict.fromkeys(STATE_KEYS[1:], 0)
+    due = dict.fromkeys((today + timedelta(days=offset) for offset in range(days)), 0)
+    recall_sum, recalled = 0.0, 0
+    learned_sum, learned = 0.0, 0
+    for state, when, count, total, counted in session.execute(query):
+        states[scheduling.STATE_LABELS[state]] += count
+        if when is not None:
+            key = date.fromisoformat(str(when)[:10])
+            if key in due:
+                due[key] += count
+        recall_sum += float(total or 0.0)
+        recalled += counted
+        if state == scheduling.State.Review.value:
+            learned_sum += float(total or 0.0)
+            learned += counted
+    return _CardSummary(
+        states,
+        recall_sum / recalled if recalled else None,
+        list(due.items()),
+        learned_sum / learned if learned else None,
+    )
+
+
 # Pure steps on loaded rows.
 
 
-def _local_day_counts(times: Iterable[datetime], user: User) -> Counter[date]:
-    """Reviews per local day."""
-    zone = user_zone(user)
-    return Counter(moment.astimezone(zone).date() for moment in times)
-
-
-def _count_states(cards: Iterable[Card], new: int) -> dict[str, int]:
+def _count_states(states: dict[str, int], new: int) -> dict[str, int]:
     """Cards per FSRS state, plus the never-seen questions as "new"."""
-    counts = dict.fromkeys(STATE_KEYS, 0)
-    counts["new"] = new
-    for card in cards:
-        counts[scheduling.STATE_LABELS[card.state]] += 1
-    return counts
+    return {"new": new, **{key: states.get(key, 0) for key in STATE_KEYS[1:]}}
 
 
 def _recall(card: Card, user: User, now: datetime) -> float | None:
@@ -120,12 +189,6 @@ def _recall(card: Card, user: User, now: datetime) -> float | None:
     return scheduling.retrievability(
         card_state(card), now, desired_retention=user.desired_retention
     )
-
-
-def _mean_recall(cards: Iterable[Card], user: User, now: datetime) -> float | None:
-    """Mean predicted recall over the reviewed cards."""
-    values = [value for card in cards if (value := _recall(card, user, now)) is not None]
-    return sum(values) / len(values) if values else None
 
 
 def _streak_from(days: set[date], today: date) -> int:
@@ -189,26 +252,31 @@ def reviews_per_day(
     session: Session, user: User, now: datetime, days: int = HEATMAP_DAYS
 ) -> dict[date, int]:
     """Reviews on each of the last `days` local days up to today; days without any are absent."""
-    times = _review_times(session, user, now, _window_start(user, now, days))
-    return dict(_local_day_counts(times, user))
+    return dict(_day_counts(session, user, _window_start(user, now, days), now))
 
 
 def cards_by_state(session: Session, user: User) -> dict[str, int]:
     """Live questions by state: new (studied but never answered), learning, review, relearning."""
-    return _count_states(_live_cards(session, user), count_new_available(session, user.id))
+    query = (
+        sa.select(Card.state, sa.func.count())
+        .join(Question, Question.id == Card.question_id)
+        .where(_live_card_filter(user))
+        .group_by(Card.state)
+    )
+    states = {scheduling.STATE_LABELS[state]: count for state, count in session.execute(query)}
+    return _count_states(states, count_new_available(session, user.id))
 
 
 def average_retrievability(session: Session, user: User, now: datetime) -> float | None:
     """Mean predicted recall now over the reviewed cards of live questions; None if none."""
-    return _mean_recall(_live_cards(session, user), user, now)
+    return _card_summary(session, user, now).mean_recall
 
 
 def due_per_day(
     session: Session, user: User, now: datetime, days: int = FORECAST_DAYS
 ) -> list[tuple[date, int]]:
     """Cards coming due on each of the next `days` local days (overdue ones count today)."""
-    dues = [card.due for card in _live_cards(session, user)]
-    return scheduling.due_forecast(dues, now, days, tz=user_zone(user))
+    return _card_summary(session, user, now, days).due_per_day
 
 
 def streak(session: Session, user: User, now: datetime) -> int:
@@ -217,30 +285,27 @@ def streak(session: Session, user: User, now: datetime) -> int:
 
 
 def _streak(session: Session, user: User, now: datetime, per_day: dict[date, int]) -> int:
-    """The streak from the last year's days; the whole history only when it spans that year."""
+    """The streak from the last year's days; older days only when it spans that whole year."""
     today = now.astimezone(user_zone(user)).date()
     count = _streak_from(set(per_day), today)
     if count >= HEATMAP_DAYS - 1:  # a streak this long may go back further than the window
-        times = _review_times(session, user, now, None)
-        count = _streak_from(set(_local_day_counts(times, user)), today)
+        first = _first_review(session, user)
+        if first is not None:
+            count = _streak_from(set(_day_counts(session, user, first, now)), today)
     return count
 
 
 def overview(session: Session, user: User, now: datetime) -> Overview:
-    """The progress page's data, loading each kind of row once."""
-    cards = _live_cards(session, user)
+    """The progress page's data: a fixed number of grouped queries whatever the history."""
+    cards = _card_summary(session, user, now)
     per_day = reviews_per_day(session, user, now)
     return Overview(
         attempts=attempt_scores(session, user),
         reviews_per_day=per_day,
-        cards_by_state=_count_states(cards, count_new_available(session, user.id)),
-        average_retrievability=_mean_recall(cards, user, now),
-        due_per_day=scheduling.due_forecast(
-            [card.due for card in cards], now, FORECAST_DAYS, tz=user_zone(user)
-        ),
-        learned_recall=_mean_recall(
-            [card for card in cards if card.state == scheduling.State.Review.value], user, now
-        ),
+        cards_by_state=_count_states(cards.states, count_new_available(session, user.id)),
+        average_retrievability=cards.mean_recall,
+        due_per_day=cards.due_per_day,
+        learned_recall=cards.learned_recall,
         streak=_streak(session, user, now, per_day),
         today=now.astimezone(user_zone(user)).date(),
     )
@@ -250,25 +315,31 @@ def set_mastery(
     session: Session, user: User, qset: QuestionSet, now: datetime
 ) -> list[QuestionMastery]:
     """Each live question of the set, in position order, with the student's record on it."""
-    wrong = Review.correct.is_(False)
+    # Counted per question from the (user_id, question_id, correct) index: the cost follows
+    # the set's size and its reviews, not the student's whole history.
+    reviews = (
+        sa.select(sa.func.count())
+        .where(Review.user_id == user.id, Review.question_id == Question.id)
+        .correlate(Question)
+        .scalar_subquery()
+    )
+    wrong_reviews = sa.select(sa.func.count()).select_from(Review)
+    wrong_rule = Review.correct.is_(False)
     if qset.overrides_count_in_study:  # "I was right" counts as right unless the owner says no
-        wrong = sa.and_(wrong, ReviewOverride.id.is_(None))
-    stats = (
-        sa.select(
-            Review.question_id,
-            sa.func.count().label("reviews"),
-            sa.func.sum(sa.case((wrong, 1), else_=0)).label("wrong"),
+        wrong_reviews = wrong_reviews.outerjoin(
+            ReviewOverride, ReviewOverride.review_id == Review.id
         )
-        .join(Question, Question.id == Review.question_id)
-        .outerjoin(ReviewOverride, ReviewOverride.review_id == Review.id)
-        .where(Review.user_id == user.id, Question.set_id == qset.id)
-        .group_by(Review.question_id)
-        .subquery()
+        wrong_rule = sa.and_(wrong_rule, ReviewOverride.id.is_(None))
+    wrong = (
+        wrong_reviews.where(
+            Review.user_id == user.id, Review.question_id == Question.id, wrong_rule
+        )
+        .correlate(Question)
+        .scalar_subquery()
     )
     query = (
-        sa.select(Question, Card, stats.c.reviews, stats.c.wrong)
+        sa.select(Question, Card, reviews, wrong)
         .outerjoin(Card, sa.and_(Card.question_id == Question.id, Card.user_id == user.id))
-        .outerjoin(stats, stats.c.question_id == Question.id)
         .where(Question.set_id == qset.id, Question.retired.is_(False))
         .order_by(Question.position, Question.id)
     )

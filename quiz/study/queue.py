@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from quiz.models import (
     Assignment,
@@ -21,6 +23,7 @@ from quiz.models import (
     User,
     Visibility,
 )
+from quiz.models.base import UTCDateTime
 
 
 def user_zone(user: User) -> ZoneInfo:
@@ -154,27 +157,70 @@ class Next:
 
 
 def next_item(session: Session, user: User, now: datetime) -> Next:
-    """Due reviews first (most overdue first), then new questions up to the daily limit."""
-    due_count = (
-        session.scalar(
-            sa.select(sa.func.count()).select_from(
-                due_cards(user.id, now).order_by(None).subquery()
-            )
-        )
-        or 0
-    )
-    new_left = new_left_today(session, user, now)
-    card = session.scalar(due_cards(user.id, now).limit(1))
+    """Due reviews first (most overdue first), then new questions up to the daily limit.
+
+    One round trip: the counts, the next due time and the chosen question (with its card and
+    set) come back in one row, since every study page shows them.
+    """
+    params = {
+        "user_id": user.id,
+        "now": now,
+        "since": start_of_day(user, now),
+        "day": local_day(user, now),
+        "new_per_day": user.new_per_day,
+    }
+    question, card, count, met, raised, next_due = session.execute(_next_item_query(), params).one()
+    new_left = max(0, user.new_per_day + (raised or 0) - (met or 0))
     if card is not None:
-        question = session.get(Question, card.question_id)
-        return Next(question, card, due_count, new_left, card.due)
-    question = session.scalar(new_questions(user.id).limit(1)) if new_left else None
-    upcoming = session.scalar(
+        return Next(question, card, count or 0, new_left, card.due)
+    return Next(question, None, count or 0, new_left, next_due)
+
+
+@functools.cache
+def _next_item_query() -> sa.Select[Any]:
+    """next_item's statement, built once: building it cost more than running it."""
+    user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
+    now: Any = sa.bindparam("now", type_=UTCDateTime())
+    since = sa.bindparam("since", type_=UTCDateTime())
+    day = sa.bindparam("day", type_=sa.Date)
+    new_per_day = sa.bindparam("new_per_day", type_=sa.Integer)
+    due = due_cards(user_id, now)
+    due_count = _scalar(sa.select(sa.func.count()).select_from(due.order_by(None).subquery()))
+    met = _scalar(
+        sa.select(sa.func.count()).where(Card.user_id == user_id, Card.created_at >= since)
+    )
+    raised = _scalar(
+        sa.select(NewLimitRaise.extra).where(
+            NewLimitRaise.user_id == user_id, NewLimitRaise.day == day
+        )
+    )
+    first_due = _scalar(due.with_only_columns(Card.id).limit(1))
+    first_new = _scalar(new_questions(user_id).with_only_columns(Question.id).limit(1))
+    upcoming = _scalar(
         sa.select(sa.func.min(Card.due))
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.due > now, live_questions(user.id), in_play(now))
+        .where(Card.user_id == user_id, Card.due > now, live_questions(user_id), in_play(now))
     )
-    return Next(question, None, due_count, new_left, upcoming)
+    # Aliases, so that the subqueries above keep their own card and question tables instead
+    # of correlating to the outer ones.
+    card_row, question_row = aliased(Card, name="next_card"), aliased(Question, name="next_q")
+    allowed_new = sa.case((met < new_per_day + sa.func.coalesce(raised, 0), first_new))
+    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    return (
+        sa.select(question_row, card_row, due_count, met, raised, upcoming)
+        .select_from(one)
+        .outerjoin(card_row, card_row.id == first_due)
+        .outerjoin(
+            question_row, question_row.id == sa.func.coalesce(card_row.question_id, allowed_new)
+        )
+        # Every study page shows the question's set title: load it in the same statement.
+        .options(joinedload(question_row.question_set))
+    )
+
+
+def _scalar(query: sa.Select[Any]) -> sa.ScalarSelect[Any]:
+    """A scalar subquery that never correlates to the query it sits in."""
+    return query.correlate(None).scalar_subquery()
 
 
 def count_new_available(session: Session, user_id: int) -> int:
@@ -193,5 +239,14 @@ def can_see_set(session: Session, user: User, qset: QuestionSet) -> bool:
         return False
     if qset.visibility == Visibility.PUBLIC.value or qset.owner_id == user.id:
         return True
-    query = sa.select(QuestionSet.id).where(QuestionSet.id == qset.id, visible_to(user.id))
-    return session.scalar(query) is not None
+    found = session.scalar(_can_see_query(), {"set_id": qset.id, "user_id": user.id})
+    return found is not None
+
+
+@functools.cache
+def _can_see_query() -> sa.Select[tuple[int]]:
+    """can_see_set's statement, built once."""
+    user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
+    return sa.select(QuestionSet.id).where(
+        QuestionSet.id == sa.bindparam("set_id"), visible_to(user_id)
+    )

@@ -1,0 +1,55 @@
+"""`python -m bench --scale tiny` runs end to end, under gunicorn, in under a minute."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LOOPS = ("study", "quiz10", "onepage66", "progress")
+
+
+def test_bench_tiny_runs_end_to_end(tmp_path: Path) -> None:
+    if importlib.util.find_spec("gunicorn") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("gunicorn is in requirements.txt and must be installed in CI")
+        pytest.skip("gunicorn is not installed")
+    out = tmp_path / "bench.json"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--scale", "tiny", "--sqlite-only", "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert elapsed < 60, f"the tiny benchmark took {elapsed:.0f} s"
+    report = json.loads(out.read_text())
+    ratios = report["study_loop"]
+    for key in ("throughput_ratio", "p99_ratio", "cpu_ratio"):
+        assert ratios[key] > 0, ratios
+    sqlite = report["databases"]["sqlite"]
+    for loop in LOOPS:
+        for students in ("8", "32"):
+            figures = sqlite["loops"][loop][students]
+            assert figures["requests"] > 0, (loop, students, figures)
+            assert figures["p99_ms"] >= figures["p50_ms"] > 0
+    for students in ("8", "32"):
+        assert sqlite["floor"][students]["requests"] > 0
+    # Counted in the profiling pass: the one-page submit is batched, the pages are light.
+    assert sqlite["statements_per_request"]["onepage66"] < 20
+    assert sqlite["page_weight"]["/study/next"]["total"] < 50 * 1024
+    assert report["startup"]["alembic_imported_by_worker"] is False
+    assert "Benchmark at scale tiny" in result.stdout
