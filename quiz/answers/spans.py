@@ -186,6 +186,8 @@ def cost(span: Sequence[str], answer: Sequence[str], fuzzy: bool) -> int | None:
     if len(span) != len(answer):  # words run together or split: "Burkinafaso", "Hono lulu"
         if any((len(word) <= 3 or _has_digit(word)) and word not in span for word in answer):
             return None  # "Vitamin" is not "Vitamin C" with a typo
+        if any(said.startswith(p) and not wanted.startswith(p) for p in NEGATING_PREFIXES):
+            return None  # "nonnana nana" for "nana nana": a negating prefix is never a typo
         edits = OSA.distance(said, wanted, score_cutoff=budget + 1)
         return edits if edits <= budget and not negates(said, wanted) else None
     edits = 0
