@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +64,27 @@ def normalize_database_url(url: str) -> str:
 
 
 def local_secret_key(instance_path: str) -> str:
-    """A random key kept in instance/, so a local install keeps its sessions across restarts."""
+    """A random key kept in instance/, so a local install keeps its sessions across restarts.
+
+    Several workers may start at once on a fresh instance/: the file is created with O_EXCL,
+    so exactly one of them writes it, and every one returns what the file holds.
+    """
     path = Path(instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_hex(32)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    # The winner may still be writing: reread until the whole key is there.
+    deadline = time.monotonic() + 5
+    while True:
+        key = path.read_text().strip()
+        if len(key) >= MIN_SECRET_LENGTH or time.monotonic() > deadline:
+            return key
+        time.sleep(0.01)
 
 
 def deploy_problems(config: dict[str, Any]) -> list[str]:

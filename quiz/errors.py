@@ -29,11 +29,15 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
-    """Render the error page for a status code."""
+def render_error(
+    code: int, detail: str | None = None, link: tuple[str, str] | None = None
+) -> tuple[str, int]:
+    """Render the error page for a status code (with a way on, when there is one)."""
     title, message = MESSAGES.get(code, (f"Error {code}", "The request failed."))
     return (
-        render_template("errors/error.html", code=code, title=title, message=detail or message),
+        render_template(
+            "errors/error.html", code=code, title=title, message=detail or message, link=link
+        ),
         code,
     )
 
@@ -69,7 +73,12 @@ def init_app(app: Flask) -> None:
     def _http(error: HTTPException) -> Any:
         if error.code is None or error.code >= 500:
             db.session.rollback()
-        return render_error(error.code or 500, getattr(error, "user_message", None))
+        code = error.code or 500
+        body, code = render_error(
+            code, getattr(error, "user_message", None), getattr(error, "user_link", None)
+        )
+        retry = getattr(error, "retry_after", None)
+        return body, code, ({"Retry-After": str(retry)} if retry else {})
 
     @app.errorhandler(500)
     def _server_error(error: Exception) -> Any:

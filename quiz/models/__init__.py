@@ -4,12 +4,13 @@ from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.study import Attempt, AttemptAnswer, Card, PendingAnswer, Review
-from quiz.models.user import LoginFailure, Role, User, normalize_name
+from quiz.models.user import AuthEvent, LoginFailure, Role, User, normalize_name
 
 __all__ = [
     "Assignment",
     "Attempt",
     "AttemptAnswer",
+    "AuthEvent",
     "Base",
     "Card",
     "Classroom",

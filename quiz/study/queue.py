@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from quiz.models import (
     Assignment,
+    Attempt,
     Card,
     Enrollment,
     PendingAnswer,
@@ -75,27 +77,52 @@ def not_held(user_id: int) -> sa.ColumnElement[bool]:
     return Question.id.not_in(held)
 
 
-def due_cards(user_id: int, now: datetime) -> sa.Select[tuple[Card]]:
+def questions_locked_by_open_attempt(
+    session: Session, user: User, now: datetime
+) -> dict[int, Attempt]:
+    """The questions of the student's open quiz attempts, each with its attempt.
+
+    While an attempt can still take answers, its questions stay out of study, practice and
+    flip: otherwise the student could see the right answer there and go back to the quiz.
+    """
+    from quiz.study.attempts import is_overtime  # attempts imports this module's neighbours
+
+    attempts = session.scalars(
+        sa.select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.finished_at.is_(None))
+        .order_by(Attempt.started_at)
+    )
+    return {
+        question_id: attempt
+        for attempt in attempts
+        if not is_overtime(attempt, now)
+        for question_id in attempt.question_order
+    }
+
+
+def due_cards(user_id: int, now: datetime, exclude: Collection[int] = ()) -> sa.Select[tuple[Card]]:
     """The student's cards due by `now`, most overdue first, live questions only."""
-    return (
+    query = (
         sa.select(Card)
         .join(Question, Question.id == Card.question_id)
         .where(Card.user_id == user_id, Card.due <= now, live_questions(user_id))
         .where(not_held(user_id))
         .order_by(Card.due, Card.id)
     )
+    return query.where(Question.id.not_in(exclude)) if exclude else query
 
 
-def new_questions(user_id: int) -> sa.Select[tuple[Question]]:
+def new_questions(user_id: int, exclude: Collection[int] = ()) -> sa.Select[tuple[Question]]:
     """Questions of the studied sets the student has never answered, in set order."""
     has_card = sa.exists().where(Card.user_id == user_id, Card.question_id == Question.id)
-    return (
+    query = (
         sa.select(Question)
         .join(StudiedSet, StudiedSet.set_id == Question.set_id)
         .where(StudiedSet.user_id == user_id, live_questions(user_id), ~has_card)
         .where(not_held(user_id))
         .order_by(StudiedSet.added_at, Question.set_id, Question.position, Question.id)
     )
+    return query.where(Question.id.not_in(exclude)) if exclude else query
 
 
 def new_cards_today(session: Session, user: User, now: datetime) -> int:
@@ -114,30 +141,36 @@ class Next:
     due_count: int
     new_left: int
     next_due: datetime | None
+    locked_by: Attempt | None = None  # an open quiz holding some questions back
 
 
 def next_item(session: Session, user: User, now: datetime) -> Next:
-    """Due reviews first (most overdue first), then new questions up to the daily limit."""
+    """Due reviews first (most overdue first), then new questions up to the daily limit.
+
+    Questions of an open quiz attempt are left out (see questions_locked_by_open_attempt).
+    """
+    locked = questions_locked_by_open_attempt(session, user, now)
+    locked_by = next(iter(locked.values()), None)
     due_count = (
         session.scalar(
             sa.select(sa.func.count()).select_from(
-                due_cards(user.id, now).order_by(None).subquery()
+                due_cards(user.id, now, locked).order_by(None).subquery()
             )
         )
         or 0
     )
     new_left = max(0, user.new_per_day - new_cards_today(session, user, now))
-    card = session.scalar(due_cards(user.id, now).limit(1))
+    card = session.scalar(due_cards(user.id, now, locked).limit(1))
     if card is not None:
         question = session.get(Question, card.question_id)
-        return Next(question, card, due_count, new_left, card.due)
-    question = session.scalar(new_questions(user.id).limit(1)) if new_left else None
+        return Next(question, card, due_count, new_left, card.due, locked_by)
+    question = session.scalar(new_questions(user.id, locked).limit(1)) if new_left else None
     upcoming = session.scalar(
         sa.select(sa.func.min(Card.due))
         .join(Question, Question.id == Card.question_id)
         .where(Card.user_id == user.id, Card.due > now, live_questions(user.id))
     )
-    return Next(question, None, due_count, new_left, upcoming)
+    return Next(question, None, due_count, new_left, upcoming, locked_by)
 
 
 def count_new_available(session: Session, user_id: int) -> int:
