@@ -35,10 +35,40 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
         "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-        "LOGIN_FAILURE_LIMIT": 10,
-        "LOGIN_FAILURE_WINDOW_S": 15 * 60,
-        # Per address, well above the per-account limit: a school's pupils share one public IP.
+        # Password checks (quiz.auth.limiter): free failures per account, then a delay that
+        # doubles with each failure, up to the maximum; failures older than the window count
+        # for nothing.
+        "LOGIN_FREE_FAILURES": 5,
+        "LOGIN_DELAY_BASE_S": 2,
+        "LOGIN_DELAY_MAX_S": 15 * 60,
+        "LOGIN_FAILURE_WINDOW_S": 60 * 60,
+        # Per address, for browsers that never logged in to the account: a school's pupils
+        # share one public address, and their own browsers are not counted here.
         "LOGIN_FAILURE_LIMIT_PER_ADDRESS": 50,
+        "DEVICE_COOKIE_NAME": "quiz_device",
+        "DEVICE_COOKIE_MAX_AGE_S": 365 * 24 * 3600,
+        "REGISTRATION_LIMIT_PER_ADDRESS": 30,
+        "REGISTRATION_WINDOW_S": 60 * 60,
+        # Hashes running at once per worker (each takes about a second of CPU in production).
+        "PASSWORD_HASH_CONCURRENCY": 2,
+        "PASSWORD_HASH_WAIT_S": 10,
+        # Password reset: by e-mail when MAIL_SERVER and PUBLIC_URL are set (the link is built
+        # on PUBLIC_URL, never on the request's Host header); otherwise an admin makes the link.
+        "PUBLIC_URL": None,
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,  # STARTTLS
+        "MAIL_USE_SSL": False,  # SMTPS
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_FROM": None,
+        "MAIL_TIMEOUT_S": 10,
+        "PASSWORD_RESET_MAX_AGE_S": 60 * 60,
+        "PASSWORD_RESET_LIMIT": 3,  # e-mails per account per window (ten times that per address)
+        "PASSWORD_RESET_WINDOW_S": 60 * 60,
+        # What deleting a student account does to their answers: "anonymize" keeps them under
+        # a nameless, disabled account (question statistics stay right); "delete" removes them.
+        "ACCOUNT_DELETION_REVIEWS": "anonymize",
         "SCHEDULER_FUZZING": True,
         "STARTER_SET_SLUG": "niger-air-base-101",
         "PROXY_FIX_X_FOR": 0,  # set to the number of trusted proxies in front of the app
