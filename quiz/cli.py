@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from quiz import backup
 from quiz import config as config_module
 from quiz.auth.forms import MIN_PASSWORD, username_problem
 from quiz.auth.passwords import password_problem
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(check_deploy_command)
+    backup.init_app(app)
 
 
 def seed_bank() -> str:
