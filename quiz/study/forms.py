@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -14,7 +15,8 @@ from quiz.scheduling import MAX_RETENTION, MIN_RETENTION
 
 def _finite(form: FlaskForm, field: DecimalField) -> None:
     """Refuse NaN and infinities, which Decimal accepts and the range check chokes on."""
-    if field.data is not None and not field.data.is_finite():
+    # A POST without the field keeps the stored float (from obj=), not a Decimal.
+    if field.data is not None and not math.isfinite(field.data):
         raise StopValidation("Enter a number between 0.70 and 0.97.")
 
 
