@@ -9,8 +9,24 @@ from pathlib import Path
 from typing import Any
 
 # Values that must never be a production secret: Flask's docs, tutorials and our own defaults.
-KNOWN_WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "development"})
+KNOWN_WEAK_SECRETS = frozenset(
+    {
+        "",
+        "dev",
+        "secret",
+        "changeme",
+        "change-me",
+        "development",
+        "secret-key",
+        "your-secret-key",
+        "super-secret",
+        "thisisasecretkey",
+        # Apache Superset's shipped key (CVE-2023-27524): the kind of default attackers try.
+        "\x02\x01thisismyscretkey\x01\x02\\e\\y\\y\\h",
+    }
+)
 MIN_SECRET_LENGTH = 32
+MAX_SQLITE_WORKERS = 2  # beyond that, writers queue on SQLite's one lock: use PostgreSQL
 
 # OWASP ASVS 11.4.2: PBKDF2-HMAC-SHA256 needs at least 600,000 iterations.
 PRODUCTION_PASSWORD_HASH = "pbkdf2:sha256:1000000"  # noqa: S105 - a method name, not a secret
@@ -70,6 +86,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # a nameless, disabled account (question statistics stay right); "delete" removes them.
         "ACCOUNT_DELETION_REVIEWS": "anonymize",
         "SCHEDULER_FUZZING": True,
+        "WORKERS": 1,  # how many processes serve the app (WEB_CONCURRENCY sets it for gunicorn)
+        "TRUSTED_HOSTS": None,
         "STARTER_SET_SLUG": "niger-air-base-101",
         "PROXY_FIX_X_FOR": 0,  # set to the number of trusted proxies in front of the app
         "QUESTION_BANK_DIR": str(Path(__file__).resolve().parent.parent / "questions"),
@@ -82,6 +100,9 @@ def from_environment() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
         values["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
+    workers = os.environ.get("WEB_CONCURRENCY", "")  # gunicorn's default worker count
+    if workers.isdigit() and len(workers) < 6:
+        values["WORKERS"] = int(workers)
     return values
 
 
@@ -133,4 +154,20 @@ def deploy_problems(config: dict[str, Any]) -> list[str]:
         problems.append("MAX_CONTENT_LENGTH must be set")
     if config.get("PASSWORD_HASH_METHOD") != PRODUCTION_PASSWORD_HASH:
         problems.append(f"PASSWORD_HASH_METHOD must be {PRODUCTION_PASSWORD_HASH}")
+    if not config.get("TRUSTED_HOSTS"):
+        problems.append(
+            'TRUSTED_HOSTS must list the site\'s host names (e.g. ["quiz.example.org"])'
+        )
+    uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if uri.startswith("sqlite") and int(config.get("WORKERS") or 1) > MAX_SQLITE_WORKERS:
+        problems.append(
+            f"SQLite supports at most {MAX_SQLITE_WORKERS} workers; use PostgreSQL (DATABASE_URL)"
+        )
+    public_url = str(config.get("PUBLIC_URL") or "")
+    if config.get("MAIL_SERVER") and not public_url:
+        problems.append("PUBLIC_URL must be set when MAIL_SERVER is (reset links are built on it)")
+    if public_url and not public_url.startswith("https://"):
+        problems.append("PUBLIC_URL must start with https://")
+    if config.get("ACCOUNT_DELETION_REVIEWS") not in ("anonymize", "delete"):
+        problems.append('ACCOUNT_DELETION_REVIEWS must be "anonymize" or "delete"')
     return problems

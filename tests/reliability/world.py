@@ -26,12 +26,11 @@ from quiz.models import (
     PendingAnswer,
     Question,
     QuestionSet,
-    Review,
     StudiedSet,
     User,
 )
-from quiz.study.answers import Answer, record_answer
 from quiz.questions import Grade
+from quiz.study.answers import Answer, record_answer
 from quiz.timeutil import now_utc
 from tests.conftest import AuthActions, make_user
 from tests.study_helpers import SMALL_SET
