@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from quiz.extensions import db
+from quiz.extensions import db, login_manager
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -57,6 +57,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(PoolTimeout)
     def _pool_timeout(error: PoolTimeout) -> Any:
         db.session.rollback()
+        # The page must not wait for the pool again to find out who is logged in.
+        if "_login_user" not in g:
+            g._login_user = login_manager.anonymous_user()
         body, code = render_error(503)
         return body, code, {"Retry-After": "5"}
 
