@@ -179,3 +179,17 @@ def test_chromium_runs_no_payload(app: Flask, backend: str) -> None:
         csp_violations=violations,
     )
     assert executed == 0 and violations == 0
+
+
+def test_the_checker_has_teeth() -> None:
+    """Every payload that is markup is caught when inserted raw; none once escaped."""
+    import html
+
+    raw = [p for p in PAYLOADS if injected(f"<p>{p}</p>")]
+    escaped = [
+        p for p in PAYLOADS if injected(f'<p>{html.escape(p)}</p><input value="{html.escape(p)}">')
+    ]
+    assert len(raw) >= 20 and not escaped
+    assert unsafe_csv_cells(f"title\n{PAYLOADS[-4]}\n") and not unsafe_csv_cells(
+        f"title\n'{PAYLOADS[-4]}\n"
+    )

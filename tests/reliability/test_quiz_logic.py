@@ -1,0 +1,93 @@
+"""T14: quiz business logic enforced by the server: no answer or explanation on a page before
+the answer is in, late and out-of-order answers refused, the response matches what was stored."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+
+import sqlalchemy as sa
+import time_machine
+import yaml
+from flask import Flask
+
+from quiz.extensions import db
+from quiz.models import AttemptAnswer, Question
+from tests.conftest import AuthActions, count_rows, make_user
+from tests.reliability.conftest import report
+from tests.study_helpers import SMALL_SET, T0, load_set, study
+from tests.test_quiz_mode import RIGHT, current_question, right, start
+
+
+def secrets_by_key() -> dict[str, list[str]]:
+    """What must not show before an answer: each explanation, and typed answers' solutions."""
+    data = yaml.safe_load(SMALL_SET)
+    found = {}
+    for q in data["questions"]:
+        hidden = [q["explanation"]]
+        if q["kind"] == "short_answer":
+            hidden += q["answers"]
+        found[q["id"]] = hidden
+    return found
+
+
+def leaks(page: str, hidden: list[str]) -> list[str]:
+    return [text for text in hidden if text in page or escape(text) in page]
+
+
+def test_quiz_logic_is_enforced_by_the_server(app: Flask, backend: str) -> None:
+    keys = load_set(app)
+    key_of = {qid: key for key, qid in keys.items()}
+    hidden = secrets_by_key()
+    user = make_user(app, "sam")
+    study(app, user.id)
+    client = app.test_client()
+    found, pages = [], 0
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        # Study and practice pages, before answering.
+        for key, qid in keys.items():
+            page = client.get(f"/study/questions/{qid}").get_data(as_text=True)
+            pages += 1
+            found += [f"practice {key}: {t}" for t in leaks(page, hidden[key])]
+        # A paged quiz, question by question; then an out-of-order and a late answer.
+        attempt_id = start(client, app, time_limit_min="5")
+        current, page = current_question(client, attempt_id)
+        pages += 1
+        found += [f"quiz {key_of[current]}: {t}" for t in leaks(page, hidden[key_of[current]])]
+        other = next(q for k, q in keys.items() if k in RIGHT and q != current)
+        client.post(
+            f"/study/attempts/{attempt_id}/answer",
+            data={"question_id": other, **RIGHT[key_of[other]]},
+        )
+        out_of_order = count_rows(app, AttemptAnswer)
+        answer = {"question_id": current, **right(key_of[current], page)}
+        response = client.post(f"/study/attempts/{attempt_id}/answer", data=answer)
+        assert response.status_code == 302
+        second, page = current_question(client, attempt_id)
+        found += [f"quiz {key_of[second]}: {t}" for t in leaks(page, hidden[key_of[second]])]
+    with time_machine.travel(T0 + timedelta(minutes=6), tick=False):
+        client.post(
+            f"/study/attempts/{attempt_id}/answer",
+            data={"question_id": second, **right(key_of[second], page)},
+        )
+        late = count_rows(app, AttemptAnswer) - 1
+        result = client.get(f"/study/attempts/{attempt_id}/result").get_data(as_text=True)
+    # The result page shows what was stored: the one answer in time, right.
+    with app.app_context():
+        stored = db.session.scalars(sa.select(AttemptAnswer)).all()
+        matches = len(stored) == 1 and stored[0].correct and stored[0].question_id == current
+        prompt = db.session.get(Question, current).prompt
+        db.session.remove()
+    report(
+        "T14",
+        backend=backend,
+        pages_checked=pages + 2,
+        answer_leaks=len(found),
+        late_accepted=late,
+        out_of_order_accepted=out_of_order,
+        result_matches_store=matches,
+    )
+    assert not found, found
+    assert late == 0 and out_of_order == 0 and matches
+    assert escape(prompt) in result or prompt in result
