@@ -10,7 +10,7 @@ import flask_login
 from flask import Flask
 
 from tests.reliability.access_table import ACCESS, Row
-from tests.reliability.conftest import report
+from tests.reliability.figures import report
 from tests.reliability.world import ROLES, World, build_world, url_for_rule
 
 LOGIN_CODE = flask_login.login_required(lambda: None).__code__

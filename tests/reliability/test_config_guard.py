@@ -12,7 +12,7 @@ from quiz import ConfigError, create_app
 from quiz.auth.forms import RegisterForm
 from quiz.config import PRODUCTION_PASSWORD_HASH
 from tests.conftest import TEST_HASH, base_config
-from tests.reliability.conftest import report
+from tests.reliability.figures import report
 
 GOOD = {
     "PRODUCTION": True,

@@ -16,8 +16,8 @@ from werkzeug.routing import IntegerConverter
 from quiz.extensions import db
 from quiz.models import Base, User
 from tests.conftest import PASSWORD, count_rows
-from tests.reliability.conftest import report
 from tests.reliability.crawl import forms
+from tests.reliability.figures import report
 from tests.reliability.forms import Form
 from tests.reliability.world import build_world
 

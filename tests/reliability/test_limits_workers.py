@@ -13,7 +13,7 @@ import requests
 from quiz.extensions import db
 from quiz.models import User
 from tests.conftest import PASSWORD, TEST_HASH
-from tests.reliability.conftest import report
+from tests.reliability.figures import report
 from tests.reliability.forms import parse_forms
 from tests.reliability.servers import database, gunicorn, make_app, server_env
 

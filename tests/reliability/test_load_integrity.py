@@ -27,7 +27,7 @@ from quiz.extensions import db
 from quiz.models import Card, PendingAnswer, Question, QuestionSet, Review, User
 from quiz.study.answers import card_state, replay_card
 from tests.conftest import PASSWORD, TEST_HASH
-from tests.reliability.conftest import report
+from tests.reliability.figures import report
 from tests.reliability.forms import parse_forms, plausible
 from tests.reliability.servers import database, gunicorn, make_app, server_env
 

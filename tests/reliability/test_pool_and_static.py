@@ -16,7 +16,7 @@ from flask import Flask
 
 from quiz.extensions import db
 from tests.conftest import AuthActions, make_user
-from tests.reliability.conftest import ROOT, report
+from tests.reliability.figures import ROOT, report
 from tests.reliability.servers import database, make_app
 
 

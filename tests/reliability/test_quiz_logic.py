@@ -14,7 +14,7 @@ from flask import Flask
 from quiz.extensions import db
 from quiz.models import AttemptAnswer
 from tests.conftest import AuthActions, count_rows, make_user
-from tests.reliability.conftest import report
+from tests.reliability.figures import report
 from tests.study_helpers import SMALL_SET, T0, load_set, study
 from tests.test_quiz_mode import RIGHT, current_question, right, start
 

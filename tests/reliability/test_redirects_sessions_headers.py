@@ -12,7 +12,7 @@ from quiz.extensions import db
 from quiz.models import Base, User
 from tests.conftest import PASSWORD, AuthActions, make_user
 from tests.reliability.access_table import ACCESS
-from tests.reliability.conftest import report
+from tests.reliability.figures import report
 from tests.reliability.test_access_matrix import expected, required_level
 from tests.reliability.world import ROLES, build_world, url_for_rule
 

@@ -8,8 +8,8 @@ import io
 import pytest
 from flask import Flask
 
-from tests.reliability.conftest import report
 from tests.reliability.crawl import forms
+from tests.reliability.figures import report
 from tests.reliability.test_fuzz import table_counts
 from tests.reliability.world import build_world
 

@@ -20,8 +20,8 @@ from werkzeug.serving import make_server
 
 from quiz.extensions import db
 from quiz.models import Classroom, Question, Review, User
-from tests.reliability.conftest import report
 from tests.reliability.crawl import pages
+from tests.reliability.figures import report
 from tests.reliability.world import World, build_world
 from tests.reliability.xss_check import injected, unsafe_csv_cells
 from tests.reliability.xss_corpus import MARK, PAYLOADS, SHORT
