@@ -1,7 +1,8 @@
-"""Flask commands: seed, create-user, check-deploy; and the one-command local start."""
+"""Flask commands: seed, create-user, check-deploy, import, export; and the local start."""
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 from pathlib import Path
@@ -16,7 +17,8 @@ from quiz import config as config_module
 from quiz.auth.forms import MIN_PASSWORD, username_problem
 from quiz.auth.passwords import password_problem
 from quiz.extensions import db
-from quiz.models import Role, User, normalize_name
+from quiz.formats.common import FORMATS
+from quiz.models import QuestionSet, Role, User, Visibility, normalize_name
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +26,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(check_deploy_command)
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
     backup.init_app(app)
 
 
@@ -94,6 +98,82 @@ def check_deploy_command() -> None:
     if problems:
         raise SystemExit(1)
     click.echo("The configuration is fit for production.")
+
+
+@click.command("import")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--owner", required=True, help="Username of the teacher who owns the set.")
+@click.option("--title", default="", help="Title of the new set (default: from the file).")
+@click.option("--set", "set_id", type=int, help="Import into this existing set of the owner.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["guess", *FORMATS]), default="guess", show_default=True
+)
+@click.option("--retire", is_flag=True, help="Retire the set's questions missing from the file.")
+@with_appcontext
+def import_command(
+    path: str, owner: str, title: str, set_id: int | None, fmt: str, retire: bool
+) -> None:
+    """Import questions from FILE into a new set of --owner, or into --set; all or nothing."""
+    from quiz.formats.common import FormatError
+    from quiz.formats.detect import read
+    from quiz.imports import new_set, write_import
+    from quiz.teach.access import can_edit
+
+    teacher = db.session.scalar(sa.select(User).where(User.username_key == normalize_name(owner)))
+    if teacher is None or not teacher.is_teacher:
+        raise click.ClickException(f"no teacher or admin called '{owner}'")
+    qset = None
+    if set_id is not None:
+        qset = db.session.get(QuestionSet, set_id)
+        if qset is None or not can_edit(teacher, qset):
+            raise click.ClickException(f"set {set_id} does not exist or is not {owner}'s to change")
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise click.ClickException(f"{path}, line {line}: not UTF-8 text") from error
+    try:
+        fmt, result = read(text, fmt)
+    except FormatError as error:
+        raise click.ClickException(f"{path}, {error}") from error
+    for warning in result.warnings:
+        click.echo(f"warning: {path}, {warning}", err=True)
+    try:
+        if qset is None:
+            name = title.strip() or result.title or Path(path).stem
+            qset = new_set(db.session, teacher, name, Visibility.PRIVATE.value, result.description)
+        total = len(result.questions)
+        with click.progressbar(
+            length=total, label="Importing", file=None if total >= 500 else io.StringIO()
+        ) as bar:
+            report = write_import(
+                db.session, qset, result, retire_missing=retire, progress=bar.update
+            )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(f"Set {qset.id} “{qset.title}” ({fmt}): {report.summary()}")
+
+
+@click.command("export")
+@click.argument("set_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["gift", "csv", "yaml", "apkg"]), required=True)
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export_command(set_id: int, fmt: str, output: str) -> None:
+    """Write a set's questions to --output in a format (gift, csv, yaml or apkg)."""
+    from quiz.exports import export_set
+
+    qset = db.session.get(QuestionSet, set_id)
+    if qset is None:
+        raise click.ClickException(f"no set {set_id}")
+    export = export_set(db.session, qset, fmt)
+    Path(output).write_bytes(export.content)
+    for notice in export.notices:
+        click.echo(f"note: {notice}", err=True)
+    click.echo(f"Wrote {len(export.content):,} bytes to {output}.")
 
 
 def port_is_free(host: str, port: int) -> bool:

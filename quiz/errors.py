@@ -22,7 +22,12 @@ MESSAGES = {
         "Already changed",
         "This was answered or changed in another tab or window. Reload to see where you are.",
     ),
-    413: ("Too large", "The upload is larger than this site accepts (2 MB)."),
+    413: (
+        "Too large",
+        "The upload is larger than this site accepts (2 MB), so nothing was imported or saved. "
+        "Split the file into parts of under 2 MB and import them one after the other into the "
+        "same set, or paste less text at a time.",
+    ),
     429: ("Too many attempts", "Too many tries in a short time. Wait a few minutes."),
     500: ("Something went wrong", "The error has been logged. Nothing you sent was half-saved."),
     503: ("Busy", "The server is busy right now. Try again in a few seconds."),

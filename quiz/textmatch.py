@@ -1,4 +1,7 @@
-"""Text answers: normalisation, typo-tolerant matching with near misses, and cloze gap syntax."""
+"""Text answers: normalisation, word-based matching with near misses, and cloze gap syntax.
+
+The rules for reading answers live in quiz.answers (tokens, spans, dates, numbers).
+"""
 
 import re
 import unicodedata
@@ -6,7 +9,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
+from quiz.answers.spans import (
+    AMBIGUOUS_DATE,
+    MAX_CONTEXT_WORDS,
+    TOO_LONG,
+    Span,
+    allowed_edits,
+    best_span,
+    context_problem,
+    resolve_dates,
+)
+from quiz.answers.tokens import tokenise
+
+__all__ = ["Match", "allowed_edits", "judge", "match_feedback", "match_key", "split_cloze"]
 
 # Gaps are written {{answer}} or {{answer|alternative}}; braces inside a gap are not allowed.
 _GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -28,40 +43,57 @@ def match_key(text: str) -> str:
     return normalise(text).replace(" ", "")
 
 
-def allowed_edits(length: int) -> int:
-    """How many typos an answer of this many characters tolerates: short words tolerate none."""
-    if length < 5:
-        return 0
-    return 1 if length < 8 else 2
-
-
 @dataclass(frozen=True)
 class Match:
     """How a response relates to the accepted answers and the near misses."""
 
-    verdict: Literal["exact", "typo", "near_miss", "none"]
+    verdict: Literal["exact", "typo", "near_miss", "none", "ambiguous"]
     target: str = ""  # the accepted answer or near miss that the response was matched to
+    reason: str = ""  # why a response that contains the answer is still not right
 
 
 def judge(
     response: str, accepted: Sequence[str], near_misses: Sequence[str] = (), fuzzy: bool = True
 ) -> Match:
-    """Match a response against accepted answers; a near miss it resembles as much wins."""
-    said = match_key(response)
-    scored = [(Levenshtein.distance(said, match_key(answer)), answer) for answer in accepted]
-    distance, closest = min(scored)
-    if distance == 0:
-        return Match("exact", closest)
-    # Near misses come before typo tolerance so "Niamey" is never taken for a misspelt "Agadez".
-    for miss in near_misses:
-        miss_distance = Levenshtein.distance(said, match_key(miss))
-        if miss_distance <= allowed_edits(len(match_key(miss))) and miss_distance <= distance:
-            return Match("near_miss", miss)
-    if fuzzy:
-        for edits, answer in sorted(scored):
-            if edits <= allowed_edits(len(match_key(answer))):
-                return Match("typo", answer)
-    return Match("none")
+    """Match a response against accepted answers; a near miss it resembles as much wins.
+
+    Words are compared, not characters: articles and harmless words around the answer are
+    ignored, but not a negation, nor a near miss or a list of candidates beside it.
+    """
+    said = tokenise(response)
+    if not said:
+        return Match("none")
+    longest = max((len(tokenise(answer)) for answer in accepted), default=0)
+    if len(said) > longest + 1 + MAX_CONTEXT_WORDS:  # an essay; bounds the work below
+        return Match("none", reason=TOO_LONG)
+    dated = resolve_dates(said, [tokenise(answer) for answer in accepted])
+    if dated is None:
+        return Match("ambiguous", reason=AMBIGUOUS_DATE)
+    best = best_span(dated, accepted, fuzzy)
+    miss = best_span(dated, near_misses, fuzzy=True)  # near misses are wrong however misspelt
+    if miss is not None and (best is None or _miss_wins(miss, best)):
+        return Match("near_miss", miss.text)
+    if best is None:
+        return Match("none")
+    before, after = best.tokens[: best.start], best.tokens[best.end :]
+    for part in (before, after):
+        beside = best_span(part, near_misses, fuzzy=True)
+        if beside is not None:  # "Niamey and Agadez", "Niamey, Agadez, Zinder"
+            return Match("none", best.text, f"it also names '{beside.text}'")
+    problem = context_problem(before, after, best.tokens[best.start : best.end])
+    if problem:
+        return Match("none", best.text, problem)
+    return Match("exact" if best.cost == 0 else "typo", best.text)
+
+
+def _miss_wins(miss: Span, best: Span) -> bool:
+    """Whether a near miss found where the answer was found is the better reading."""
+    overlap = miss.start < best.end and best.start < miss.end
+    if not overlap:
+        return False
+    if miss.cost != best.cost:
+        return miss.cost < best.cost
+    return miss.words >= best.words  # "Honolulu, Hawaii" is the answer, not near miss "Hawaii"
 
 
 def match_feedback(match: Match, response: str) -> str:
@@ -72,6 +104,8 @@ def match_feedback(match: Match, response: str) -> str:
         return f"Accepted; the exact spelling is '{match.target}'."
     if match.verdict == "near_miss":
         return f"'{response.strip()}' is a different answer."
+    if match.reason:
+        return f"'{response.strip()}' is not right: {match.reason}."
     return f"'{response.strip()}' is not right."
 
 

@@ -7,6 +7,8 @@ from functools import cache
 import pint
 import pint.util
 
+from quiz.answers import quantity
+
 # A number as people type it (750, -7.5, .5, 750,000 with comma thousands, 7.5e2); the rest is the
 # unit. The number is parsed here rather than by pint, whose parser evaluates expressions.
 _QUANTITY = re.compile(
@@ -14,6 +16,7 @@ _QUANTITY = re.compile(
     r"(?P<exponent>[eE][+-]?\d+)?\s*(?P<unit>.*)",
     re.DOTALL,
 )
+_RANGE = re.compile(r"(?:-|\u2013|to|and|or)\s*[0-9]", re.IGNORECASE)  # "55-65", "55 to 65"
 _MAX_UNIT_LENGTH = 40  # longer "units" are sentences; pint need not parse them
 
 # Pint evaluates a unit as an expression, so "m**(9**9**9)" would compute a huge power while
@@ -120,10 +123,18 @@ def describe(unit: pint.Unit) -> str:
 
 
 def to_unit(text: str, unit: str | None) -> float:
-    """The value of a typed answer in the question's unit; a bare number is taken in that unit."""
+    """The value of a typed answer in the question's unit; a bare number is taken in that unit.
+
+    Words of approximation, number words and digit groups are read first ("about 750 000 m");
+    for a plain count, words after the number name what is counted ("60 soldiers").
+    """
     typed = text.strip()
-    found = _QUANTITY.fullmatch(typed.replace("\u2212", "-"))  # U+2212 is the typographic minus
+    unwrapped = quantity.unwrap(typed, _is_known_unit)
+    found = _QUANTITY.fullmatch(unwrapped)
     if found is None:
+        word = quantity.changing_word(unwrapped)
+        if word:
+            raise UnitError(f"'{typed}' is not one number: give the number without '{word}'")
         raise UnitError(f"'{typed}' is not a number")
     number_text = found["number"] + (found["exponent"] or "")
     unit_text = found["unit"].strip()
@@ -132,13 +143,12 @@ def to_unit(text: str, unit: str | None) -> float:
     number = _finite(float(number_text.replace(",", "")), typed)
     if not unit_text:
         return number
+    if _RANGE.match(unit_text):
+        raise UnitError(f"'{typed}' is a range: give one number")
     if unit is None:
-        raise UnitError(f"this answer is a plain number: leave out '{unit_text}'")
-    if not is_unit_text(unit_text):
-        if len(unit_text) > _MAX_UNIT_LENGTH:
-            raise UnitError(f"the unit is too long: {_UNIT_ADVICE}")
-        raise UnitError(f"'{unit_text}' is not a unit: {_UNIT_ADVICE}")
-    given, wanted = parse_unit(unit_text), parse_unit(unit)
+        return _plain_count(number, unit_text)
+    given = _typed_unit(unit_text)
+    wanted = parse_unit(unit)
     if given.dimensionality != wanted.dimensionality:
         raise UnitError(
             f"'{unit_text}' is {describe(given)}; this answer is {describe(wanted)}, "
@@ -149,6 +159,45 @@ def to_unit(text: str, unit: str | None) -> float:
     except pint.PintError as error:
         raise UnitError(f"cannot convert '{unit_text}' to '{unit}': {error}") from error
     return _finite(float(converted), typed)
+
+
+def _is_known_unit(text: str) -> bool:
+    """Whether text is a unit pint knows, asked only once the grammar allows it."""
+    return is_unit_text(text) and any(_lookup(name) is not None for name in (text, text.lower()))
+
+
+def _plain_count(number: float, words: str) -> float:
+    """A plain number followed by words: "%" or the noun counted is fine, a unit is not."""
+    if words.lower() in quantity.PERCENT_WORDS:
+        return number
+    if is_unit_text(words):
+        unit = next(filter(None, map(_lookup, (words, words.lower()))), None)
+        if unit is not None and not unit.dimensionless:
+            raise UnitError(f"this answer is a plain number: leave out '{words}'")
+    if quantity.is_counted_noun(words):
+        return number  # "60 soldiers", "two drone bases"
+    raise UnitError(f"this answer is a plain number: leave out '{words}'")
+
+
+def _typed_unit(text: str) -> pint.Unit:
+    """The unit of an answer, forgiving "kms", "km." and a few words after it ("750 km away")."""
+    if len(text) > _MAX_UNIT_LENGTH:
+        raise UnitError(f"the unit is too long: {_UNIT_ADVICE}")
+    words = text.split()
+    tries = [text, *quantity.unit_variants(text)]
+    for size in range(min(3, len(words) - 1), 0, -1):
+        rest = " ".join(words[size:])
+        if quantity.is_counted_noun(rest):
+            head = " ".join(words[:size])
+            tries += [head, *quantity.unit_variants(head)]
+    for candidate in tries:
+        if is_unit_text(candidate):
+            unit = next(filter(None, map(_lookup, (candidate, candidate.lower()))), None)
+            if unit is not None:
+                return unit
+    if not is_unit_text(text):
+        raise UnitError(f"'{text}' is not a unit: {_UNIT_ADVICE}")
+    return parse_unit(text)  # raises UnitError naming the unknown unit
 
 
 def _finite(value: float, typed: str) -> float:

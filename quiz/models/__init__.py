@@ -3,7 +3,7 @@
 from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
-from quiz.models.study import Attempt, AttemptAnswer, Card, PendingAnswer, Review
+from quiz.models.study import Attempt, AttemptAnswer, Card, PendingAnswer, Review, ReviewOverride
 from quiz.models.user import AuthEvent, LoginFailure, Role, User, normalize_name
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Question",
     "QuestionSet",
     "Review",
+    "ReviewOverride",
     "Role",
     "StudiedSet",
     "UTCDateTime",

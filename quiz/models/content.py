@@ -48,6 +48,13 @@ class QuestionSet(Base):
         sa.CheckConstraint("visibility IN ('private', 'class', 'public')", name="visibility"),
     )
 
+    # The teacher's say on a student's "I was right" (quiz.study.overrides): it counts as right
+    # in study progress unless switched off, and in scored quiz results only if switched on.
+    overrides_count_in_study: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    overrides_count_in_quizzes: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false()
+    )
+
 
 class Question(Base):
     """One question; `spec` holds the kind's fields, validated by quiz.questions."""

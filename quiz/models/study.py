@@ -130,3 +130,34 @@ class PendingAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     __table_args__ = (sa.UniqueConstraint("user_id", "submission_id"),)
+
+
+class ReviewOverride(Base):
+    """A student's "I was right" on a typed answer marked wrong.
+
+    The review row keeps its original grade; this row says which rating it now counts as, so
+    the card is the replay of its reviews with this rating in place of the review's own.
+    """
+
+    __tablename__ = "review_override"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("review.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # The review's question, kept here so the teacher's list joins to sets without the review.
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
+    rating: Mapped[int]
+    # When the card came due after the overridden review, in the new replay.
+    due_after: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Set when the set's owner added the answer to the question's accepted answers.
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+
+    __table_args__ = (sa.CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),)

@@ -13,7 +13,7 @@ from quiz.questions.base import (
     check_number,
     response_text,
 )
-from quiz.textmatch import judge, match_feedback, match_key, split_cloze
+from quiz.textmatch import Match, judge, match_feedback, match_key, split_cloze
 
 
 def _check_answers(fields: Fields, key: str, answers: tuple[str, ...]) -> None:
@@ -76,7 +76,16 @@ class ShortAnswer(Question):
         """Right when it matches an accepted answer (a typo is named) and is no near miss."""
         text = response_text(response)
         match = judge(text, self.answers, self.near_misses, fuzzy=self.fuzzy)
+        _refuse_ambiguous(match, text)
         return (1.0 if match.verdict in ("exact", "typo") else 0.0), match_feedback(match, text)
+
+
+def _refuse_ambiguous(match: Match, text: str, where: str = "") -> None:
+    """Ask for a response again when it can be read two ways, one right and one wrong."""
+    if match.verdict == "ambiguous":
+        raise ResponseError(
+            f"{where}'{text.strip()}' is unclear: {match.reason}; write the month as a word."
+        )
 
 
 def _amount(value: float, unit: str | None) -> str:
@@ -248,7 +257,10 @@ class Cloze(Question):
             if not isinstance(said, str) or not said.strip():
                 notes.append(f"Gap {number}: left empty.")
                 continue
-            match = judge(response_text(said), answers)
+            # Another gap's answer is wrong here however close: typing all of them is no answer.
+            others = [a for gap in gaps if gap is not answers for a in gap if a not in answers]
+            match = judge(response_text(said), answers, others)
+            _refuse_ambiguous(match, said, f"Gap {number}: ")
             right += match.verdict in ("exact", "typo")
             if match.verdict != "exact":
                 notes.append(f"Gap {number}: {match_feedback(match, said)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from quiz import scheduling
 from quiz.database import begin_write, is_postgres
-from quiz.models import Card, Question, Review, User
+from quiz.models import Card, Question, Review, ReviewOverride, User
 from quiz.questions import Grade, ResponseError, question_from_dict
 from quiz.timeutil import now_utc
 
@@ -169,13 +170,31 @@ def record_answer(
     raise AssertionError("unreachable: the loop returns or raises")
 
 
-def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> scheduling.CardState:
-    """The card's state rebuilt from its review log alone."""
-    rows = session.execute(
-        sa.select(Review.rating, Review.reviewed_at, Review.desired_retention)
-        .where(Review.card_id == card.id)
-        .order_by(Review.reviewed_at, Review.id)
-    ).all()
+def review_history(session: Session, card_id: int) -> list[sa.Row[Any]]:
+    """The card's reviews, oldest first, each with the rating it counts as.
+
+    That is the review's own rating, or its override's when the student said "I was right"
+    (quiz.study.overrides): the review row itself is never changed.
+    """
+    return list(
+        session.execute(
+            sa.select(
+                Review.id,
+                sa.func.coalesce(ReviewOverride.rating, Review.rating).label("rating"),
+                Review.reviewed_at,
+                Review.desired_retention,
+            )
+            .outerjoin(ReviewOverride, ReviewOverride.review_id == Review.id)
+            .where(Review.card_id == card_id)
+            .order_by(Review.reviewed_at, Review.id)
+        ).all()
+    )
+
+
+def replay_rows(
+    rows: Sequence[sa.Row[Any]], card: Card, *, fuzzing: bool = True
+) -> scheduling.CardState:
+    """The card's state after the given rows of `review_history`."""
     return scheduling.replay(
         [(Rating(r.rating), r.reviewed_at, r.desired_retention) for r in rows],
         card_id=card.id,
@@ -183,6 +202,11 @@ def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> schedu
         created=card.created_at,
         fuzzing=fuzzing,
     )
+
+
+def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> scheduling.CardState:
+    """The card's state rebuilt from its review log alone (overridden ratings included)."""
+    return replay_rows(review_history(session, card.id), card, fuzzing=fuzzing)
 
 
 def load_question(question: Question) -> Any:

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quiz import scheduling
-from quiz.models import Attempt, Card, Question, QuestionSet, Review, User
+from quiz.models import Attempt, Card, Question, QuestionSet, Review, ReviewOverride, User
+from quiz.study import overrides
 from quiz.study.answers import card_state
 from quiz.study.queue import count_new_available, live_questions, user_zone
 
@@ -34,7 +35,7 @@ class QuestionMastery:
     state: str  # "new" (never answered), "learning", "review" or "relearning"
     retrievability: float | None  # predicted recall now; None if never reviewed
     reviews: int
-    wrong: int  # answers not fully right (partial credit included)
+    wrong: int  # answers not fully right (partial credit included), overrides as the set says
     last_reviewed: datetime | None
     next_due: datetime | None
 
@@ -138,9 +139,18 @@ def _streak_from(days: set[date], today: date) -> int:
 
 
 def attempt_scores(session: Session, user: User) -> list[tuple[datetime, float, str]]:
-    """Finished quiz attempts as (finish time, score in percent, set title), oldest first."""
+    """Finished quiz attempts as (finish time, score in percent, set title), oldest first.
+
+    Scores include the student's overrides where the set's owner counts them in quizzes.
+    """
     query = (
-        sa.select(Attempt.finished_at, Attempt.score, QuestionSet.title)
+        sa.select(
+            Attempt.id,
+            Attempt.finished_at,
+            Attempt.score,
+            Attempt.question_order,
+            QuestionSet.title,
+        )
         .join(QuestionSet, QuestionSet.id == Attempt.set_id)
         .where(
             Attempt.user_id == user.id,
@@ -149,22 +159,27 @@ def attempt_scores(session: Session, user: User) -> list[tuple[datetime, float, 
         )
         .order_by(Attempt.finished_at, Attempt.id)
     )
-    return [(row.finished_at, row.score * 100, row.title) for row in session.execute(query)]
+    credit = overrides.quiz_credit(session, Attempt.user_id == user.id)
+    return [(row.finished_at, _percent(row, credit), row.title) for row in session.execute(query)]
+
+
+def _percent(row: sa.Row, credit: dict[int, float]) -> float:
+    """An attempt row's counted score in percent."""
+    return overrides.counted_score(row.score, row.question_order, credit.get(row.id, 0.0)) * 100
 
 
 def set_attempts(session: Session, user: User, qset: QuestionSet) -> list[SetAttempt]:
-    """The student's finished attempts at one set, oldest first."""
+    """The student's finished attempts at one set, oldest first (overrides counted as set)."""
+    where = (Attempt.user_id == user.id, Attempt.set_id == qset.id)
     query = (
-        sa.select(Attempt.id, Attempt.finished_at, Attempt.score)
-        .where(
-            Attempt.user_id == user.id,
-            Attempt.set_id == qset.id,
-            Attempt.finished_at.is_not(None),
-            Attempt.score.is_not(None),
-        )
+        sa.select(Attempt.id, Attempt.finished_at, Attempt.score, Attempt.question_order)
+        .where(*where, Attempt.finished_at.is_not(None), Attempt.score.is_not(None))
         .order_by(Attempt.finished_at, Attempt.id)
     )
-    return [SetAttempt(row.id, row.finished_at, row.score * 100) for row in session.execute(query)]
+    credit = overrides.quiz_credit(session, *where)
+    return [
+        SetAttempt(row.id, row.finished_at, _percent(row, credit)) for row in session.execute(query)
+    ]
 
 
 def reviews_per_day(
@@ -229,13 +244,17 @@ def set_mastery(
     session: Session, user: User, qset: QuestionSet, now: datetime
 ) -> list[QuestionMastery]:
     """Each live question of the set, in position order, with the student's record on it."""
+    wrong = Review.correct.is_(False)
+    if qset.overrides_count_in_study:  # "I was right" counts as right unless the owner says no
+        wrong = sa.and_(wrong, ReviewOverride.id.is_(None))
     stats = (
         sa.select(
             Review.question_id,
             sa.func.count().label("reviews"),
-            sa.func.sum(sa.case((Review.correct.is_(False), 1), else_=0)).label("wrong"),
+            sa.func.sum(sa.case((wrong, 1), else_=0)).label("wrong"),
         )
         .join(Question, Question.id == Review.question_id)
+        .outerjoin(ReviewOverride, ReviewOverride.review_id == Review.id)
         .where(Review.user_id == user.id, Question.set_id == qset.id)
         .group_by(Review.question_id)
         .subquery()

@@ -13,7 +13,7 @@ from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
 from quiz.models import Attempt, Question, QuestionSet
 from quiz.questions import ResponseError
-from quiz.study import attempts
+from quiz.study import attempts, overrides
 from quiz.study.answers import load_question, stored_grade
 from quiz.study.display import describe_response, unprefixed
 from quiz.study.forms import QuizStartForm
@@ -81,12 +81,22 @@ def start_quiz(set_id: int) -> Any:
         .order_by(Attempt.started_at.desc())
         .limit(10)
     ).all()
+    credit = overrides.quiz_credit(
+        db.session, Attempt.user_id == current_user.id, Attempt.set_id == qset.id
+    )
+    scores = {
+        a.id: overrides.counted_score(a.score, a.question_order, credit.get(a.id, 0.0))
+        for a in past
+        if a.score is not None
+    }
     count = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Question)
         .where(Question.set_id == qset.id, Question.retired.is_(False))
     )
-    return render_template("study/quiz_start.html", qset=qset, form=form, past=past, count=count)
+    return render_template(
+        "study/quiz_start.html", qset=qset, form=form, past=past, scores=scores, count=count
+    )
 
 
 def render_attempt(
@@ -209,8 +219,9 @@ def attempt_result(attempt_id: int) -> Any:
     if attempt.finished_at is None:
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     answers = attempts.answers_of(db.session, attempt)
+    reviewed = overrides.attempt_overrides(db.session, attempt.id)
     asker = Asker(attempt)
-    rows = []
+    rows, marks = [], {}
     for question in attempts.questions_of(db.session, attempt):
         item = asker.item(question)
         stored = answers.get(question.id)
@@ -222,9 +233,16 @@ def attempt_result(attempt_id: int) -> Any:
             score=stored.score if stored else 0.0,
         )
         rows.append((question, item, grade, describe_response(item, response)))
+        review, override = reviewed.get(question.id, (None, None))
+        marks[question.id] = (override, overrides.can_offer(review, question, override), review)
+    qset = db.session.get(QuestionSet, attempt.set_id)
     return render_template(
         "study/attempt_result.html",
         attempt=attempt,
-        qset=db.session.get(QuestionSet, attempt.set_id),
+        qset=qset,
         rows=rows,
+        marks=marks,
+        score=overrides.attempt_score(db.session, attempt),
+        overridden=sum(1 for override, _offer, _review in marks.values() if override),
+        quiz_note=overrides.quiz_note(qset),
     )

@@ -22,7 +22,7 @@ from quiz.inputs import bounded_int
 from quiz.models import Card, Question, QuestionSet, Review, StudiedSet
 from quiz.questions import ResponseError
 from quiz.security import posted_int
-from quiz.study import pending, queue
+from quiz.study import overrides, pending, queue
 from quiz.study.answers import (
     Answer,
     card_state,
@@ -303,6 +303,8 @@ def feedback(review_id: int) -> Any:
     question = db.session.get(Question, review.question_id)
     item = load_question(question)
     grade = stored_grade(item, review.response, correct=review.correct, score=review.score)
+    override = overrides.find_override(db.session, review.id)
+    due_after = override.due_after if override else review.due_after
     return render_template(
         "study/feedback.html",
         review=review,
@@ -310,7 +312,10 @@ def feedback(review_id: int) -> Any:
         item=item,
         grade=grade,
         response_text=describe_response(item, review.response),
-        next_text=scheduling.interval_text(review.reviewed_at, review.due_after),
+        next_text=scheduling.interval_text(review.reviewed_at, due_after),
+        override=override,
+        offer=overrides.can_offer(review, question, override),
+        override_note=overrides.study_note(question.question_set) if override else None,
         upcoming=queue.next_item(db.session, current_user, now_utc()),
     )
 

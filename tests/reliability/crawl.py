@@ -24,6 +24,7 @@ def pages(world: World, extra_query: str = "") -> Iterator[tuple[str, str, Any]]
             if expected(level, row, role) != "ok":
                 continue
             response = world.client(role).get(path + extra_query)
+            response.get_data()  # buffered, so the body stays readable once closed
             yield role, path, response
             response.close()
 

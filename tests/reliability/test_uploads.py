@@ -4,6 +4,7 @@ land) gets malformed files: never a 5xx, and a refused file changes no row."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from flask import Flask
@@ -13,6 +14,7 @@ from tests.reliability.figures import report
 from tests.reliability.test_fuzz import table_counts
 from tests.reliability.world import build_world
 
+LINE = re.compile(r"\b[Ll]ine \d+")
 GOOD_GIFT = "::Q1:: Which city is Niger's capital? {=Niamey ~Agadez}\n"
 MALFORMED: dict[str, bytes] = {
     "empty": b"",
@@ -64,7 +66,7 @@ def test_malformed_uploads(app: Flask, backend: str) -> None:
                 server_errors.append((form.action, name))
             elif response.status_code not in (301, 302, 303) and table_counts(app) != before:
                 partial.append((form.action, name))
-            with_line += "line" in response.get_data(as_text=True).lower()
+            with_line += bool(LINE.search(response.get_data(as_text=True)))
     report(
         "T11",
         backend=backend,
@@ -72,6 +74,6 @@ def test_malformed_uploads(app: Flask, backend: str) -> None:
         malformed_files=sent,
         server_errors=len(server_errors),
         partial_imports=len(partial),
-        errors_naming_a_line=with_line,
+        responses_naming_a_line=with_line,
     )
     assert not server_errors and not partial, (server_errors, partial)

@@ -56,8 +56,11 @@ def plant(world: World) -> list[int]:
         db.session.get(User, users["student_b"]).username = SHORT[0]
         db.session.get(Classroom, world.ids["classroom"]).name = PAYLOADS[4][:120]
         db.session.commit()
+        # teacher_a's set, assigned to student_a's class (the public one is in an open quiz).
         capital = db.session.scalar(
-            sa.select(Question.id).where(Question.key == "capital").order_by(Question.id)
+            sa.select(Question.id).where(
+                Question.key == "capital", Question.set_id == world.ids["private_set"]
+            )
         )
         db.session.remove()
     client = world.client("student_a")

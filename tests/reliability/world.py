@@ -76,11 +76,17 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         flashcard = db.session.scalar(
             sa.select(Question.id).where(Question.set_id == public.id, Question.kind == "flashcard")
         )
+        # teacher_a's question that student_a answered (the set is assigned to their class).
+        taught = db.session.scalars(
+            sa.select(Question)
+            .where(Question.set_id == private.id, Question.kind == "short_answer")
+            .order_by(Question.position)
+        ).first()
         classroom = Classroom(teacher_id=users["teacher_a"].id, name="Class A", join_code="JOINA1")
         db.session.add(classroom)
         db.session.flush()
         db.session.add(Enrollment(classroom_id=classroom.id, user_id=users["student_a"].id))
-        assignment = Assignment(classroom_id=classroom.id, set_id=public.id)
+        assignment = Assignment(classroom_id=classroom.id, set_id=private.id)
         db.session.add(assignment)
         for role in ("student_a", "student_b"):
             db.session.add(StudiedSet(user_id=users[role].id, set_id=public.id))
@@ -89,13 +95,14 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         review, _ = record_answer(
             db.session,
             student,
-            Answer(question.id, "Agadez", Grade(False, 0.0, "", ""), None, 1000),
+            Answer(taught.id, "Agadez", Grade(False, 0.0, "", ""), None, 1000),
             submission_id=uuid.uuid4().hex,
             fuzzing=False,
         )
+        override_id = _override(student.id, review.id)
         held = PendingAnswer(
             user_id=student.id,
-            question_id=question.id,
+            question_id=taught.id,
             submission_id=uuid.uuid4().hex,
             response="Niamey",
             correct=True,
@@ -104,9 +111,9 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         )
         attempt = Attempt(
             user_id=student.id,
-            set_id=private.id,  # a quiz on another set, so the public set stays studyable
+            set_id=public.id,  # an open quiz: its questions are held back from student_a's study
             question_order=list(
-                db.session.scalars(sa.select(Question.id).where(Question.set_id == private.id))
+                db.session.scalars(sa.select(Question.id).where(Question.set_id == public.id))
             ),
             seed=1,
         )
@@ -123,6 +130,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "attempt": attempt.id,
             "classroom": classroom.id,
             "assignment": assignment.id,
+            "override": override_id,
         }
         db.session.remove()
     clients = {role: app.test_client() for role in ROLES}
@@ -130,6 +138,17 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         for role in USERS:
             assert AuthActions(clients[role]).login(role.replace("_", "")).status_code == 302
     return World(app, clients, ids)
+
+
+def _override(user_id: int, review_id: int) -> int | None:
+    """student_a counts the wrong typed answer as right (a review override), when the app
+    has overrides."""
+    try:
+        from quiz.study import overrides
+    except ImportError:
+        return None
+    override, _new = overrides.override_review(db.session, user_id, review_id, fuzzing=False)
+    return override.id
 
 
 # What each URL parameter names in the world. A new route's parameter goes here, one line.
@@ -143,6 +162,8 @@ PARAMS: dict[str, Any] = {
     "class_id": lambda w: w.ids["classroom"],
     "classroom_id": lambda w: w.ids["classroom"],
     "assignment_id": lambda w: w.ids["assignment"],
+    "override_id": lambda w: w.ids["override"],
+    "fmt": lambda w: "csv",
     "token": lambda w: "not-a-valid-token",
     "filename": lambda w: "style.css",
 }

@@ -1,0 +1,132 @@
+"""The wrapping around a typed number: "about 60", "~750 km.", "seven hundred and fifty", "750 000".
+
+`unwrap` leaves the number in digits followed by whatever came after it, which quiz.units then
+reads as a unit (or, for a plain count, as the noun counted: "60 soldiers").
+"""
+
+import re
+from collections.abc import Callable
+
+from quiz.answers.numbers import NUMBER_WORDS, read_number_words
+
+_SPACES = re.compile(r"[\u00a0\u2007\u2009\u202f]")  # no-break and thin spaces group digits
+# "750 km (460 miles)": an aside is dropped, unless it is a unit: "1 (m)" is kept, and refused.
+_BRACKETS = re.compile(r"\s\([\w\s.,]{1,100}\)")
+_TRAILING_STOPS = re.compile(r"[\s.!?;:,]+$")
+# Words and signs for "roughly" and for "my answer is", before or after the number.
+_LEADING = re.compile(
+    r"(?:about|around|roughly|approximately|approx\.?|appr\.?|ca\.?|c\.|circa|some|nearly|almost|"
+    r"close to|near|an estimated|estimated|more or less|[~≈∼]|"
+    r"i think|i believe|maybe|probably|perhaps|just|the answer is|answer:|"
+    r"it was|it is|it's|its|there were|there are|there was|in|the year|year)(?![a-z])\s*",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"\s*(?:approx\.?|approximately|roughly|about|or so|give or take|more or less|-?ish)$",
+    re.IGNORECASE,
+)
+_MONTH_BEFORE_YEAR = re.compile(  # "6 May 2022", "February 2022": the year is the number
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?=\d{3,4}(?!\d))",
+    re.IGNORECASE,
+)
+_ERA = re.compile(r"\s*(?:a\.?d\.?|c\.?e\.?)$|^(?:a\.?d\.?)(?![a-z])\s*", re.IGNORECASE)
+_BEFORE_ERA = re.compile(r"\s*b\.?c\.?(?:e\.?)?$", re.IGNORECASE)
+_DIGIT_HYPHEN = re.compile(r"(\d)-(?=[^\W\d_])")  # "750-km", "60-ish"
+# After the number, an explanation set off by a colon, a dash or a comma: "three: Mali, ...".
+_EXPLANATION = re.compile(r"(?:[:;]|,(?=\s+[^\W\d_])|\s[-\u2013\u2014])\s.*$", re.DOTALL)
+_LEAD_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?[,:;]?")
+# Before a number these make it a bound or a different number: "over 700", "not 60", "up to".
+_CHANGING = "not no never nor neither more less fewer than over under above below between least"
+_CHANGING_WORDS = frozenset(
+    (_CHANGING + " most up exceeding beyond except minus plus isnt wasnt isn't wasn't").split()
+)
+_GROUPS = re.compile(r"^([+-]?\d{1,3})((?:[ '\u2019]\d{3})+)(?=$|[^\d,.])")
+_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*", re.IGNORECASE)
+PERCENT_WORDS = ("%", "percent", "per cent", "pct", "percentage")
+
+
+def unwrap(typed: str, is_unit: Callable[[str], bool] = lambda text: False) -> str:
+    """The typed answer with the number first, in digits, and its words of approximation gone.
+
+    An aside in brackets is dropped unless is_unit says it is the unit ("1 (m)" is refused).
+    """
+    text = _SPACES.sub(" ", typed.replace("\u2212", "-")).strip()
+    without_asides = _BRACKETS.sub(lambda found: _aside(found, is_unit), text).strip()
+    text = " ".join((without_asides or text).split())
+    text = _TRAILING_STOPS.sub("", text)
+    for _ in range(6):  # "I think it was about 60": a few words at most, so the loop is bounded
+        found = _LEADING.match(text) or _MONTH_BEFORE_YEAR.match(text) or _ERA.match(text)
+        if found is None or found.end() == len(text) or found.end() == 0:
+            break
+        text = text[found.end() :]
+    text = _EXPLANATION.sub("", _DIGIT_HYPHEN.sub(r"\1 ", _drop_lead_in(text)))
+    for _ in range(3):
+        text = _TRAILING_STOPS.sub("", _ERA.sub("", _TRAILING.sub("", text)))
+    before_era = _BEFORE_ERA.search(text)
+    if before_era is not None and before_era.start() > 0:  # "500 BC" is the year -500
+        text = "-" + text[: before_era.start()]
+    return _grouped_digits(_number_words_as_digits(text))
+
+
+def _drop_lead_in(text: str) -> str:
+    """Words before the number ("Agadez is 750 km away"), unless they change it ("over 700")."""
+    words = text.split()
+    for index, word in enumerate(words[:9]):
+        plain = word.lower().strip(",:;")
+        if word[:1].isdigit() or word[:1] in "+-~≈∼." or plain in NUMBER_WORDS:
+            return " ".join(words[index:])
+        if not _LEAD_WORD.fullmatch(word) or plain in _CHANGING_WORDS:
+            return text
+    return text
+
+
+def changing_word(text: str) -> str:
+    """The first word of text if it makes a number a bound or another number ("over"), else ""."""
+    words = text.split()
+    first = words[0].lower().strip(",:;") if words else ""
+    return first if first in _CHANGING_WORDS else ""
+
+
+def _aside(found: re.Match[str], is_unit: Callable[[str], bool]) -> str:
+    """An aside dropped ("(460 miles)", "(Mali, Niger)"), or kept when it is the unit."""
+    aside = found[0].strip()[1:-1].strip()
+    return found[0] if aside and is_unit(aside) else " "
+
+
+def _number_words_as_digits(text: str) -> str:
+    """ "seven hundred and fifty km" as "750 km"; text that starts otherwise is returned as is."""
+    words = re.split(r"[\s-]+", text, maxsplit=30)
+    if not words or words[0].lower() not in NUMBER_WORDS:
+        return text
+    read = read_number_words([word.lower() for word in words])
+    if read is None:
+        return text
+    value, used = read
+    return " ".join([str(value), *words[used:]])
+
+
+def _grouped_digits(text: str) -> str:
+    """Digits grouped by spaces or apostrophes ("750 000", "1'200") written together."""
+    found = _GROUPS.match(text)
+    if found is None:
+        return text
+    digits = found[1] + re.sub(r"[ '\u2019]", "", found[2])
+    return digits + text[found.end() :]
+
+
+def is_counted_noun(text: str) -> bool:
+    """Whether text after a plain count names what is counted: "soldiers", "Russian troops"."""
+    words = text.split()
+    return 0 < len(words) <= 6 and all(_WORDS.fullmatch(word) for word in words)
+
+
+def unit_variants(text: str) -> list[str]:
+    """Other spellings of a typed unit: without full stops ("k.m."), without a plural s ("kms")."""
+    variants = []
+    plain = text.replace(".", "").strip()
+    if plain and plain != text:
+        variants.append(plain)
+    if len(plain) >= 2 and plain.endswith("s") and plain[:-1].isalpha():
+        variants.append(plain[:-1])  # "kms", "kgs": pint reads "kilometres" but not "kms"
+    return variants

@@ -1,0 +1,157 @@
+"""Anki package (.apkg) writer, made with genanki. Pure (no Flask, no database).
+
+Ids are fixed so that importing a newer export into Anki updates notes instead of adding
+copies: the two models' ids are constants, a set's deck id is derived from the set, and each
+note's GUID is genanki.guid_for(set identity, question key). Flashcards become Basic notes,
+cloze questions Cloze notes (our gap `{{answer|other}}` becomes `{{c1::answer}}`), and other
+kinds a Basic note with the question and its options in front and the answer, the explanation
+and the source passage on the back. Fields are HTML rendered and sanitized by quiz.markup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+from collections.abc import Mapping
+
+import genanki
+
+from quiz.formats.common import Notice
+from quiz.formats.yaml_bank import QuestionData, SetData
+from quiz.markup import render_html, render_inline_html
+from quiz.questions import Cloze, Flashcard, Matching, Numeric, Ordering, TrueFalse
+from quiz.questions.base import shuffled
+from quiz.questions.choice import _ChoiceQuestion
+from quiz.textmatch import split_cloze
+
+BASIC_MODEL_ID = 1_710_482_301  # never change: Anki matches note types by id
+CLOZE_MODEL_ID = 1_710_482_302
+DECK_ID_BASE = 1_710_000_000_000  # deck ids are this plus a number derived from the set
+CSS = ".card { font-family: sans-serif; font-size: 20px; text-align: left; }\n"
+CSS += ".explanation { font-size: 16px; } .source { font-size: 14px; color: #555; }\n"
+
+BASIC_MODEL = genanki.Model(
+    BASIC_MODEL_ID,
+    "Quiz Basic",
+    fields=[{"name": "Front"}, {"name": "Back"}],
+    templates=[
+        {
+            "name": "Card 1",
+            "qfmt": "{{Front}}",
+            "afmt": '{{FrontSide}}<hr id="answer">{{Back}}',
+        }
+    ],
+    css=CSS,
+)
+CLOZE_MODEL = genanki.Model(
+    CLOZE_MODEL_ID,
+    "Quiz Cloze",
+    fields=[{"name": "Text"}, {"name": "Back Extra"}],
+    templates=[
+        {"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}<br>{{Back Extra}}"}
+    ],
+    css=CSS,
+    model_type=genanki.Model.CLOZE,
+)
+FIXED_TIME = 1_700_000_000.0  # the package's timestamps, so the same set gives the same file
+
+
+def deck_id(identity: str) -> int:
+    """A deck id that stays the same for a set across exports."""
+    digest = hashlib.sha256(identity.encode()).digest()
+    return DECK_ID_BASE + int.from_bytes(digest[:4], "big")
+
+
+def note_guid(identity: str, key: str) -> str:
+    """A note's GUID from the set and the question's key."""
+    return str(genanki.guid_for(identity, key))
+
+
+def write_apkg(
+    data: SetData, identity: str, passages: Mapping[int, str] | None = None
+) -> tuple[bytes, list[Notice]]:
+    """The .apkg file's bytes for a set; `identity` names the set (its slug or "set-<id>")."""
+    deck = genanki.Deck(deck_id(identity), data.title)
+    notices: list[Notice] = []
+    converted: dict[str, int] = {}
+    for item in data.questions:
+        deck.add_note(_note(item, identity, passages or {}))
+        if item.question.kind not in ("flashcard", "cloze"):
+            converted[item.question.kind] = converted.get(item.question.kind, 0) + 1
+    for kind, count in converted.items():
+        notices.append(
+            Notice(
+                0,
+                f"{count} {kind} question(s) written as Basic notes: the question and "
+                "its options in front, the answer on the back (Anki does not grade them)",
+            )
+        )
+    out = io.BytesIO()
+    genanki.Package(deck).write_to_file(out, timestamp=FIXED_TIME)
+    return out.getvalue(), notices
+
+
+def _tags(item: QuestionData) -> list[str]:
+    """Anki tags cannot hold spaces."""
+    return ["_".join(tag.split()) for tag in item.question.tags]
+
+
+def _back(item: QuestionData, passages: Mapping[int, str], answer: str) -> str:
+    """The answer, the explanation and the cited passage, as HTML."""
+    question = item.question
+    parts = [f"<p><b>{answer}</b></p>"] if answer else []
+    parts.append(f'<div class="explanation">{render_html(question.explanation)}</div>')
+    if question.paragraph is not None:
+        passage = passages.get(question.paragraph, "")
+        cited = f" {render_inline_html(passage)}" if passage else ""
+        parts.append(f'<p class="source">Paragraph {question.paragraph}.{cited}</p>')
+    return "".join(parts)
+
+
+def _note(item: QuestionData, identity: str, passages: Mapping[int, str]) -> genanki.Note:
+    """One note of the right model."""
+    question = item.question
+    guid = note_guid(identity, item.key)
+    if isinstance(question, Cloze):
+        text, number = [], 0
+        for part in split_cloze(question.text):
+            if isinstance(part, str):
+                text.append(part)
+            else:
+                number += 1
+                text.append(f"{{{{c{number}::{part[0]}}}}}")
+        fields = [
+            render_html("".join(text)),
+            _back(item, passages, ""),
+        ]
+        return genanki.Note(CLOZE_MODEL, fields, tags=_tags(item), guid=guid)
+    if isinstance(question, Flashcard):
+        front = render_html(question.prompt)
+        back = render_html(question.back) + _back(item, passages, "")
+    else:
+        front = render_html(question.prompt) + _options(question)
+        back = _back(item, passages, html.escape(question.answer_text()))
+    return genanki.Note(BASIC_MODEL, [front, back], tags=_tags(item), guid=guid)
+
+
+def _options(question: object) -> str:
+    """What a student chooses from, as HTML (never the answer)."""
+    if isinstance(question, _ChoiceQuestion):
+        items = "".join(f"<li>{render_inline_html(c.text)}</li>" for c in question.choices)
+        hint = "Select all that apply." if question.kind == "multiple_select" else ""
+        return f'<ol type="A">{items}</ol>' + (f"<p>{hint}</p>" if hint else "")
+    if isinstance(question, TrueFalse):
+        return "<p>True or false?</p>"
+    if isinstance(question, Numeric) and question.unit:
+        return f"<p>Answer in {html.escape(question.unit)}.</p>"
+    if isinstance(question, Matching):
+        lefts = "".join(f"<li>{render_inline_html(left)}</li>" for left, _ in question.pairs)
+        rights = sorted(right for _, right in question.pairs)
+        options = "".join(f"<li>{render_inline_html(right)}</li>" for right in rights)
+        return f"<p>Match:</p><ol>{lefts}</ol><p>with:</p><ul>{options}</ul>"
+    if isinstance(question, Ordering):
+        order = shuffled(len(question.items), len(question.items), avoid_identity=True)
+        items = "".join(f"<li>{render_inline_html(question.items[i])}</li>" for i in order)
+        return f"<p>Put in order:</p><ul>{items}</ul>"
+    return ""

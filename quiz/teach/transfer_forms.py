@@ -1,0 +1,57 @@
+"""Forms of the import page and its confirmation step."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from quiz.formats.detect import LABELS
+from quiz.models import Visibility
+
+FORMAT_CHOICES = [
+    SelectChoice("guess", "Guess from the content"),
+    *(SelectChoice(name, label) for name, label in LABELS.items()),
+]
+VISIBILITY_CHOICES = [
+    SelectChoice(Visibility.PRIVATE.value, "Private: only you"),
+    SelectChoice(Visibility.CLASS.value, "My classes: students of classes it is assigned to"),
+    SelectChoice(Visibility.PUBLIC.value, "Public: every user"),
+]
+
+
+class ImportForm(FlaskForm):
+    """Step one: what to read, in which format, into which set."""
+
+    upload = FileField("A file to import", description="GIFT, Aiken, CSV, TSV or YAML text.")
+    text = TextAreaField(
+        "Or paste the questions here",
+        validators=[Optional()],
+        render_kw={"rows": 10, "spellcheck": "false"},
+    )
+    fmt = SelectField("Format", choices=FORMAT_CHOICES, default="guess")
+    target = SelectField("Import into", choices=[SelectChoice("new", "A new set")], default="new")
+    title = StringField(
+        "Title of the new set",
+        validators=[Optional(), Length(max=200)],
+        description="Left empty: the file's category or title, or the file's name.",
+    )
+    visibility = SelectField(
+        "Who sees the new set", choices=VISIBILITY_CHOICES, default=Visibility.PRIVATE.value
+    )
+    retire = BooleanField("Retire the set's questions that the file does not contain")
+    submit = SubmitField("Preview")
+
+
+class ConfirmForm(FlaskForm):
+    """Step two: the same input re-posted; it is read again, never trusted as parsed."""
+
+    text = HiddenField()
+    fmt = HiddenField()
+    target = HiddenField()
+    title = HiddenField()
+    visibility = HiddenField()
+    retire = HiddenField()
+    submit = SubmitField("Import")

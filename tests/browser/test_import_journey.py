@@ -1,0 +1,91 @@
+"""A teacher imports a GIFT file through the page, a student studies one of its questions, and
+the teacher downloads the GIFT export, which reads back to the same questions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quiz.formats.detect import read
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import LiveServer
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+GIFT = """// Questions a teacher brings from Moodle.
+::drone-city::Which city has the main US drone base in Niger? {
+=Agadez#Right: it is in central Niger.
+~Niamey#No: Niamey is the capital.
+~Zinder
+####Most US troops are said to be at the drone base in Agadez.
+}
+
+::junta-order:: Niger's junta ordered US troops to leave. {TRUE####It did, in March.}
+"""
+
+
+def log_in(page: Any, base: str, name: str) -> None:
+    """Log in through the form."""
+    page.goto(f"{base}/auth/login")
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.click("input[type=submit], button[type=submit] >> nth=-1")
+    page.wait_for_url(re.compile(r"/study/"))
+
+
+def test_teacher_imports_student_studies_teacher_exports(
+    live_server: LiveServer, browser: Any, tmp_path: Path
+) -> None:
+    base = live_server.url
+    make_user(live_server.app, "ines", role="teacher")
+    make_user(live_server.app, "sami")
+    source = tmp_path / "sahel.gift"
+    source.write_text(GIFT, encoding="utf-8")
+
+    teacher = browser.new_context(accept_downloads=True).new_page()
+    log_in(teacher, base, "ines")
+    teacher.goto(f"{base}/teach/")
+    teacher.click("text=Import questions")
+    teacher.wait_for_url(re.compile(r"/teach/import$"))
+    assert_accessible(teacher)
+    teacher.set_input_files("#upload", str(source))
+    teacher.fill("#title", "Sahel bases")
+    teacher.select_option("#visibility", "public")
+    teacher.click("button:has-text('Preview')")
+    assert teacher.locator("text=Import preview").first.is_visible()
+    assert "2 questions" in teacher.content()
+    assert teacher.locator("table.preview tbody tr").count() == 2
+    assert_accessible(teacher)
+    teacher.click("button:has-text('Import 2 questions')")
+    teacher.wait_for_url(re.compile(r"/teach/sets/\d+/export$"))
+    assert "2 created, 0 updated" in teacher.content()
+    assert_accessible(teacher)
+    set_id = int(re.search(r"/sets/(\d+)/", teacher.url).group(1))
+
+    student = browser.new_context().new_page()
+    log_in(student, base, "sami")
+    student.goto(f"{base}/study/")
+    card = student.locator("article.card", has_text="Sahel bases")
+    card.locator("button:has-text('Study this set')").click()
+    student.click("text=Study now")
+    student.wait_for_url(re.compile(r"/study/next$"))
+    assert_accessible(student)
+    prompt = student.locator("fieldset.question").inner_text()
+    assert "drone base" in prompt or "junta" in prompt
+    student.locator("fieldset.question input[type=radio]").first.check()
+    student.locator("button:has-text('Check')").click()
+    assert student.locator(".verdict-ok, .verdict-bad").first.is_visible()
+    assert_accessible(student)
+
+    teacher.goto(f"{base}/teach/sets/{set_id}/print")
+    assert_accessible(teacher)
+    teacher.goto(f"{base}/teach/sets/{set_id}/export")
+    with teacher.expect_download() as info:
+        teacher.click("a:has-text('GIFT (Moodle)')")
+    exported = Path(info.value.path()).read_text(encoding="utf-8")
+    assert info.value.suggested_filename == "sahel-bases.gift"
+    assert read(exported)[1].questions == read(GIFT)[1].questions

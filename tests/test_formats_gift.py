@@ -1,0 +1,217 @@
+"""The GIFT reader on a file with every construct, and the writer's escapes and mappings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quiz.formats.common import FormatError
+from quiz.formats.gift import find, read_gift, unescape
+from quiz.formats.gift_writer import escape, write_gift
+from quiz.questions import (
+    Cloze,
+    Matching,
+    MultipleChoice,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    ShortAnswer,
+    TrueFalse,
+)
+from tests.transfer_helpers import set_of
+
+DATA = Path(__file__).parent / "data" / "formats"
+
+
+@pytest.fixture(scope="module")
+def every() -> dict:
+    """The every-construct file, read once, by key."""
+    result = read_gift((DATA / "every_construct.gift").read_text(encoding="utf-8"))
+    return {"result": result, **{item.key: item.question for item in result.questions}}
+
+
+def test_category_becomes_tag_and_title(every: dict) -> None:
+    assert every["result"].title == "Air bases"
+    assert all("air-bases" in item.question.tags for item in every["result"].questions)
+
+
+def test_multiple_choice_with_feedback_and_markdown(every: dict) -> None:
+    question = every["base-host"]
+    assert isinstance(question, MultipleChoice)
+    assert question.prompt == "Which country hosts **Air Base 101**?"
+    assert [(c.text, c.correct) for c in question.choices] == [
+        ("Niger", True),
+        ("Chad", False),
+        ("Mali", False),
+    ]
+    assert question.choices[0].feedback == "Yes, next to the airport in Niamey."
+    assert question.choices[1].feedback == "No: Chad is another story."
+    assert question.explanation == "The base is in Niger's capital."
+
+
+def test_weights_make_multiple_select(every: dict) -> None:
+    question = every["aes-members"]
+    assert isinstance(question, MultipleSelect)
+    assert [c.correct for c in question.choices] == [True, True, True, False]
+    assert question.choices[3].feedback == "Not a member."
+
+
+def test_partial_credit_on_single_choice_is_warned(every: dict) -> None:
+    question = every["partial-one"]
+    assert isinstance(question, MultipleChoice)
+    assert [c.correct for c in question.choices] == [True, False, False]
+    warnings = [str(w) for w in every["result"].warnings]
+    assert (
+        "line 20: partial credit for 'A city in Niger' (50%) is not kept; it counts as wrong"
+        in warnings
+    )
+
+
+def test_true_false_feedback_order(every: dict) -> None:
+    question = every["austin-problem"]
+    assert isinstance(question, TrueFalse) and question.answer is False
+    assert question.feedback_true == "He said he saw none."  # the first feedback: wrong answer
+    assert question.feedback_false == "Right, he saw none."
+    assert question.prompt.startswith("<p>Austin")  # [html] kept; sanitized when shown
+    assert isinstance(every["true-short"], TrueFalse) and every["true-short"].answer is True
+
+
+def test_short_answer_with_near_miss(every: dict) -> None:
+    question = every["drone-city"]
+    assert isinstance(question, ShortAnswer)
+    assert question.answers == ("Agadez", "Agadez city")
+    assert question.near_misses == ("Niamey",)
+
+
+def test_matching(every: dict) -> None:
+    question = every["people"]
+    assert isinstance(question, Matching)
+    assert question.pairs[2] == ("Paul Melly", "Chatham House analyst")
+    assert question.explanation == "Austin, Langley and Melly."
+
+
+def test_missing_word_short_is_cloze_and_choice_keeps_a_blank(every: dict) -> None:
+    cloze = every["missing-word"]
+    assert isinstance(cloze, Cloze)
+    assert cloze.text == "The junta ordered US troops {{out|to leave}} of Niger in March."
+    choice = every["missing-choice"]
+    assert isinstance(choice, MultipleChoice)
+    assert choice.prompt == "Russian soldiers arrived at Air Base _____ in Niamey."
+
+
+def test_numerical_forms(every: dict) -> None:
+    assert isinstance(every["distance"], Numeric)
+    assert (every["distance"].value, every["distance"].tolerance) == (750.0, 50.0)
+    assert every["distance-range"].bounds == (700.0, 800.0)
+    weighted = every["weighted"]
+    assert (weighted.value, weighted.tolerance) == (60.0, 0.0)
+    assert any("'60:10' (50%) not kept" in str(w) for w in every["result"].warnings)
+
+
+def test_escapes(every: dict) -> None:
+    question = every["escapes"]
+    assert question.prompt == (
+        "Literal {braces}, = equals, ~ tilde, # hash, : colon and a\nnew line?"
+    )
+    assert question.answers == ("yes: really", "a ~ b")
+
+
+def test_essay_and_description_skipped_with_their_lines(every: dict) -> None:
+    warnings = [str(w) for w in every["result"].warnings]
+    assert "line 51: essay questions are not supported; 'essay' skipped" in warnings
+    assert any(w.startswith("line 53: 'description' has no answers") for w in warnings)
+    assert "essay" not in every and "description" not in every
+
+
+def test_meta_comment_gives_ordering_tags_and_paragraph(every: dict) -> None:
+    question = every["chad-order"]
+    assert isinstance(question, Ordering)
+    assert question.items == ("Concerns raised", "Troops withdraw", "Elections held")
+    assert question.tags == ("timeline", "air-bases")
+    assert question.paragraph == 23
+
+
+def test_lines_and_counts(every: dict) -> None:
+    result = every["result"]
+    assert result.lines[0] == 6
+    assert sum(result.counts().values()) == len(result.questions) == 14
+
+
+def test_untitled_question_gets_a_stable_key() -> None:
+    text = "Which city hosts the base? {=Niamey ~Agadez}\n"
+    first, again = read_gift(text), read_gift("// changed comment\n" + text)
+    assert first.questions[0].key == again.questions[0].key
+    assert first.questions[0].key.startswith("which-city-hosts-the-base-")
+
+
+def test_repeated_titles_get_numbered_keys_with_a_warning() -> None:
+    result = read_gift("::q::A? {T}\n\n::q::B? {F}\n")
+    assert [item.key for item in result.questions] == ["q", "q-2"]
+    assert "line 3: same title or text as line 1" in str(result.warnings[0])
+
+
+@pytest.mark.parametrize(
+    "text", ["a{b", "x \\{ y", "\\\\", "a\\nb", "50% ~ = # : {}", "tab\there", "\\~"]
+)
+def test_escape_round_trip(text: str) -> None:
+    written = escape(text)
+    for special in "~=#{}":
+        assert find(written, special) == -1  # nothing left unescaped
+    assert unescape(written) == text
+
+
+def test_writer_warns_for_kinds_moodle_lacks(every: dict) -> None:
+    result = every["result"]
+    data = set_of(result.questions)
+    text, notices = write_gift(data)
+    assert "// @quiz" in text and '"kind": "ordering"' in text
+    assert any("ordering question written as matching" in str(n) for n in notices)
+    assert read_gift(text).questions == result.questions
+
+
+def test_error_carries_line_and_column() -> None:
+    with pytest.raises(FormatError) as caught:
+        read_gift("\n\n::t:: Q? {=a ~%abc%b}\n")
+    assert caught.value.line == 3
+    assert caught.value.column == 15  # the '%' that begins the weight
+    assert str(caught.value) == "line 3, column 15: a weight is written %50% or %-100%"
+
+
+MOODLE_STYLE = """// question: 0  name: Switch category to $course$/top/Default for Sahel
+$CATEGORY: $course$/top/Default for Sahel
+
+// question: 41  name: base
+::base::[html]<p>Where is Air Base 101?</p>{
+\t=%100%Niamey#<p>Yes.</p>
+\t=%50%Niamey airport#
+\t=%0%Agadez#<p>That is the drone base.</p>
+}
+
+// question: 42  name: distance
+::distance::[html]<p>Agadez to Niamey, in km?</p>{#
+\t=%100%750\\:50#
+}
+
+// question: 43  name: say
+::say::[html]<p>Austin saw a problem.</p>{FALSE#<p>No.</p>#<p>Right.</p>####<p>He said no.</p>}
+"""
+
+
+def test_reads_moodle_shaped_export() -> None:
+    """Tabs, %100% weights, empty '#' feedback and [html] text, as Moodle writes them."""
+    result = read_gift(MOODLE_STYLE)
+    base, distance, say = (item.question for item in result.questions)
+    assert [item.key for item in result.questions] == ["base", "distance", "say"]
+    assert base.answers == ("Niamey", "Niamey airport") and base.near_misses == ("Agadez",)
+    assert (distance.value, distance.tolerance) == (750.0, 50.0)
+    assert say.answer is False and say.explanation == "<p>He said no.</p>"
+    assert base.tags == ()  # "top" and "Default for ..." are Moodle's, not topics
+
+
+def test_plain_text_is_shown_as_typed() -> None:
+    """[plain] text keeps its asterisks and angle brackets instead of becoming Markdown/HTML."""
+    from quiz.markup import render_html
+
+    prompt = read_gift("[plain]Is 2 * 3 * 4 <b>24</b>? {T}\n").questions[0].question.prompt
+    assert render_html(prompt) == "<p>Is 2 * 3 * 4 &lt;b&gt;24&lt;/b&gt;?</p>"

@@ -1,0 +1,100 @@
+"""Fairness of typed-answer grading, measured on a corpus of answers students would type.
+
+Issue 8's goals: right answers marked wrong at most 5%, refused ("reformat") at most 10%, wrong
+answers accepted at most 1%. Run with `-s` to see the rates and every miss.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from quiz.questions import Cloze, Question, ResponseError, question_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ["typed_answers.yaml", "typed_answers_heldout.yaml"]
+
+
+@dataclass
+class Tally:
+    """Outcomes of one corpus."""
+
+    right: int = 0
+    right_marked_wrong: int = 0
+    right_refused: int = 0
+    wrong: int = 0
+    wrong_accepted: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def rates(self) -> tuple[float, float, float]:
+        """Marked wrong and refused (of right answers), accepted (of wrong answers)."""
+        return (
+            self.right_marked_wrong / self.right,
+            self.right_refused / self.right,
+            self.wrong_accepted / self.wrong,
+        )
+
+
+def load_questions(corpus: dict[str, Any]) -> dict[str, Question]:
+    """The bank's questions (read now, so alternatives added later count) and the corpus's own."""
+    bank = yaml.safe_load((ROOT / corpus["bank"]).read_text(encoding="utf-8"))
+    questions = {}
+    for item in bank["questions"]:
+        fields = {key: value for key, value in item.items() if key != "id"}
+        questions[item["id"]] = question_from_dict(fields)
+    for key, fields in corpus["questions"].items():
+        questions[key] = question_from_dict({"prompt": "Q?", "explanation": "Why.", **fields})
+    return questions
+
+
+def response_for(item: Question, gap: int | None, said: str) -> Any:
+    """The response to grade: the text, or for a cloze every gap right but the one under test."""
+    if not isinstance(item, Cloze):
+        return said
+    gaps = [answers[0] for answers in item.gaps()]
+    gaps[(gap or 1) - 1] = said
+    return gaps
+
+
+def grade_corpus(name: str) -> Tally:
+    """Grade every entry of one corpus file."""
+    corpus = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+    questions = load_questions(corpus)
+    tally = Tally()
+    for key, said, expected in corpus["answers"]:
+        assert expected in ("right", "wrong"), (key, said, expected)
+        question_id, _, gap = key.partition("#")
+        item = questions[question_id]
+        try:
+            correct = item.grade(response_for(item, int(gap) if gap else None, said)).correct
+            refused = False
+        except ResponseError:
+            correct, refused = False, True
+        if expected == "right":
+            tally.right += 1
+            tally.right_refused += refused
+            tally.right_marked_wrong += not correct and not refused
+            if not correct:
+                tally.misses.append(f"{'refused' if refused else 'marked wrong'}: {key} {said!r}")
+        else:
+            tally.wrong += 1
+            tally.wrong_accepted += correct
+            if correct:
+                tally.misses.append(f"accepted: {key} {said!r}")
+    return tally
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_typed_answers_are_graded_fairly(name: str) -> None:
+    tally = grade_corpus(name)
+    marked_wrong, refused, accepted = tally.rates()
+    print(
+        f"\n{name}: {tally.right} right answers: {marked_wrong:.1%} marked wrong, "
+        f"{refused:.1%} refused; {tally.wrong} wrong answers: {accepted:.1%} accepted"
+    )
+    for miss in tally.misses:
+        print("  " + miss)
+    assert tally.right >= 100 if name == CORPORA[0] else tally.right >= 50
+    assert marked_wrong <= 0.05 and refused <= 0.10 and accepted <= 0.01, tally.misses

@@ -1,0 +1,86 @@
+"""Shared by the import/export tests: users of every role, a set, logged-in clients."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from quiz.extensions import db
+from quiz.formats.gift import read_gift
+from quiz.imports import new_set, write_import
+from quiz.models import User, Visibility
+from tests.conftest import AuthActions, make_user
+
+GIFT = """::host::Which country hosts Air Base 101? {=Niger#Yes ~Chad#No ####In Niamey.}
+
+::city::Which city has the drone base? {=Agadez =%0%Niamey ####Agadez.}
+
+::far::How far is Agadez from Niamey? {#750:50 ####About 750 km.}
+"""
+
+
+def gift_of(count: int) -> str:
+    """GIFT text with `count` questions."""
+    return "\n\n".join(f"::q{n}::Is {n} a number? {{T ####It is.}}" for n in range(count)) + "\n"
+
+
+def make_roles(app: Flask) -> dict[str, Any]:
+    """An owner, another teacher, a student and an admin."""
+    return {
+        "owner": make_user(app, "tina", role="teacher"),
+        "other": make_user(app, "otto", role="teacher"),
+        "student": make_user(app, "stu", role="student"),
+        "admin": make_user(app, "ada", role="admin"),
+    }
+
+
+def make_set(app: Flask, owner: str = "tina", text: str = GIFT, visibility: str = "private") -> int:
+    """A set of the owner's with the questions of a GIFT text; its id."""
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username_key == owner))
+        qset = new_set(db.session, user, "Niger", visibility or Visibility.PRIVATE.value)
+        write_import(db.session, qset, read_gift(text))
+        db.session.commit()
+        return qset.id
+
+
+def client_for(app: Flask, name: str | None) -> FlaskClient:
+    """A client logged in as a user (or anonymous)."""
+    client = app.test_client()
+    if name:
+        assert AuthActions(client).login(name).status_code == 302
+    return client
+
+
+def post_import(client: FlaskClient, text: str, **fields: str) -> Any:
+    """Step one of the import page, with the text as an uploaded file."""
+    data: dict[str, Any] = {
+        "upload": (io.BytesIO(text.encode()), fields.pop("filename", "questions.gift")),
+        "fmt": "guess",
+        "target": "new",
+        "visibility": "private",
+        **fields,
+    }
+    return client.post("/teach/import", data=data, content_type="multipart/form-data")
+
+
+def confirm_fields(html: str) -> dict[str, str]:
+    """The hidden fields of the preview's Import form."""
+    import re
+    from html import unescape
+
+    found = re.findall(r'<input id="\w+" name="(\w+)" type="hidden" value="([^"]*)"', html)
+    return {name: unescape(value) for name, value in found}
+
+
+def set_of(questions: Any, slug: str = "s", title: str = "S") -> Any:
+    """A SetData of questions, by keyword (other fields may be added to SetData)."""
+    from quiz.formats.yaml_bank import SetData
+
+    return SetData(
+        slug=slug, title=title, description="", source={}, tags=(), questions=tuple(questions)
+    )
