@@ -144,12 +144,15 @@ class Next:
     locked_by: Attempt | None = None  # an open quiz holding some questions back
 
 
-def next_item(session: Session, user: User, now: datetime) -> Next:
+def next_item(
+    session: Session, user: User, now: datetime, locked: dict[int, Attempt] | None = None
+) -> Next:
     """Due reviews first (most overdue first), then new questions up to the daily limit.
 
     Questions of an open quiz attempt are left out (see questions_locked_by_open_attempt).
     """
-    locked = questions_locked_by_open_attempt(session, user, now)
+    if locked is None:
+        locked = questions_locked_by_open_attempt(session, user, now)
     locked_by = next(iter(locked.values()), None)
     due_count = (
         session.scalar(

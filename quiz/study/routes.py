@@ -110,11 +110,13 @@ class QuestionInQuiz(Conflict):
         self.user_link = (url_for("study.attempt", attempt_id=attempt_id), "Back to the quiz")
 
 
-def refuse_if_in_open_quiz(question_id: int) -> None:
-    """409 with the reason when the question belongs to an open quiz attempt of the student."""
+def refuse_if_in_open_quiz(question_id: int) -> dict[int, Any]:
+    """409 with the reason when the question belongs to an open quiz attempt of the student;
+    otherwise the locked questions, for queue.next_item to reuse."""
     locked = queue.questions_locked_by_open_attempt(db.session, current_user, now_utc())
     if question_id in locked:
         raise QuestionInQuiz(locked[question_id].id)
+    return locked
 
 
 def studyable_question(question_id: int) -> Question:
@@ -299,7 +301,7 @@ def feedback(review_id: int) -> Any:
     review = db.session.get(Review, review_id)
     if review is None or review.user_id != current_user.id:
         abort(404)
-    refuse_if_in_open_quiz(review.question_id)
+    locked = refuse_if_in_open_quiz(review.question_id)
     question = db.session.get(Question, review.question_id)
     item = load_question(question)
     grade = stored_grade(item, review.response, correct=review.correct, score=review.score)
@@ -316,7 +318,7 @@ def feedback(review_id: int) -> Any:
         override=override,
         offer=overrides.can_offer(review, question, override),
         override_note=overrides.study_note(question.question_set) if override else None,
-        upcoming=queue.next_item(db.session, current_user, now_utc()),
+        upcoming=queue.next_item(db.session, current_user, now_utc(), locked),
     )
 
 
