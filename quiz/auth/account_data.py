@@ -42,21 +42,23 @@ def export_user_data(session: AnySession, user: User) -> dict[str, Any]:
         sa.select(Review).where(Review.user_id == user.id).order_by(Review.reviewed_at)
     ).all()
     cards = session.scalars(sa.select(Card).where(Card.user_id == user.id).order_by(Card.id))
-    attempts = []
-    for attempt in session.scalars(
-        sa.select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at)
+    mine = sa.select(Attempt.id).where(Attempt.user_id == user.id)
+    answers: dict[int, list[dict[str, Any]]] = {}
+    for answer in session.scalars(
+        sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(mine))
     ):
-        answers = session.scalars(
-            sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
+        answers.setdefault(answer.attempt_id, []).append(_row(answer))
+    attempts = [
+        {
+            **_row(attempt, frozenset({"question_order", "seed", "version"})),
+            "set_title": titles.get(attempt.set_id),
+            "questions": list(attempt.question_order),
+            "answers": answers.get(attempt.id, []),
+        }
+        for attempt in session.scalars(
+            sa.select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at)
         )
-        attempts.append(
-            {
-                **_row(attempt, frozenset({"question_order", "seed", "version"})),
-                "set_title": titles.get(attempt.set_id),
-                "questions": list(attempt.question_order),
-                "answers": [_row(a) for a in answers],
-            }
-        )
+    ]
     data: dict[str, Any] = {
         "account": _row(user, SECRET_COLUMNS),
         "reviews": [_row(r) for r in reviews],

@@ -123,3 +123,33 @@ def test_admin_deactivates_an_account(
 def db_user_id(app: Flask, name: str) -> int:
     with app.app_context():
         return db.session.scalar(sa.select(User.id).where(User.username_key == name))
+
+
+def test_my_data_and_users_pages_cost_the_same_at_two_sizes(app: Flask, user_factory: Any) -> None:
+    """No query per review, attempt or user."""
+    from tests.conftest import statements_for
+
+    keys = load_set(app)
+    user_factory("root", role="admin")
+    admin = app.test_client()
+    AuthActions(admin).login("root")
+    counts = {}
+    for name, size in (("few", 2), ("many", 12)):
+        user = user_factory(name)
+        study(app, user.id)
+        for n in range(size):
+            user_factory(f"{name}{n}")
+        client = app.test_client()
+        AuthActions(client).login(name)
+        for n in range(size):
+            data = {"question_id": keys["capital"], "submission_id": f"{n:032x}", "answer": "x"}
+            assert client.post("/study/answer", data=data).status_code == 302
+        for _ in range(size):
+            start(client, app)
+        counts[name] = [
+            statements_for(app, client, "/auth/account/data"),
+            statements_for(app, client, "/auth/account"),
+            statements_for(app, admin, "/auth/admin/users"),
+        ]
+    assert counts["few"] == counts["many"], counts
+    assert max(counts["many"]) <= 16, counts
