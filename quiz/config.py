@@ -63,7 +63,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LOGIN_FAILURE_LIMIT_PER_ADDRESS": 50,
         "DEVICE_COOKIE_NAME": "quiz_device",
         "DEVICE_COOKIE_MAX_AGE_S": 365 * 24 * 3600,
-        "REGISTRATION_LIMIT_PER_ADDRESS": 30,
+        "REGISTRATION_LIMIT_PER_ADDRESS": 60,  # a whole year group signing up from school
         "REGISTRATION_WINDOW_S": 60 * 60,
         # Hashes running at once per worker (each takes about a second of CPU in production).
         "PASSWORD_HASH_CONCURRENCY": 2,
