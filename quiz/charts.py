@@ -6,7 +6,8 @@ defaults would be wrong (a line must not be filled black). Every chart has a <ti
 <desc> summarising the data for screen readers, and every text is escaped.
 
 CSS hooks: .chart, .chart-line, .chart-heatmap, .chart-bar, .chart-empty, .axis, .grid,
-.tick, .axis-label, .line, .dot, .bar, .bar-value, .heat-0 ... .heat-4, .legend.
+.tick, .tick-alt (every other bar label, hidden on phones), .axis-label, .line, .dot, .bar,
+.bar-value, .heat-0 ... .heat-4, .legend.
 """
 
 from __future__ import annotations
@@ -284,7 +285,8 @@ def bar_chart(
             f'height="{_num(height)}" fill="currentColor">'
             f"<title>{escape(f'{label}: {count}')}</title></rect>"
             + _text(centre, y - 4, str(count), "bar-value")
-            + _text(centre, HEIGHT - BOTTOM + 16, label, "tick")
+            # Every other label is tick-alt: a phone hides those to make room for bigger text.
+            + _text(centre, HEIGHT - BOTTOM + 16, label, "tick tick-alt" if index % 2 else "tick")
         )
     total = sum(count for _label, count in values)
     summary = f"Total {total}. " + "; ".join(f"{label}: {count}" for label, count in values) + "."

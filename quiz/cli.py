@@ -177,8 +177,13 @@ def export_command(set_id: int, fmt: str, output: str) -> None:
 
 
 def port_is_free(host: str, port: int) -> bool:
-    """Whether a server could listen on host:port right now."""
+    """Whether a server could listen on host:port right now.
+
+    The probe sets SO_REUSEADDR as werkzeug's server does: without it, a port whose last
+    connections are still in TIME_WAIT (a restart within a minute) would look taken.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

@@ -31,19 +31,51 @@ document.addEventListener("DOMContentLoaded", () => {
     renumber();
   });
 
-  // Flashcards: reveal the back without a round trip when the page holds it.
-  document.querySelectorAll("[data-flip]").forEach((button) => {
-    button.addEventListener("click", (event) => {
-      const target = document.getElementById(button.dataset.flip);
-      if (target) { target.hidden = false; button.hidden = true; event.preventDefault(); }
-    });
+  // Registration: start the account in the browser's time zone (the server checks the name).
+  document.querySelectorAll("[data-browser-timezone]").forEach((field) => {
+    try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* UTC */ }
   });
 
-  // Keyboard: digits pick choices and ratings, Enter submits.
+  // Flashcards: the back is not in the front's page (so its source never shows an answer).
+  // It is fetched while the student reads the front, so that "Show answer" needs no request.
+  const flip = document.querySelector("[data-flip-url]");
+  let back = null;
+  if (flip) {
+    fetch(flip.href, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        back = new DOMParser().parseFromString(html, "text/html").getElementById("card");
+        if (back) flip.dataset.ready = "1"; // the flip is now instant
+      })
+      .catch(() => { back = null; }); // the link still works: the flip is then a request
+    flip.addEventListener("click", (event) => {
+      const card = document.getElementById("card");
+      if (!back || !card) return;
+      event.preventDefault();
+      card.replaceWith(document.adoptNode(back));
+      // Focus goes to the card itself, so a screen reader reads the back; Space or Enter there
+      // rates Good through the key handler below. (Focusing the Good button while Space is
+      // still down would press it on the key's release.)
+      back.tabIndex = -1;
+      back.focus();
+    });
+  }
+
+  // Keyboard: Space or Enter shows the answer, then rates Good; digits pick choices and
+  // ratings. "Show answer" has no digit, so pressing a key twice can never rate Again.
   document.addEventListener("keydown", (event) => {
     const tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" && !["radio", "checkbox"].includes(event.target.type)) return;
     if (tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === " " || event.key === "Enter") {
+      if (tag === "input" || tag === "button" || (tag === "a" && !event.target.hasAttribute("data-flip-url"))) return;
+      const target = document.querySelector("[data-flip-url]") || document.querySelector("[data-default-rating]");
+      if (target && !event.repeat) {
+        event.preventDefault();
+        target.click();
+      }
+      return;
+    }
     const digit = Number(event.key);
     if (!Number.isInteger(digit) || digit < 1 || digit > 9) return;
     const rating = document.querySelector(`[data-rating-key="${digit}"]`);

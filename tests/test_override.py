@@ -369,7 +369,7 @@ def take_quiz(app: Flask, client: FlaskClient, texts: dict[int, str]) -> int:
 
 def result_score(client: FlaskClient, attempt_id: int) -> str:
     page = client.get(f"/study/attempts/{attempt_id}/result").get_data(as_text=True)
-    return page.split('<p class="lead"><strong>')[1].split("</strong>")[0]
+    return page.split("Score <strong>")[1].split("</strong>")[0]
 
 
 def test_no_override_inside_a_running_quiz(app: Flask, client: FlaskClient, world: World):
@@ -384,12 +384,18 @@ def test_no_override_inside_a_running_quiz(app: Flask, client: FlaskClient, worl
         attempt_id = attempt.id
     data = {"question_id": base, "answer": "Tillia"}
     assert client.post(f"/study/attempts/{attempt_id}/answer", data=data).status_code == 302
+    # A paged quiz keeps its answers, changeable, until it is handed in: no review exists yet,
+    # so there is nothing to say "I was right" about while the quiz runs.
+    with app.app_context():
+        kept = sa.select(sa.func.count()).where(Review.attempt_id == attempt_id)
+        assert db.session.scalar(kept) == 0
+    page = client.get(f"/study/attempts/{attempt_id}?n=1").get_data(as_text=True)
+    assert "I was right" not in page
+    client.post(f"/study/attempts/{attempt_id}/finish")
     review = last_review(app)
     assert review.attempt_id == attempt_id and not review.correct
-    response = override(client, review.id)
-    assert count_rows(app, ReviewOverride) == 0
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Finish the quiz first" in page
+    override(client, review.id)
+    assert count_rows(app, ReviewOverride) == 1  # handed in: now it can be overridden
 
 
 def test_quiz_score_follows_the_setting(app: Flask, client: FlaskClient, world: World):
@@ -399,7 +405,7 @@ def test_quiz_score_follows_the_setting(app: Flask, client: FlaskClient, world: 
         app, client, {world.q["base"]: "Air Base 101", world.q["capital"]: "Tillia"}
     )
     # 5 questions (flashcards aside): one right, the others wrong or blank.
-    assert result_score(client, attempt_id) == "20.0%"
+    assert result_score(client, attempt_id) == "20%"
     page = client.get(f"/study/attempts/{attempt_id}/result").get_data(as_text=True)
     assert page.count("I was right</button>") == 1  # the capital; blanks are no reviews
     with app.app_context():
@@ -412,15 +418,15 @@ def test_quiz_score_follows_the_setting(app: Flask, client: FlaskClient, world: 
     assert response.headers["Location"] == (
         f"/study/attempts/{attempt_id}/result#q{world.q['capital']}"
     )
-    assert result_score(client, attempt_id) == "20.0%"  # default: quizzes keep the grade
+    assert result_score(client, attempt_id) == "20%"  # default: quizzes keep the grade
     page = client.get(f"/study/attempts/{attempt_id}/result").get_data(as_text=True)
     assert "your teacher keeps the original grades in this score" in page
     assert "Marked wrong; you said you were right." in page
     progress = client.get("/study/progress").get_data(as_text=True)
     set_counting(app, world.set_id, study=True, quizzes=True)
-    assert result_score(client, attempt_id) == "40.0%"
+    assert result_score(client, attempt_id) == "40%"
     page = client.get(f"/study/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert "(graded 20.0%)" in page
+    assert "(graded 20%)" in page
     start = client.get(f"/study/sets/{world.set_id}/quiz").get_data(as_text=True)
     assert ">40%</a>" in start
     mastery = client.get(f"/study/sets/{world.set_id}/progress").get_data(as_text=True)

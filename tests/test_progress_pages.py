@@ -69,7 +69,8 @@ def test_progress_page_shows_the_numbers(
     text = text_of(html)
     recall = call(app, history["user"], progress.average_retrievability, at(NOW))
     assert 0 < recall < 1
-    assert f"Average recall now: {round(recall * 100)}%" in text
+    assert f"over every card you have answered it is {round(recall * 100)}% now" in text
+    assert "Learned: 0 of 4 (0%)" in text and "Recall of learned cards: none learned yet" in text
     assert "Streak: 3 days" in text
     assert "Reviews today: 2" in text
     assert "Due today: 3" in text
@@ -99,7 +100,7 @@ def test_progress_page_of_a_new_student(
         response = client.get("/study/progress")
     assert response.status_code == 200
     text = text_of(response.get_data(as_text=True))
-    assert "Average recall now: no reviews yet" in text
+    assert "Recall of learned cards: none learned yet" in text
     assert "Streak: 0 days" in text
     assert "No quizzes finished yet" in text
 
@@ -169,8 +170,8 @@ def test_progress_page_query_count_does_not_grow(app: Flask, user_factory: Any) 
             )
     assert counts["alice"] == counts["bob"]
     progress_count, set_count = counts["alice"]
-    # Measured: user, held answers, cards, review times, attempts, new questions (+ BEGIN on
-    # SQLite).
-    assert progress_count <= 7
+    # Measured: user, held answers, cards, review times, attempts, new questions, the
+    # student's classes (their due dates' forecast) (+ BEGIN on SQLite).
+    assert progress_count <= 8
     # User, held answers, set, mastery (questions, cards and review counts in one), attempts.
     assert set_count <= 6

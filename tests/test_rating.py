@@ -46,7 +46,8 @@ def test_right_answer_asks_how_it_felt(app: Flask, client: FlaskClient, student:
             assert label in page and interval in page, (label, interval)
         done = client.post(rate_page, data={"rating": "easy"})
         again = client.post(rate_page, data={"rating": "hard"})  # a double click
-    assert done.headers["Location"].startswith("/study/reviews/")
+    # Rated: straight on to the next card, the answer summed up in one line above it.
+    assert done.headers["Location"].startswith("/study/next?last=")
     assert again.headers["Location"] == done.headers["Location"]
     assert [r.rating for r in reviews(app)] == [int(Rating.Easy)]
     assert count_rows(app, PendingAnswer) == 0

@@ -154,6 +154,7 @@ def test_every_post_route_needs_the_csrf_token(
     AuthActions(client).login("root")
     values = {"set_id": set_id(app), "attempt_id": 1, "user_id": 1, "question_id": keys["capital"]}
     values.update(review_id=1, override_id=1)  # the student's "I was right" and its acceptance
+    values.update(class_id=1, assignment_id=1)  # classes and their assignments
     with app.app_context():
         before = {
             t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))

@@ -118,7 +118,9 @@ def test_double_submit_is_recorded_once(app: Flask, client: FlaskClient, student
     with time_machine.travel(T0, tick=False):
         ids, first = answer_next(client, answer="Niamey")
         second = client.post("/study/answer", data={**ids, "answer": "Agadez"})
-    assert first.headers["Location"] == second.headers["Location"]
+    # Rated, the first went on to the next card; the repeat is shown what was recorded.
+    assert first.headers["Location"] == "/study/next?last=1"
+    assert second.headers["Location"] == "/study/reviews/1"
     assert count_rows(app, Review) == 1
     assert reviews(app)[0].correct is True  # the first answer stands
 
@@ -256,8 +258,9 @@ def test_other_students_review_is_404(
     app: Flask, client: FlaskClient, student: User, user_factory
 ) -> None:
     with time_machine.travel(T0, tick=False):
-        _ids, response = answer_next(client, answer="Niamey")
+        _ids, response = answer_next(client, answer="Agadez")  # wrong: its feedback page
     location = response.headers["Location"]
+    assert location.startswith("/study/reviews/")
     user_factory("eve")
     other = app.test_client()
     AuthActions(other).login("eve")

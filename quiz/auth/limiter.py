@@ -80,7 +80,7 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(0, math.ceil((moment - now).total_seconds()))
 
 
-def begin_attempt(
+def pace_attempt(
     session: AnySession, key: str, address: str, policy: Policy, *, device: str | None = None
 ) -> int:
     """Record one password check before it happens; 0 when it may go ahead, else the seconds
@@ -128,6 +128,38 @@ def clear_failures(session: AnySession, key: str, *, device: str | None = None) 
 
 
 @dataclass(frozen=True)
+class Limits:
+    """A hard limit per key and per address in a window (class-code guesses use it)."""
+
+    per_account: int
+    per_address: int
+    window_s: int
+
+
+def begin_attempt(session: AnySession, key: str, address: str, limits: Limits) -> bool:
+    """Record one guess before it is checked; False when it is over a hard limit.
+
+    For guesses that lock nobody out when refused (a class code is the student's own
+    counter): refused attempts count too, so the limit holds while the guessing goes on.
+    Committed before counting, like pace_attempt.
+    """
+    key, address = key[:KEY_MAX], address[:ADDRESS_MAX]
+    since = now_utc() - timedelta(seconds=limits.window_s)
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at < since))
+    session.add(LoginFailure(username_key=key, address=address))
+    session.commit()
+    same_key = LoginFailure.username_key == key
+    same_address = LoginFailure.address == address
+    per_key, per_address = session.execute(
+        sa.select(sa.func.count().filter(same_key), sa.func.count().filter(same_address)).where(
+            LoginFailure.failed_at >= since, sa.or_(same_key, same_address)
+        )
+    ).one()
+    session.commit()
+    return per_key <= limits.per_account and per_address <= limits.per_address
+
+
+@dataclass(frozen=True)
 class EventLimit:
     """How many events of one kind a window allows, per key and per address."""
 
@@ -139,7 +171,7 @@ class EventLimit:
 
 def begin_event(session: AnySession, limit: EventLimit, key: str, address: str) -> int:
     """Record one action (a registration, a reset e-mail); 0 when allowed, else the seconds to
-    wait (the action is then forgotten). Committed before counting, like begin_attempt."""
+    wait (the action is then forgotten). Committed before counting, like pace_attempt."""
     now = now_utc()
     since = now - timedelta(seconds=limit.window_s)
     key, address = key[:KEY_MAX], address[:ADDRESS_MAX]

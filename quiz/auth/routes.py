@@ -72,7 +72,7 @@ def check_password(user: User | None, key: str, password: str) -> tuple[bool, in
     """
     config = current_app.config
     device = devices.trusted_nonce(user.id if user is not None else None)
-    wait = limiter.begin_attempt(
+    wait = limiter.pace_attempt(
         db.session, key, client_address(), limiter.policy_from(config), device=device
     )
     if wait:
@@ -102,6 +102,13 @@ def name_taken(username_key: str, email: str) -> bool:
     return db.session.scalar(query) is not None
 
 
+def browser_timezone(name: str) -> str:
+    """The zone the registration page's script read from the browser, if a real one; else UTC."""
+    from zoneinfo import available_timezones
+
+    return name if name in available_timezones() else "UTC"
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> Any:
     if current_user.is_authenticated:
@@ -117,6 +124,7 @@ def register() -> Any:
         wait = limiter.begin_event(db.session, registration_limit(), "", client_address())
         if wait:
             return too_many("auth/register.html", wait, form=form)
+        user.timezone = browser_timezone(request.form.get("timezone", ""))
         with hashing_slot():
             user.set_password(form.password.data, current_app.config["PASSWORD_HASH_METHOD"])
         db.session.add(user)
@@ -128,7 +136,7 @@ def register() -> Any:
             return render_template("auth/register.html", form=form)
         login_user(user)
         flash("Welcome! Your account is ready.", "success")
-        response = redirect(url_for("study.index"))
+        response = redirect(safe_next(request.args.get("next")) or url_for("study.index"))
         devices.remember(response, user.id)
         return response
     return render_template("auth/register.html", form=form)

@@ -1,9 +1,18 @@
 """The typed data model; import models from here."""
 
 from quiz.models.base import Base, UTCDateTime
-from quiz.models.classes import Assignment, Classroom, Enrollment
+from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
-from quiz.models.study import Attempt, AttemptAnswer, Card, PendingAnswer, Review, ReviewOverride
+from quiz.models.study import (
+    Attempt,
+    AttemptAnswer,
+    Card,
+    CramAnswer,
+    NewLimitRaise,
+    PendingAnswer,
+    Review,
+    ReviewOverride,
+)
 from quiz.models.user import AuthEvent, LoginFailure, Role, User, normalize_name
 
 __all__ = [
@@ -14,14 +23,18 @@ __all__ = [
     "Base",
     "Card",
     "Classroom",
+    "CramAnswer",
     "Enrollment",
     "LoginFailure",
+    "Mode",
+    "NewLimitRaise",
     "PendingAnswer",
     "Question",
     "QuestionSet",
     "Review",
     "ReviewOverride",
     "Role",
+    "ShowAnswers",
     "StudiedSet",
     "UTCDateTime",
     "User",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +32,13 @@ class Card(Base):
     lapses: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     version: Mapped[int] = mapped_column(default=1)
+    # The student's own hold on the card, outside FSRS: a suspended card leaves the queue until
+    # unsuspended; a buried one until the time given (the student's next local midnight).
+    suspended: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    buried_until: Mapped[datetime | None]
+    # "Reset" makes the card new again: its state is the replay of the reviews after this time
+    # only (the earlier ones stay in the log, as every answer is kept).
+    reset_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
     __table_args__ = (
@@ -89,6 +96,8 @@ class Attempt(Base):
     finished_at: Mapped[datetime | None]
     score: Mapped[float | None]
     version: Mapped[int] = mapped_column(default=1)
+    # Question ids the student flagged for review in a paged attempt.
+    flagged: Mapped[list[int]] = mapped_column(sa.JSON, default=list, server_default="[]")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
     __table_args__ = (sa.Index("ix_attempt_user_id_set_id", "user_id", "set_id"),)
@@ -130,6 +139,43 @@ class PendingAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     __table_args__ = (sa.UniqueConstraint("user_id", "submission_id"),)
+
+
+class CramAnswer(Base):
+    """An answer given while cramming: kept for the student's record, never moving a card.
+
+    A separate table rather than a flag on Review, so that the review log stays exactly what
+    the card replays and every count of reviews stays a count of scheduled answers.
+    """
+
+    __tablename__ = "cram_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id", ondelete="CASCADE"))
+    submission_id: Mapped[str] = mapped_column(sa.String(64))
+    response: Mapped[Any] = mapped_column(sa.JSON)
+    correct: Mapped[bool]
+    score: Mapped[float]
+    duration_ms: Mapped[int | None]
+    answered_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "submission_id"),
+        sa.Index("ix_cram_answer_user_id_answered_at", "user_id", "answered_at"),
+    )
+
+
+class NewLimitRaise(Base):
+    """Extra new questions a student allowed themselves on one local day (once a day)."""
+
+    __tablename__ = "new_limit_raise"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    extra: Mapped[int]
 
 
 class ReviewOverride(Base):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from quiz import scheduling
 from quiz.database import begin_write, is_postgres
-from quiz.models import Card, Question, Review, ReviewOverride, User
+from quiz.models import Card, PendingAnswer, Question, Review, ReviewOverride, User
 from quiz.questions import Grade, ResponseError, question_from_dict
 from quiz.timeutil import now_utc
 
@@ -56,6 +56,36 @@ def _store_state(card: Card, state: scheduling.CardState, rating: Rating) -> Non
         card.lapses += 1
 
 
+class StaleAnswer(Exception):
+    """The card moved on since the page was shown (another tab, or Back): nothing recorded."""
+
+    def __init__(self, answered_at: datetime | None) -> None:
+        super().__init__("this card was answered elsewhere since the page was shown")
+        self.answered_at = answered_at
+
+
+def check_fresh(
+    session: Session, user_id: int, question_id: int, card: Card | None, expected: int | None
+) -> None:
+    """Raise StaleAnswer unless the card is still as the page showed it (called under its lock).
+
+    `expected` is the card version the page carried (0: no card yet; None: not sent, so no
+    check). A right answer of another tab waiting for its rating makes the card stale too.
+    """
+    if expected is None:
+        return
+    held = session.scalar(
+        sa.select(PendingAnswer.answered_at).where(
+            PendingAnswer.user_id == user_id, PendingAnswer.question_id == question_id
+        )
+    )
+    if held is not None:
+        raise StaleAnswer(held)
+    current = card.version if card is not None else 0
+    if current != expected:
+        raise StaleAnswer(card.last_review if card is not None else None)
+
+
 def find_review(session: Session, user_id: int, submission_id: str) -> Review | None:
     """The review already stored for this submission, if any."""
     return session.scalar(
@@ -63,12 +93,20 @@ def find_review(session: Session, user_id: int, submission_id: str) -> Review | 
     )
 
 
-def _lock_card(session: Session, user_id: int, question_id: int) -> Card:
-    """The student's card for the question, created if new, locked for this transaction."""
+def lock_card(session: Session, user_id: int, question_id: int) -> Card | None:
+    """The student's card for the question, if any, locked for this transaction."""
     query = sa.select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
     if is_postgres(session):
         query = query.with_for_update()
-    card = session.scalar(query)
+    return session.scalar(query)
+
+
+def _lock_card(
+    session: Session, user_id: int, question_id: int, expected_version: int | None = None
+) -> Card:
+    """The student's card for the question, created if new, locked for this transaction."""
+    card = lock_card(session, user_id, question_id)
+    check_fresh(session, user_id, question_id, card, expected_version)
     if card is None:
         card = Card(user_id=user_id, question_id=question_id)
         session.add(card)
@@ -85,17 +123,19 @@ def apply_review(
     now: datetime | None = None,
     fuzzing: bool = True,
     attempt_id: int | None = None,
+    expected_version: int | None = None,
 ) -> Review:
     """Review the card with FSRS and append the review row, inside the caller's transaction.
 
     Without `now`, the clock is read once the card is locked, so that review times always
     follow the order in which reviews are applied (and a replay sorted by time agrees).
+    With `expected_version`, a card changed since the page was shown raises StaleAnswer.
     """
     retention = user.desired_retention
     duration = None
     if answer.duration_ms is not None:
         duration = max(0, min(int(answer.duration_ms), MAX_DURATION_MS))
-    card = _lock_card(session, user.id, answer.question_id)
+    card = _lock_card(session, user.id, answer.question_id, expected_version)
     now = now or now_utc()
     if card.last_review is not None and now < card.last_review:
         # A held answer settled late keeps its own time unless the card moved on meanwhile:
@@ -139,11 +179,13 @@ def record_answer(
     submission_id: str,
     now: datetime | None = None,
     fuzzing: bool = True,
+    expected_version: int | None = None,
 ) -> tuple[Review, bool]:
     """Record one study answer in its own transaction; commits.
 
     Returns the review and whether it is new. A submission id seen before returns the first
-    review and writes nothing (double click, back button, retry).
+    review and writes nothing (double click, back button, retry). StaleAnswer when the card
+    is no longer at `expected_version` (nothing is written).
     """
     # On PostgreSQL two first answers to a new card can race to create it, and a double
     # click can race to insert the same submission: the loser's unique violation is answered
@@ -156,10 +198,19 @@ def record_answer(
             return existing, False
         try:
             review = apply_review(
-                session, user, answer, submission_id=submission_id, now=now, fuzzing=fuzzing
+                session,
+                user,
+                answer,
+                submission_id=submission_id,
+                now=now,
+                fuzzing=fuzzing,
+                expected_version=expected_version,
             )
             session.commit()
             return review, True
+        except StaleAnswer:
+            session.rollback()
+            raise
         except IntegrityError:
             session.rollback()
             existing = find_review(session, user.id, submission_id)
@@ -170,43 +221,46 @@ def record_answer(
     raise AssertionError("unreachable: the loop returns or raises")
 
 
-def review_history(session: Session, card_id: int) -> list[sa.Row[Any]]:
+def review_history(
+    session: Session, card_id: int, since: datetime | None = None
+) -> list[sa.Row[Any]]:
     """The card's reviews, oldest first, each with the rating it counts as.
 
     That is the review's own rating, or its override's when the student said "I was right"
-    (quiz.study.overrides): the review row itself is never changed.
+    (quiz.study.overrides): the review row itself is never changed. With `since` (the card's
+    reset time), only the reviews after it: a reset card starts again from them.
     """
-    return list(
-        session.execute(
-            sa.select(
-                Review.id,
-                sa.func.coalesce(ReviewOverride.rating, Review.rating).label("rating"),
-                Review.reviewed_at,
-                Review.desired_retention,
-            )
-            .outerjoin(ReviewOverride, ReviewOverride.review_id == Review.id)
-            .where(Review.card_id == card_id)
-            .order_by(Review.reviewed_at, Review.id)
-        ).all()
+    query = (
+        sa.select(
+            Review.id,
+            sa.func.coalesce(ReviewOverride.rating, Review.rating).label("rating"),
+            Review.reviewed_at,
+            Review.desired_retention,
+        )
+        .outerjoin(ReviewOverride, ReviewOverride.review_id == Review.id)
+        .where(Review.card_id == card_id)
     )
+    if since is not None:
+        query = query.where(Review.reviewed_at > since)
+    return list(session.execute(query.order_by(Review.reviewed_at, Review.id)).all())
 
 
 def replay_rows(
     rows: Sequence[sa.Row[Any]], card: Card, *, fuzzing: bool = True
 ) -> scheduling.CardState:
-    """The card's state after the given rows of `review_history`."""
+    """The card's state after the given rows of `review_history` (from its reset, if any)."""
     return scheduling.replay(
         [(Rating(r.rating), r.reviewed_at, r.desired_retention) for r in rows],
         card_id=card.id,
         desired_retention=0.9,
-        created=card.created_at,
+        created=card.reset_at or card.created_at,
         fuzzing=fuzzing,
     )
 
 
 def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> scheduling.CardState:
     """The card's state rebuilt from its review log alone (overridden ratings included)."""
-    return replay_rows(review_history(session, card.id), card, fuzzing=fuzzing)
+    return replay_rows(review_history(session, card.id, since=card.reset_at), card, fuzzing=fuzzing)
 
 
 def load_question(question: Question) -> Any:

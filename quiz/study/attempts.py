@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quiz.database import begin_write
-from quiz.models import Attempt, AttemptAnswer, Question, QuestionSet, User
+from quiz.models import Attempt, AttemptAnswer, Question, QuestionSet, Review, User
 from quiz.questions import Grade
 from quiz.study.answers import Answer, apply_review
 from quiz.study.quiz_items import can_quiz_flashcard, flashcard_backs
@@ -41,24 +42,43 @@ def start_attempt(
     one_page: bool,
     time_limit_s: int | None,
     now: datetime,
+    assignment_id: int | None = None,
+    shuffle: bool = True,
+    count: int | None = None,
+    kinds: Collection[str] = (),
+    tags: Collection[str] = (),
 ) -> Attempt:
     """Create an attempt with the set's live questions in a fresh shuffled order; commits.
 
     Flashcards are asked as a choice among the set's backs, so one without another back to
-    choose from is left out.
+    choose from is left out. `count` draws that many at random; `kinds` and `tags`, when
+    given, keep only questions of those kinds and with one of those tags. An assignment may
+    keep the set's own order (shuffle=False).
     """
     backs = flashcard_backs(session, qset.id)
     rows = session.execute(
-        sa.select(Question.id, Question.kind)
+        sa.select(Question.id, Question.kind, Question.tags)
         .where(Question.set_id == qset.id, Question.retired.is_(False))
         .order_by(Question.position, Question.id)
     )
-    ids = [qid for qid, kind in rows if kind != "flashcard" or can_quiz_flashcard(qid, backs)]
+    ids = [
+        qid
+        for qid, kind, qtags in rows
+        if (kind != "flashcard" or can_quiz_flashcard(qid, backs))
+        and (not kinds or kind in kinds)
+        and (not tags or set(qtags or ()) & set(tags))
+    ]
     seed = secrets.randbits(31)
-    random.Random(seed).shuffle(ids)  # noqa: S311 - question order, not security
+    rng = random.Random(seed)  # noqa: S311 - question order, not security
+    if count and count < len(ids):
+        drawn = set(rng.sample(ids, count))
+        ids = [qid for qid in ids if qid in drawn]  # the set's order, unless shuffled below
+    if shuffle:
+        rng.shuffle(ids)
     attempt = Attempt(
         user_id=user.id,
         set_id=qset.id,
+        assignment_id=assignment_id,
         question_order=ids,
         seed=seed,
         one_page=one_page,
@@ -164,7 +184,7 @@ def _store(
 
 
 def _open_attempt(
-    session: Session, attempt_id: int, now: datetime | None
+    session: Session, attempt_id: int, now: datetime | None, fuzzing: bool = True
 ) -> tuple[Attempt, datetime]:
     """Lock an attempt that still takes answers, and the time of this answer.
 
@@ -177,48 +197,83 @@ def _open_attempt(
         session.rollback()
         raise AttemptClosed("This quiz is already finished.")
     if is_overtime(attempt, now):
-        _finish(session, attempt, now)
+        _finish(session, attempt, now, fuzzing)
         session.commit()
         raise AttemptClosed("Time was up: answers after the limit are not counted.")
     return attempt, now
 
 
-def _finish(session: Session, attempt: Attempt, now: datetime) -> None:
+def _finish(session: Session, attempt: Attempt, now: datetime, fuzzing: bool = True) -> None:
+    """Score the attempt and close it; answers kept until now (paged ones) become reviews."""
     answers = answers_of(session, attempt)
+    reviewed = set(
+        session.scalars(sa.select(Review.question_id).where(Review.attempt_id == attempt.id))
+    )
+    user = session.get(User, attempt.user_id)
+    for answer in sorted(answers.values(), key=lambda a: (a.answered_at, a.id)):
+        if answer.question_id in reviewed or answer.response is None or user is None:
+            continue
+        apply_review(
+            session,
+            user,
+            Answer(
+                answer.question_id, answer.response, Grade(answer.correct, answer.score, "", "")
+            ),
+            submission_id=submission_id(attempt, answer.question_id),
+            now=answer.answered_at,
+            fuzzing=fuzzing,
+            attempt_id=attempt.id,
+        )
     total = len(attempt.question_order) or 1
     attempt.score = sum(a.score for a in answers.values()) / total
     end = deadline(attempt)
     attempt.finished_at = min(now, end) if end else now
 
 
-def answer_one(
+def save_answer(
     session: Session,
     user: User,
     attempt_id: int,
     item: Judged,
     *,
+    flagged: bool | None = None,
     now: datetime | None = None,
     fuzzing: bool = True,
 ) -> Attempt:
-    """Store the answer to the current question of a paged attempt; finish after the last.
+    """Keep (or replace) the answer to one question of a paged attempt until it is handed in.
 
-    Raises AttemptClosed when finished or overtime (an overtime attempt is finished with what
-    it has), OutOfOrder for any question but the current one. Commits.
+    Like a Moodle quiz, a paged attempt can be browsed back and forth and answers changed; they
+    become reviews when the attempt is finished (see _finish). A blank response keeps any
+    answer given before. `flagged` sets or clears the question's review flag. Raises
+    AttemptClosed when finished or overtime (an overtime attempt is finished with what it
+    has). Commits.
     """
-    attempt, now = _open_attempt(session, attempt_id, now)
-    answered = set(answers_of(session, attempt))
-    if item.question.id != current_question_id(attempt, answered):
+    attempt, now = _open_attempt(session, attempt_id, now, fuzzing)
+    if item.question.id not in attempt.question_order:
         session.rollback()
-        raise OutOfOrder("That question is not the current one.")
+        raise OutOfOrder("That question is not part of this quiz.")
+    if item.grade is not None:
+        stored = session.scalar(
+            sa.select(AttemptAnswer).where(
+                AttemptAnswer.attempt_id == attempt.id,
+                AttemptAnswer.question_id == item.question.id,
+            )
+        )
+        if stored is None:
+            stored = AttemptAnswer(attempt_id=attempt.id, question_id=item.question.id)
+            session.add(stored)
+        stored.response = item.response
+        stored.correct = item.grade.correct
+        stored.score = item.grade.score
+        stored.answered_at = now
+    if flagged is not None:
+        marks = [qid for qid in attempt.flagged or [] if qid != item.question.id]
+        attempt.flagged = [*marks, item.question.id] if flagged else marks
     try:
-        _store(session, user, attempt, item, now, fuzzing)
-        session.flush()
-    except IntegrityError as error:
+        session.commit()
+    except IntegrityError as error:  # a double click raced in the same first answer
         session.rollback()
-        raise OutOfOrder("That question was answered already.") from error
-    if len(answered) + 1 >= len(attempt.question_order):
-        _finish(session, attempt, now)
-    session.commit()
+        raise OutOfOrder("That answer was saved already.") from error
     return attempt
 
 
@@ -250,10 +305,12 @@ def answer_all(
     return attempt
 
 
-def close_attempt(session: Session, attempt_id: int, *, now: datetime | None = None) -> Attempt:
+def close_attempt(
+    session: Session, attempt_id: int, *, now: datetime | None = None, fuzzing: bool = True
+) -> Attempt:
     """Finish an attempt now, or at its deadline if that has passed; idempotent; commits."""
     attempt = _lock_attempt(session, attempt_id)
     if attempt.finished_at is None:
-        _finish(session, attempt, now or now_utc())
+        _finish(session, attempt, now or now_utc(), fuzzing)
     session.commit()
     return attempt

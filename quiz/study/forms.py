@@ -7,9 +7,23 @@ from decimal import Decimal
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from quiz.scheduling import MAX_RETENTION, MIN_RETENTION
 
@@ -51,6 +65,13 @@ class SettingsForm(FlaskForm):
             raise ValidationError("Use a time zone name such as Africa/Niamey or Europe/London.")
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes: choose any number (none means all)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class QuizStartForm(FlaskForm):
     """How to take a set as a quiz."""
 
@@ -65,4 +86,11 @@ class QuizStartForm(FlaskForm):
     time_limit_min = IntegerField(
         "Time limit in minutes (0 for none)", default=0, validators=[NumberRange(min=0, max=300)]
     )
+    count = IntegerField(
+        "Number of questions",
+        validators=[Optional(), NumberRange(min=1, max=500)],
+        description="Drawn at random from the set. Leave empty for all of them.",
+    )
+    kinds = MultiCheckboxField("Only these kinds", validate_choice=False)
+    tags = MultiCheckboxField("Only these topics", validate_choice=False)
     submit = SubmitField("Start the quiz")

@@ -162,7 +162,11 @@ def _apply(
     )
     session.add(override)
     session.flush()
-    rows = review_history(session, card.id)
+    # A card the student reset starts again after the reset: an override of an earlier review
+    # is kept (it counts for the quiz) but no longer shapes the card.
+    rows = review_history(session, card.id, since=card.reset_at)
+    if not any(row.id == review.id for row in rows):
+        return override
     upto = next(index for index, row in enumerate(rows) if row.id == review.id) + 1
     override.due_after = replay_rows(rows[:upto], card, fuzzing=fuzzing).due
     state = replay_rows(rows, card, fuzzing=fuzzing)

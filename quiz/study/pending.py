@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from quiz.database import begin_write
 from quiz.models import PendingAnswer, Review, User
 from quiz.questions import Grade
-from quiz.study.answers import Answer, record_answer
+from quiz.study.answers import Answer, StaleAnswer, check_fresh, lock_card, record_answer
 from quiz.timeutil import now_utc
 
 
@@ -27,8 +28,27 @@ def find_pending(session: Session, user_id: int, submission_id: str) -> PendingA
     )
 
 
-def hold(session: Session, user: User, answer: Answer, *, submission_id: str) -> PendingAnswer:
-    """Keep a right answer until it is rated; a repeated submission returns the first; commits."""
+def hold(
+    session: Session,
+    user: User,
+    answer: Answer,
+    *,
+    submission_id: str,
+    expected_version: int | None = None,
+) -> PendingAnswer:
+    """Keep a right answer until it is rated; a repeated submission returns the first; commits.
+
+    With `expected_version`, a card that moved on since its page was shown (another tab
+    answered it, or holds a right answer of it) raises StaleAnswer and nothing is kept.
+    """
+    if expected_version is not None:
+        begin_write(session)
+        card = lock_card(session, user.id, answer.question_id)
+        try:
+            check_fresh(session, user.id, answer.question_id, card, expected_version)
+        except StaleAnswer:
+            session.rollback()
+            raise
     pending = PendingAnswer(
         user_id=user.id,
         question_id=answer.question_id,

@@ -58,6 +58,9 @@ class Overview:
     cards_by_state: dict[str, int]
     average_retrievability: float | None
     due_per_day: list[tuple[date, int]]
+    # Cards in FSRS's review state have been remembered across at least one real interval:
+    # "learned". Their predicted recall is what a student means by "how much do I know".
+    learned_recall: float | None
     streak: int
     today: date
 
@@ -234,6 +237,9 @@ def overview(session: Session, user: User, now: datetime) -> Overview:
         average_retrievability=_mean_recall(cards, user, now),
         due_per_day=scheduling.due_forecast(
             [card.due for card in cards], now, FORECAST_DAYS, tz=user_zone(user)
+        ),
+        learned_recall=_mean_recall(
+            [card for card in cards if card.state == scheduling.State.Review.value], user, now
         ),
         streak=_streak(session, user, now, per_day),
         today=now.astimezone(user_zone(user)).date(),

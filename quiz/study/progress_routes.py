@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 
 from quiz import charts
 from quiz.extensions import db
-from quiz.study import progress, queue
+from quiz.study import class_home, progress, queue
 from quiz.study.routes import bp, visible_set_or_404
 from quiz.timeutil import now_utc
 
+HEATMAP_PHONE_WEEKS = 24
 STATE_NAMES = {"new": "New", "learning": "Learning", "review": "Review", "relearning": "Relearning"}
 
 
@@ -49,7 +50,14 @@ def local_datetime_filter(moment: datetime | None) -> str:
 @bp.route("/progress", endpoint="progress")
 @login_required
 def progress_page() -> Any:
-    data = progress.overview(db.session, current_user, now_utc())
+    now = now_utc()
+    data = progress.overview(db.session, current_user, now)
+    # Issue 9: the predicted recall on each upcoming due date of the student's classes.
+    due_forecast = class_home.due_forecasts(
+        db.session,
+        current_user,
+        class_home.upcoming_study(class_home.student_classes(db.session, current_user, now), now),
+    )
     states = [(STATE_NAMES[key], count) for key, count in data.cards_by_state.items()]
     return render_template(
         "study/progress.html",
@@ -60,11 +68,19 @@ def progress_page() -> Any:
             [(when, percent) for when, percent, _title in data.attempts], "Quiz scores"
         ),
         heatmap=charts.heatmap(data.reviews_per_day, end=data.today, title="Reviews per day"),
+        # A phone shows the last 24 weeks instead of the year: they fit its width.
+        heatmap_recent=charts.heatmap(
+            data.reviews_per_day,
+            end=data.today,
+            weeks=HEATMAP_PHONE_WEEKS,
+            title="Reviews per day, last 24 weeks",
+        ),
         forecast=charts.bar_chart(
             [(day_label(day), count) for day, count in data.due_per_day],
             title="Cards due in the next 14 days",
         ),
         states_chart=charts.bar_chart(states, title="Cards by state"),
+        due_forecast=due_forecast,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from quiz.models import (
     Attempt,
     Card,
     Enrollment,
+    NewLimitRaise,
     PendingAnswer,
     Question,
     QuestionSet,
@@ -100,13 +101,21 @@ def questions_locked_by_open_attempt(
     }
 
 
+def in_play(now: datetime) -> sa.ColumnElement[bool]:
+    """Cards the student has not suspended, nor buried until later than `now`."""
+    return sa.and_(
+        Card.suspended.is_(False),
+        sa.or_(Card.buried_until.is_(None), Card.buried_until <= now),
+    )
+
+
 def due_cards(user_id: int, now: datetime, exclude: Collection[int] = ()) -> sa.Select[tuple[Card]]:
     """The student's cards due by `now`, most overdue first, live questions only."""
     query = (
         sa.select(Card)
         .join(Question, Question.id == Card.question_id)
         .where(Card.user_id == user_id, Card.due <= now, live_questions(user_id))
-        .where(not_held(user_id))
+        .where(not_held(user_id), in_play(now))
         .order_by(Card.due, Card.id)
     )
     return query.where(Question.id.not_in(exclude)) if exclude else query
@@ -130,6 +139,28 @@ def new_cards_today(session: Session, user: User, now: datetime) -> int:
     since = start_of_day(user, now)
     query = sa.select(sa.func.count()).where(Card.user_id == user.id, Card.created_at >= since)
     return session.scalar(query) or 0
+
+
+def local_day(user: User, now: datetime) -> date:
+    """The student's current local date."""
+    return now.astimezone(user_zone(user)).date()
+
+
+def new_left_today(session: Session, user: User, now: datetime) -> int:
+    """New questions the student may still meet today: the daily limit, raised if they chose."""
+    since = start_of_day(user, now)
+    met = (
+        sa.select(sa.func.count())
+        .where(Card.user_id == user.id, Card.created_at >= since)
+        .scalar_subquery()
+    )
+    extra = (
+        sa.select(NewLimitRaise.extra)
+        .where(NewLimitRaise.user_id == user.id, NewLimitRaise.day == local_day(user, now))
+        .scalar_subquery()
+    )
+    met_count, raised = session.execute(sa.select(met, sa.func.coalesce(extra, 0))).one()
+    return max(0, user.new_per_day + (raised or 0) - (met_count or 0))
 
 
 @dataclass(frozen=True)
@@ -162,7 +193,7 @@ def next_item(
         )
         or 0
     )
-    new_left = max(0, user.new_per_day - new_cards_today(session, user, now))
+    new_left = new_left_today(session, user, now)
     card = session.scalar(due_cards(user.id, now, locked).limit(1))
     if card is not None:
         question = session.get(Question, card.question_id)
@@ -171,7 +202,7 @@ def next_item(
     upcoming = session.scalar(
         sa.select(sa.func.min(Card.due))
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.due > now, live_questions(user.id))
+        .where(Card.user_id == user.id, Card.due > now, live_questions(user.id), in_play(now))
     )
     return Next(question, None, due_count, new_left, upcoming, locked_by)
 

@@ -13,7 +13,7 @@ from quiz.models import Question
 from quiz.study import pending, queue
 from quiz.study.answers import find_review, load_question, stored_grade
 from quiz.study.display import describe_response
-from quiz.study.routes import bp, next_intervals, valid_submission_id
+from quiz.study.routes import bp, next_intervals, next_url, valid_submission_id
 from quiz.timeutil import now_utc
 
 CHOICES = ("hard", "good", "easy")
@@ -25,13 +25,17 @@ def rate(submission_id: str) -> Any:
     if valid_submission_id(submission_id) is None:
         abort(404)
     done = find_review(db.session, current_user.id, submission_id)
-    if done is not None:  # rated already (or by a later page): show the review
+    if done is not None:  # rated already: a double click goes on as the first click did
+        if request.method == "POST":
+            return redirect(next_url(last=done.id))
         return redirect(url_for(".feedback", review_id=done.id))
     held = pending.find_pending(db.session, current_user.id, submission_id)
     if held is None:
         # Another tab may have rated it between the two lookups: show what it recorded.
         done = find_review(db.session, current_user.id, submission_id)
         if done is not None:
+            if request.method == "POST":
+                return redirect(next_url(last=done.id))
             return redirect(url_for(".feedback", review_id=done.id))
         abort(404)
     if request.method == "POST":
@@ -45,7 +49,8 @@ def rate(submission_id: str) -> Any:
             self_rating=choice,
             fuzzing=current_app.config["SCHEDULER_FUZZING"],
         )
-        return redirect(url_for(".feedback", review_id=review.id))
+        # The verdict was on this page already: straight on to the next card.
+        return redirect(next_url(last=review.id))
     question = db.session.get(Question, held.question_id)
     item = load_question(question)
     return render_template(

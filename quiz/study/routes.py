@@ -22,9 +22,10 @@ from quiz.inputs import bounded_int
 from quiz.models import Card, Question, QuestionSet, Review, StudiedSet
 from quiz.questions import ResponseError
 from quiz.security import posted_int
-from quiz.study import overrides, pending, queue
+from quiz.study import class_home, custom, last_answer, overrides, pending, queue, summary
 from quiz.study.answers import (
     Answer,
+    StaleAnswer,
     card_state,
     find_review,
     load_question,
@@ -33,6 +34,7 @@ from quiz.study.answers import (
 )
 from quiz.study.display import describe_response
 from quiz.study.forms import SettingsForm
+from quiz.study.texts import local_time, percent_text, stale_message
 from quiz.timeutil import now_utc
 
 bp = Blueprint("study", __name__, url_prefix="/study")
@@ -154,6 +156,7 @@ def index() -> Any:
         upcoming=upcoming,
         new_available=queue.count_new_available(db.session, current_user.id),
         form=EmptyForm(),
+        **class_home.home_context(db.session, current_user, now),  # classes (issue 9)
     )
 
 
@@ -182,17 +185,43 @@ def toggle_set(set_id: int) -> Any:
     return redirect(url_for(".next") if request.form.get("back") == "next" else url_for(".index"))
 
 
+def posted_version() -> int | None:
+    """The card version the answer page carried; None when the form has none (no check)."""
+    raw = request.form.get("card_version", "")
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
+        abort(400)
+    return int(raw)
+
+
+def card_version_of(question_id: int, card: Card | None = None, *, known: bool = False) -> int:
+    """The version of the student's card for a question (0 for none), carried by its forms."""
+    if not known:
+        card = db.session.scalar(
+            sa.select(Card).where(Card.user_id == current_user.id, Card.question_id == question_id)
+        )
+    return card.version if card is not None else 0
+
+
 def render_question(
     question: Question,
     submission_id: str,
     error: str | None = None,
     status: int = 200,
     upcoming: queue.Next | None = None,
+    card_version: int | None = None,
+    last: Any = None,
+    run: Any = None,
 ) -> Any:
     """The answer page for one question (never containing its answer)."""
     item = load_question(question)
     now = now_utc()
     upcoming = upcoming or queue.next_item(db.session, current_user, now)
+    if card_version is None:
+        card_version = posted_version() if request.method == "POST" else None
+    if card_version is None:
+        card_version = card_version_of(question.id)
     return (
         render_template(
             "study/question.html",
@@ -203,6 +232,10 @@ def render_question(
             shown_ms=int(now.timestamp() * 1000),
             error=error,
             upcoming=upcoming,
+            card_version=card_version,
+            last=last,
+            run=run or custom.active(),
+            mode="cram" if custom.is_practice() else None,
         ),
         status,
     )
@@ -211,10 +244,24 @@ def render_question(
 @bp.route("/next", endpoint="next")
 @login_required
 def next_card() -> Any:
-    upcoming = queue.next_item(db.session, current_user, now_utc())
+    """The next card, with the last answer in one line (and its undo) above it."""
+    now = now_utc()
+    if custom.active():
+        return redirect(url_for(".custom_next", **request.args))
+    last = last_answer.find(db.session, current_user, request.args.get("last", ""))
+    upcoming = queue.next_item(db.session, current_user, now)
     if upcoming.question is None:
-        return render_template("study/done.html", upcoming=upcoming)
-    return render_question(upcoming.question, new_submission_id(), upcoming=upcoming)
+        return render_template(
+            "study/done.html",
+            upcoming=upcoming,
+            last=last,
+            summary=summary.today(db.session, current_user, now),
+            form=EmptyForm(),
+        )
+    version = upcoming.card.version if upcoming.card is not None else 0
+    return render_question(
+        upcoming.question, new_submission_id(), upcoming=upcoming, card_version=version, last=last
+    )
 
 
 @bp.route("/questions/<int:question_id>")
@@ -233,6 +280,7 @@ def flip(question_id: int) -> Any:
     if question.kind != "flashcard":
         abort(404)
     submission_id = valid_submission_id(request.args.get("sid")) or new_submission_id()
+    version = request.args.get("v", "")
     return render_template(
         "study/flip.html",
         question=question,
@@ -240,6 +288,8 @@ def flip(question_id: int) -> Any:
         submission_id=submission_id,
         shown_ms=request.args.get("shown_ms", ""),
         previews=next_intervals(question.id),
+        card_version=version if version.isascii() and version.isdigit() else "",
+        mode="cram" if custom.is_practice() else None,
     )
 
 
@@ -268,6 +318,12 @@ def answer() -> Any:
         abort(400)
     earlier = find_review(db.session, current_user.id, submission_id)
     if earlier is not None:  # answered already: show what was recorded the first time
+        if earlier.response != sent_response(earlier.question_id, submission_id):
+            flash(
+                f"You had answered this card at {local_time(earlier.reviewed_at)}; this is the "
+                "answer recorded then. Your new answer was not recorded.",
+                "info",
+            )
         return redirect(url_for(".feedback", review_id=earlier.id))
     if pending.find_pending(db.session, current_user.id, submission_id) is not None:
         return redirect(url_for(".rate", submission_id=submission_id))
@@ -279,20 +335,57 @@ def answer() -> Any:
     except ResponseError as error:
         return render_question(question, submission_id, error=str(error), status=422)
     answer = Answer(question.id, response, grade, None, duration_from_form())
-    if question.kind != "flashcard" and scheduling.rating_for(grade.score) != Rating.Again:
-        # Right: the student says how hard it was once they see the verdict.
-        pending.hold(db.session, current_user, answer, submission_id=submission_id)
-        return redirect(url_for(".rate", submission_id=submission_id))
     if question.kind == "flashcard":  # the four buttons of the flip page are the rating
         answer = Answer(question.id, response, grade, response, answer.duration_ms)
-    review, _new = record_answer(
-        db.session,
-        current_user,
-        answer,
-        submission_id=submission_id,
-        fuzzing=current_app.config["SCHEDULER_FUZZING"],
-    )
+    if request.form.get("mode") == "cram":
+        practice = custom.store_practice(db.session, current_user, answer, submission_id)
+        custom.mark_done(question.id)
+        if question.kind != "flashcard" and not practice.correct:
+            return redirect(url_for(".practice_feedback", answer_id=practice.id))
+        return redirect(next_url(last=f"c{practice.id}"))
+    try:
+        if question.kind != "flashcard" and scheduling.rating_for(grade.score) != Rating.Again:
+            # Right: the student says how hard it was once they see the verdict.
+            pending.hold(
+                db.session,
+                current_user,
+                answer,
+                submission_id=submission_id,
+                expected_version=posted_version(),
+            )
+            return redirect(url_for(".rate", submission_id=submission_id))
+        review, _new = record_answer(
+            db.session,
+            current_user,
+            answer,
+            submission_id=submission_id,
+            fuzzing=current_app.config["SCHEDULER_FUZZING"],
+            expected_version=posted_version(),
+        )
+    except StaleAnswer as stale:
+        flash(stale_message(stale), "error")
+        return redirect(next_url())
+    finally:
+        custom.mark_done(question.id)
+    if question.kind == "flashcard":  # rated already: straight on to the next card
+        return redirect(next_url(last=review.id))
     return redirect(url_for(".feedback", review_id=review.id))
+
+
+def next_url(**args: Any) -> str:
+    """Where the next card is: the custom run in progress, or the due queue."""
+    return url_for(".custom_next" if custom.active() else ".next", **args)
+
+
+def sent_response(question_id: int, submission_id: str) -> Any:
+    """The response this form sends, for comparing with one recorded; None if unreadable."""
+    question = db.session.get(Question, question_id)
+    if question is None:
+        return None
+    try:
+        return load_question(question).parse_form(request.form, seed_of(submission_id))
+    except ResponseError:
+        return None
 
 
 @bp.route("/reviews/<int:review_id>")
@@ -301,6 +394,10 @@ def feedback(review_id: int) -> Any:
     review = db.session.get(Review, review_id)
     if review is None or review.user_id != current_user.id:
         abort(404)
+    if review.attempt_id and not class_home.attempt_reveals(
+        db.session, review.attempt_id, now_utc()
+    ):
+        abort(404)  # an assigned quiz's answers stay hidden as its teacher chose
     locked = refuse_if_in_open_quiz(review.question_id)
     question = db.session.get(Question, review.question_id)
     item = load_question(question)
@@ -333,7 +430,27 @@ def settings() -> Any:
         db.session.commit()
         flash("Settings saved. New reviews use them from now on.", "success")
         return redirect(url_for(".settings"))
-    return render_template("study/settings.html", form=form, zones=sorted(available_timezones()))
+    return render_template("study/settings.html", form=form, zones=zone_groups())
+
+
+REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia")
+REGIONS += ("Europe", "Indian", "Pacific")
+
+
+def zone_groups() -> list[tuple[str, list[str]]]:
+    """Time zones grouped by region as (region, [zone]), legacy aliases left out.
+
+    A grouped select of about 490 places instead of a 600-name datalist: under half the bytes.
+    """
+    groups: dict[str, list[str]] = {}
+    for zone in sorted(available_timezones()):
+        region, _, city = zone.partition("/")
+        if region in REGIONS and city:
+            groups.setdefault(region, []).append(zone)
+    return list(groups.items())
+
+
+bp.add_app_template_filter(percent_text, "percent")
 
 
 @bp.app_template_filter("when")

@@ -35,13 +35,17 @@ def test_register_study_and_log_out(live_server: LiveServer, page: Any) -> None:
     page.wait_for_url(re.compile(r"/study/next$"))
     # The first questions are answered from the keyboard: a digit picks, Enter checks.
     for _ in range(3):
+        page.wait_for_load_state()  # app.js's key handler is set up once the page has loaded
         if page.locator("[data-choice-key='1']").count():
             page.keyboard.press("1")
             assert page.locator("[data-choice-key='1']").is_checked()
             page.locator("button:has-text('Check')").click()
         elif page.locator("a:has-text('Show answer')").count():
             page.click("a:has-text('Show answer')")
-            page.keyboard.press("3")  # Good
+            page.keyboard.press("3")  # Good: straight on to the next card
+            page.wait_for_url(re.compile(r"/study/next\?last="))
+            assert "Last:" in page.content()
+            continue
         elif page.locator("fieldset.question select").count():  # matching or ordering
             matches = page.locator("fieldset.question-matching select")
             for index in range(matches.count()):
@@ -56,8 +60,10 @@ def test_register_study_and_log_out(live_server: LiveServer, page: Any) -> None:
         assert page.locator(".verdict-ok, .verdict-bad").first.is_visible()
         if page.locator("[data-rating-key='3']").count():  # right: say how it felt
             assert "Hard" in page.content() and "Easy" in page.content()
-            page.keyboard.press("3")  # Good
-            page.wait_for_url(re.compile(r"/study/reviews/"))
+            page.keyboard.press("3")  # Good: straight on to the next card
+            page.wait_for_url(re.compile(r"/study/next\?last="))
+            assert "Last:" in page.content()
+            continue
         assert "Comes back" in page.content()
         page.click("text=Next question")
     page.goto(f"{base}/study/progress")

@@ -214,7 +214,9 @@ def test_security_headers(app: Flask, backend: str) -> None:
             problems.append("HSTS over plain HTTP")
         if rule.endpoint in NO_STORE and "no-store" not in headers.get("Cache-Control", ""):
             problems.append("cacheable credentials page")
+        # Files to save are attachments; images the app draws itself (a QR code) show inline.
         download = response.mimetype != "text/html" and response.status_code == 200
+        download = download and not response.mimetype.startswith("image/")
         if download and not headers.get("Content-Disposition", "").startswith("attachment"):
             problems.append("a download without Content-Disposition: attachment")
         if problems:

@@ -118,6 +118,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             seed=1,
         )
         db.session.add_all([held, attempt])
+        cram = _cram_answer(student.id, taught.id)
         db.session.commit()
         ids = {
             "users": {role: user.id for role, user in users.items()},
@@ -131,6 +132,8 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "classroom": classroom.id,
             "assignment": assignment.id,
             "override": override_id,
+            "student_a": users["student_a"].id,
+            "cram_answer": cram.id if cram is not None else None,
         }
         db.session.remove()
     clients = {role: app.test_client() for role in ROLES}
@@ -138,6 +141,25 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         for role in USERS:
             assert AuthActions(clients[role]).login(role.replace("_", "")).status_code == 302
     return World(app, clients, ids)
+
+
+def _cram_answer(user_id: int, question_id: int) -> Any:
+    """A practice (cram) answer of student_a, when the app has them."""
+    try:
+        from quiz.models import CramAnswer
+    except ImportError:
+        return None
+    row = CramAnswer(
+        user_id=user_id,
+        question_id=question_id,
+        submission_id=uuid.uuid4().hex,
+        response="Agadez",
+        correct=False,
+        score=0.0,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def _override(user_id: int, review_id: int) -> int | None:
@@ -163,6 +185,8 @@ PARAMS: dict[str, Any] = {
     "classroom_id": lambda w: w.ids["classroom"],
     "assignment_id": lambda w: w.ids["assignment"],
     "override_id": lambda w: w.ids["override"],
+    "answer_id": lambda w: w.ids["cram_answer"],
+    "code": lambda w: "JOINA1",
     "fmt": lambda w: "csv",
     "token": lambda w: "not-a-valid-token",
     "filename": lambda w: "style.css",

@@ -31,7 +31,9 @@ class _Finder(HTMLParser):
             squeezed = "".join(ch for ch in value if ch > " ").lower()
             if name in URL_ATTRIBUTES and squeezed.startswith(BAD_SCHEMES):
                 self.found.append(f"<{tag} {name}={value[:40]}>")
-            if MARK in value and name not in TEXT_ATTRIBUTES and not name.startswith("data-"):
+            # In a URL, a payload is percent-encoded data: only its scheme can hurt.
+            free_text = name in TEXT_ATTRIBUTES or name in URL_ATTRIBUTES
+            if MARK in value and not free_text and not name.startswith("data-"):
                 self.found.append(f"<{tag} {name}={value[:40]}>")
             if MARK in value and name.startswith("data-x"):
                 self.found.append(f"<{tag} {name}> from a payload")

@@ -1,0 +1,73 @@
+"""The one line above the next card that sums up the last answer, with its undo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quiz.models import Card, CramAnswer, Question, Review, User
+from quiz.study.card_actions import latest_review_id
+
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+@dataclass(frozen=True)
+class LastAnswer:
+    """What the summary line says: the question, the verdict, when it comes back."""
+
+    question: Question
+    verdict: str
+    answered_at: datetime
+    due_after: datetime | None
+    review_id: int | None  # set when the answer can still be undone
+
+
+def find(session: Session, user: User, token: str) -> LastAnswer | None:
+    """The student's answer named by `token` ("<review id>" or "c<cram answer id>"), if theirs."""
+    cram = token.startswith("c")
+    raw = token[1:] if cram else token
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**31:
+        return None
+    if cram:
+        row = session.get(CramAnswer, int(raw))
+        if row is None or row.user_id != user.id:
+            return None
+        verdict = _verdict(row.correct, row.score, row.response, None)
+        question = session.get(Question, row.question_id)
+        return LastAnswer(question, verdict + " (practice)", row.answered_at, None, None)
+    review = session.get(Review, int(raw))
+    if review is None or review.user_id != user.id:
+        return None
+    question = session.get(Question, review.question_id)
+    undoable = None
+    if review.attempt_id is None:
+        card = session.get(Card, review.card_id)
+        if card is not None and latest_review_id(session, card) == review.id:
+            undoable = review.id
+    verdict = _verdict(review.correct, review.score, review.response, review.rating)
+    return LastAnswer(question, verdict, review.reviewed_at, review.due_after, undoable)
+
+
+def _verdict(correct: bool, score: float, response: object, rating: int | None) -> str:
+    """'Right · Good', 'Wrong · Again', 'Hard' for a flashcard."""
+    if isinstance(response, str) and response in ("again", "hard", "good", "easy"):
+        return response.capitalize()  # a flashcard: the student's own rating is the verdict
+    verdict = "Right" if correct else ("Partly right" if score > 0 else "Wrong")
+    return f"{verdict} · {RATING_NAMES[rating]}" if rating else verdict
+
+
+def count_since(session: Session, user_id: int, since: datetime) -> tuple[int, int]:
+    """(answers, right ones) the student gave since a time, study and practice together."""
+    rows = []
+    for model, when in ((Review, Review.reviewed_at), (CramAnswer, CramAnswer.answered_at)):
+        rows.append(
+            session.execute(
+                sa.select(sa.func.count(), sa.func.count().filter(model.correct.is_(True))).where(
+                    model.user_id == user_id, when >= since
+                )
+            ).one()
+        )
+    return sum(r[0] for r in rows), sum(r[1] for r in rows)

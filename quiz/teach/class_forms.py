@@ -1,0 +1,92 @@
+"""Forms for classes and assignments."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from quiz.models import Mode, ShowAnswers
+
+
+class ClassForm(FlaskForm):
+    """A class's name and the time zone its due dates are given in."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    timezone = StringField(
+        "Time zone",
+        validators=[DataRequired(), Length(max=64)],
+        default="UTC",
+        description="Due dates are entered and shown in this zone, e.g. Africa/Niamey.",
+    )
+    submit = SubmitField("Save")
+
+    def validate_timezone(self, field: StringField) -> None:
+        """Only IANA zone names."""
+        if field.data not in available_timezones():
+            raise ValidationError("Use a time zone name such as Africa/Niamey or Europe/London.")
+
+
+class JoinForm(FlaskForm):
+    """A student's box for a class code."""
+
+    code = StringField(
+        "Class code",
+        validators=[DataRequired(message="Type the code your teacher gave you."), Length(max=32)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+    submit = SubmitField("Join")
+
+
+SHOW_CHOICES = [
+    SelectChoice(ShowAnswers.AFTER_ATTEMPT.value, "After each attempt"),
+    SelectChoice(ShowAnswers.AFTER_DUE.value, "After the due date"),
+    SelectChoice(ShowAnswers.NEVER.value, "Never"),
+]
+
+
+class AssignmentForm(FlaskForm):
+    """A set given to a class, due at a local date and time, to study or to take as a quiz."""
+
+    set_id = SelectField("Question set", coerce=int, validators=[DataRequired()])
+    mode = SelectField(
+        "Mode",
+        choices=[
+            SelectChoice(Mode.QUIZ.value, "Quiz: a scored attempt"),
+            SelectChoice(Mode.STUDY.value, "Study: the set joins each student's queue"),
+        ],
+        default=Mode.QUIZ.value,
+    )
+    due_at = DateTimeLocalField(
+        "Due", format="%Y-%m-%dT%H:%M", validators=[DataRequired(message="Give a due date.")]
+    )
+    target_percent = IntegerField(
+        "Study target: predicted recall on the due date (%)",
+        default=90,
+        validators=[NumberRange(min=50, max=99)],
+    )
+    max_attempts = IntegerField(
+        "Quiz attempts allowed (empty for unlimited)",
+        validators=[Optional(), NumberRange(min=1, max=100)],
+    )
+    time_limit_min = IntegerField(
+        "Quiz time limit in minutes (0 for none)",
+        default=0,
+        validators=[NumberRange(min=0, max=600)],
+    )
+    shuffle = BooleanField("Shuffle the questions", default=True)
+    show_answers = SelectField(
+        "Show the right answers", choices=SHOW_CHOICES, default=ShowAnswers.AFTER_ATTEMPT.value
+    )
+    allow_late = BooleanField("Accept late work", default=True)
+    submit = SubmitField("Save the assignment")

@@ -1,0 +1,204 @@
+"""A class in a real browser: a teacher sets it up, two students join and work, reports show it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quiz.extensions import db
+from quiz.models import Role, User
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a browser passphrase"
+QUIZ_ANSWERS = 4
+
+
+def make_teacher(live_server: LiveServer, name: str) -> None:
+    """A teacher account (teachers are appointed, not self-registered)."""
+    with live_server.app.app_context():
+        user = User(email=f"{name}@example.org", role=Role.TEACHER.value)
+        user.set_username(name)
+        user.set_password(PASSWORD, "pbkdf2:sha256:1000")
+        db.session.add(user)
+        db.session.commit()
+
+
+def new_page(browser: Any) -> Any:
+    """A page in its own context (its own cookies), collecting console errors."""
+    page = browser.new_context().new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    return page
+
+
+def log_in(page: Any, base: str, name: str) -> None:
+    page.goto(f"{base}/auth/login")
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/study/$"))
+
+
+def fill_registration(page: Any, name: str) -> None:
+    page.fill("#username", name)
+    page.fill("#email", f"{name}@example.org")
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.click("input[type=submit]")
+
+
+def answer_on_page(page: Any) -> None:
+    """Give some answer to the question on screen, whatever its kind."""
+    if page.locator("[data-choice-key='1']").count():
+        page.locator("[data-choice-key='1']").first.check()
+    elif page.locator("fieldset.question-matching select").count():
+        menus = page.locator("fieldset.question-matching select")
+        for index in range(menus.count()):
+            menus.nth(index).select_option(index=1)
+    elif page.locator("fieldset.question input[type=text]").count():
+        numeric = page.locator("fieldset.question-numeric").count() > 0
+        fields = page.locator("fieldset.question input[type=text]")
+        for index in range(fields.count()):
+            fields.nth(index).fill("2" if numeric else "Niamey")
+
+
+def study_a_little(page: Any, base: str) -> None:
+    """Answer three questions in study mode."""
+    page.goto(f"{base}/study/next")
+    for _ in range(3):
+        if page.locator("a:has-text('Show answer')").count():
+            page.click("a:has-text('Show answer')")
+            page.wait_for_url(re.compile(r"/study/flip/"))
+            page.locator("[data-rating-key='3']").click()
+        else:
+            answer_on_page(page)
+            page.locator("button:has-text('Check')").click()
+            # Wrong: straight to the feedback; right: first the Hard / Good / Easy page.
+            page.wait_for_url(re.compile(r"/study/(reviews|answers)/"))
+            if "/study/answers/" in page.url:
+                page.locator("[data-rating-key='3']").click()
+        page.wait_for_url(re.compile(r"/study/reviews/"))
+        assert page.locator(".verdict").count(), page.url + page.locator("main").inner_text()[:800]
+        page.click("text=Next question")
+        page.wait_for_url(re.compile(r"/study/next$"))
+
+
+def test_class_journey(live_server: LiveServer, browser: Any) -> None:
+    base = live_server.url
+    make_teacher(live_server, "tess")
+    teacher = new_page(browser)
+    log_in(teacher, base, "tess")
+    teacher.goto(f"{base}/teach/")
+    teacher.click("text=Your classes")
+    assert_accessible(teacher)
+    teacher.click("text=New class")
+    assert_accessible(teacher)
+    teacher.fill("#name", "Geography 9B")
+    teacher.fill("#timezone", "Africa/Niamey")
+    teacher.click("input[type=submit]")
+    teacher.wait_for_url(re.compile(r"/teach/classes/\d+$"))
+    assert_accessible(teacher)
+    class_url = teacher.url
+    code = teacher.locator(".join-code").inner_text().replace(" ", "")
+    assert len(code) == 6
+    teacher.click("text=Show on a projector")
+    assert code[:3] in teacher.locator(".projector-code").inner_text()
+    # The QR code is an SVG the app serves: the image loads and has a size.
+    teacher.wait_for_function("document.querySelector('.projector-qr').naturalWidth > 0")
+    assert_accessible(teacher)
+
+    # Two students: one types the code on their home page, one follows the link.
+    amy = new_page(browser)
+    amy.goto(f"{base}/auth/register")
+    fill_registration(amy, "amy")
+    amy.wait_for_url(re.compile(r"/study/$"))
+    amy.fill("#join-code", "WRONG1")
+    amy.click(".join-box button")
+    assert "No class has that code" in amy.content()
+    assert_accessible(amy)
+    assert amy.console_errors == [
+        "Failed to load resource: the server responded with a status of 422 (UNPROCESSABLE ENTITY)"
+    ]
+    amy.console_errors.clear()  # the 422 of the wrong code was the point
+    amy.fill("#code", code.lower())
+    amy.click("input[type=submit]")
+    amy.wait_for_url(re.compile(r"/study/$"))
+    assert "You joined" in amy.content() and "Geography 9B" in amy.content()
+    assert_accessible(amy)
+
+    ben = new_page(browser)
+    ben.goto(f"{base}/study/join/{code}")
+    assert_accessible(ben)
+    ben.click("a.button:has-text('Create an account')")
+    fill_registration(ben, "ben")
+    ben.wait_for_url(re.compile(rf"/study/join/{code}$"))
+    assert_accessible(ben)
+    ben.click("input[type=submit]")
+    ben.wait_for_url(re.compile(r"/study/$"))
+    assert "Geography 9B" in ben.content()
+
+    # The teacher assigns the starter set as a quiz and as study.
+    for mode in ("quiz", "study"):
+        teacher.goto(class_url)
+        teacher.click("text=Assign a set")
+        assert_accessible(teacher)
+        teacher.select_option("#set_id", label="Niger, Air Base 101 and the Sahel")
+        teacher.select_option("#mode", mode)
+        teacher.fill("#due_at", "2030-06-01T17:00")
+        teacher.click("input[type=submit]")
+        teacher.wait_for_url(re.compile(r"/teach/classes/\d+$"))
+    assert teacher.locator("text=2030-06-01 17:00").count() == 2
+
+    # The students work.
+    for student in (amy, ben):
+        student.goto(f"{base}/study/")
+        assert "to do" in student.content()
+        assert_accessible(student)
+        student.locator("ul.assignments a").first.click()
+        student.click("button:has-text('Start the quiz')")
+        student.wait_for_url(re.compile(r"/study/attempts/\d+$"))
+        assert_accessible(student)
+        for _ in range(QUIZ_ANSWERS):
+            answer_on_page(student)
+            with student.expect_navigation():
+                student.locator("form button.primary[type=submit]").first.click()
+        student.click("button:has-text('End the quiz now')")
+        student.wait_for_url(re.compile(r"/result$"))
+        assert_accessible(student)
+        study_a_little(student, base)
+        student.goto(f"{base}/study/progress")
+        assert "due dates" in student.content()
+        assert_accessible(student)
+
+    # What the teacher sees.
+    teacher.goto(class_url)
+    teacher.click("text=Dashboard")
+    body = teacher.locator("table.dashboard tbody").inner_text()
+    assert "amy" in body and "ben" in body and body.count("done") >= 2 and "best" in body
+    assert_accessible(teacher)
+    teacher.click("table.dashboard thead a:has-text('Item analysis')")
+    assert "2</strong> attempts" in teacher.content()
+    assert_accessible(teacher)
+    teacher.goto(class_url)
+    teacher.click("text=Retention forecast")
+    assert "Study these before the exam" in teacher.content()
+    assert teacher.locator("table.heat tbody tr").count() == 2
+    assert_accessible(teacher)
+    teacher.goto(class_url)
+    teacher.click("table a:has-text('amy')")
+    assert teacher.locator("table.data tbody tr").count() >= QUIZ_ANSWERS
+    assert_accessible(teacher)
+    teacher.goto(class_url)
+    with teacher.expect_download() as info:
+        teacher.click("text=Gradebook (CSV)")
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("Student,") and "amy" in text and "ben" in text
+    for person in (teacher, amy, ben):
+        assert person.console_errors == []
+        person.context.close()

@@ -1,0 +1,193 @@
+"""The class pages cost the same number of SQL statements for 3 students as for 300."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from quiz.extensions import db
+from quiz.models import (
+    Assignment,
+    Attempt,
+    AttemptAnswer,
+    Card,
+    Classroom,
+    Enrollment,
+    Review,
+    Role,
+    User,
+)
+from tests.conftest import make_user, statements_for
+from tests.progress_helpers import make_set
+
+QUESTIONS = 6
+
+
+def build_class(app: Flask, students: int, tag: str) -> tuple[int, int, int, int]:
+    """A class with `students` members who all studied and took the quiz; bulk inserted."""
+    teacher = make_user(app, f"teacher{tag}", role=Role.TEACHER.value).id
+    set_id, question_ids = make_set(app, QUESTIONS, title=f"Set {tag}", owner_id=teacher)
+    now = datetime.now(UTC)
+    with app.app_context():
+        classroom = Classroom(teacher_id=teacher, name=f"Class {tag}", join_code=f"ACDE{tag}")
+        db.session.add(classroom)
+        db.session.flush()
+        quiz = Assignment(
+            classroom_id=classroom.id, set_id=set_id, mode="quiz", due_at=now + timedelta(days=1)
+        )
+        study = Assignment(
+            classroom_id=classroom.id, set_id=set_id, mode="study", due_at=now + timedelta(days=1)
+        )
+        db.session.add_all([quiz, study])
+        db.session.flush()
+        # Every student shares the teacher's password hash: hashing 300 times is not the test.
+        hashed = db.session.scalar(sa.select(User.password_hash).where(User.id == teacher))
+        users = [
+            {
+                "username": f"s{tag}{i}",
+                "username_key": f"s{tag}{i}".casefold(),
+                "email": f"s{tag}{i}@example.org",
+                "password_hash": hashed,
+                "role": "student",
+                "session_token": f"tok{tag}{i}",
+            }
+            for i in range(students)
+        ]
+        db.session.execute(sa.insert(User), users)
+        ids = db.session.scalars(
+            sa.select(User.id).where(User.username.like(f"s{tag}%")).order_by(User.id)
+        ).all()
+        db.session.execute(
+            sa.insert(Enrollment), [{"classroom_id": classroom.id, "user_id": u} for u in ids]
+        )
+        cards = [
+            {
+                "user_id": u,
+                "question_id": q,
+                "state": 2,
+                "stability": 3.0 + (u + q) % 20,
+                "difficulty": 5.0,
+                "due": now + timedelta(days=(u + q) % 9 - 3),
+                "last_review": now - timedelta(days=(u * q) % 6),
+                "reps": 3,
+            }
+            for u in ids
+            for q in question_ids
+        ]
+        db.session.execute(sa.insert(Card), cards)
+        card_ids = {
+            (u, q): c
+            for c, u, q in db.session.execute(
+                sa.select(Card.id, Card.user_id, Card.question_id).where(Card.user_id.in_(ids))
+            )
+        }
+        attempts = [
+            {
+                "user_id": u,
+                "set_id": set_id,
+                "assignment_id": quiz.id,
+                "question_order": question_ids,
+                "seed": 1,
+                "started_at": now - timedelta(days=u % 20, hours=1),
+                "finished_at": now - timedelta(days=u % 20),
+                "score": (u % 7) / 6,
+            }
+            for u in ids
+        ]
+        db.session.execute(sa.insert(Attempt), attempts)
+        attempt_of = dict(
+            db.session.execute(
+                sa.select(Attempt.user_id, Attempt.id).where(Attempt.assignment_id == quiz.id)
+            ).all()
+        )
+        db.session.execute(
+            sa.insert(AttemptAnswer),
+            [
+                {
+                    "attempt_id": attempt_of[u],
+                    "question_id": q,
+                    "response": (u + q) % 2 == 0,
+                    "correct": (u + q) % 2 == 0,
+                    "score": float((u + q) % 2 == 0),
+                }
+                for u in ids
+                for q in question_ids
+            ],
+        )
+        db.session.execute(
+            sa.insert(Review),
+            [
+                {
+                    "user_id": u,
+                    "card_id": card_ids[(u, q)],
+                    "question_id": q,
+                    "attempt_id": attempt_of[u],
+                    "response": True,
+                    "correct": True,
+                    "score": 1.0,
+                    "rating": 3,
+                    "desired_retention": 0.9,
+                    "duration_ms": 3000,
+                    "reviewed_at": now - timedelta(days=1),
+                    "due_after": now + timedelta(days=2),
+                    "submission_id": f"a{attempt_of[u]}q{q}",
+                }
+                for u in ids
+                for q in question_ids
+            ],
+        )
+        db.session.commit()
+        return classroom.id, set_id, ids[0], quiz.id
+
+
+PAGES = [
+    "/teach/classes/{c}",
+    "/teach/classes/{c}/dashboard",
+    "/teach/classes/{c}/dashboard?sort=a{a}&dir=desc&behind=1&days=2",
+    "/teach/classes/{c}/forecast?exam=2030-01-01",
+    "/teach/classes/{c}/sets/{s}/items",
+    "/teach/classes/{c}/students/{u}",
+    "/teach/classes/{c}/gradebook.csv",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_statements_do_not_grow_with_the_class(app: Flask, path: str) -> None:
+    small = build_class(app, 3, "A")
+    large = build_class(app, 300, "B")
+    counts = []
+    for tag, (class_id, set_id, user_id, quiz_id) in (("A", small), ("B", large)):
+        client = app.test_client()
+        response = client.post(
+            "/auth/login", data={"username": f"teacher{tag}", "password": "correct horse battery"}
+        )
+        assert response.status_code == 302
+        url = path.format(c=class_id, s=set_id, u=user_id, a=quiz_id)
+        counts.append(statements_for(app, client, url))
+    assert counts[0] == counts[1], counts
+    assert counts[0] < 20
+
+
+def test_student_home_is_constant_in_classes(app: Flask) -> None:
+    """A student in one class and one in four cost the same at home and on their progress page."""
+    few = build_class(app, 3, "C")
+    more = [build_class(app, 3, tag) for tag in ("D", "E", "F")]
+    with app.app_context():
+        busy = db.session.get(User, few[2])
+        db.session.add_all(Enrollment(classroom_id=c[0], user_id=busy.id) for c in more)
+        lonely = db.session.scalar(sa.select(User.username).where(User.id == few[2] + 1))
+        db.session.commit()
+        busy_name = busy.username
+    counts = []
+    for name in (lonely, busy_name):
+        client = app.test_client()
+        client.post("/auth/login", data={"username": name, "password": "correct horse battery"})
+        counts.append(
+            (statements_for(app, client, "/study/"), statements_for(app, client, "/study/progress"))
+        )
+        shown = client.get("/study/progress").get_data(as_text=True)
+        assert shown.count("Recall on that date") == (2 if name == lonely else 8)
+    assert counts[0] == counts[1], counts
