@@ -235,6 +235,7 @@ def test_hidden_answers_stay_hidden_on_the_review_page(
     client.post(
         f"/study/attempts/{attempt_id}/answer", data={"question_id": first, "answer": "true"}
     )
+    client.post(f"/study/attempts/{attempt_id}/finish")  # paged answers become reviews here
     with app.app_context():
         from quiz.models import Review
 

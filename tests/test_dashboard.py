@@ -50,7 +50,8 @@ def take_quiz(app: Flask, username: str, assignment_id: int, picks: list[bool]) 
             question = db.session.get(Question, question_id)
             grade = load_question(question).grade(pick)
             judged = attempts.Judged(question, pick, grade, 4200)
-            attempts.answer_one(db.session, user, attempt.id, judged, fuzzing=False)
+            attempts.save_answer(db.session, user, attempt.id, judged, fuzzing=False)
+        attempts.close_attempt(db.session, attempt.id, fuzzing=False)  # reviews made at hand-in
         return attempt.id
 
 

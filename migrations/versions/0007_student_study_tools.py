@@ -1,7 +1,7 @@
 """student study tools: suspend and bury cards, cram answers, raised new limits, quiz flags
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 import sqlalchemy as sa
@@ -25,6 +25,8 @@ def upgrade():
         batch.add_column(sa.Column("reset_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("attempt") as batch:
         batch.add_column(sa.Column("flagged", sa.JSON(), nullable=False, server_default="[]"))
+    with op.batch_alter_table("attempt_answer") as batch:
+        batch.add_column(sa.Column("duration_ms", sa.Integer(), nullable=True))
     op.create_table(
         "cram_answer",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -74,6 +76,8 @@ def downgrade():
     op.drop_table("new_limit_raise")
     op.drop_index("ix_cram_answer_user_id_answered_at", table_name="cram_answer")
     op.drop_table("cram_answer")
+    with op.batch_alter_table("attempt_answer") as batch:
+        batch.drop_column("duration_ms")
     with op.batch_alter_table("attempt") as batch:
         batch.drop_column("flagged")
     with op.batch_alter_table("card") as batch:

@@ -114,6 +114,8 @@ class AttemptAnswer(Base):
     response: Mapped[Any] = mapped_column(sa.JSON)
     correct: Mapped[bool]
     score: Mapped[float]
+    # Time spent on the question, kept until a paged attempt is handed in and becomes reviews.
+    duration_ms: Mapped[int | None]
     answered_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)

@@ -169,6 +169,7 @@ def _store(
             response=item.response,
             correct=bool(grade and grade.correct),
             score=grade.score if grade else 0.0,
+            duration_ms=item.duration_ms,
             answered_at=now,
         )
     )
@@ -217,7 +218,11 @@ def _finish(session: Session, attempt: Attempt, now: datetime, fuzzing: bool = T
             session,
             user,
             Answer(
-                answer.question_id, answer.response, Grade(answer.correct, answer.score, "", "")
+                answer.question_id,
+                answer.response,
+                Grade(answer.correct, answer.score, "", ""),
+                None,
+                answer.duration_ms,
             ),
             submission_id=submission_id(attempt, answer.question_id),
             now=answer.answered_at,
@@ -265,6 +270,7 @@ def save_answer(
         stored.response = item.response
         stored.correct = item.grade.correct
         stored.score = item.grade.score
+        stored.duration_ms = item.duration_ms
         stored.answered_at = now
     if flagged is not None:
         marks = [qid for qid in attempt.flagged or [] if qid != item.question.id]
