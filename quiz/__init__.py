@@ -40,11 +40,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_template_filters(app: Flask) -> None:
-    """`md` and `md_inline`: authored Markdown as sanitized HTML (see quiz.markup)."""
-    from quiz.markup import markdown, markdown_inline
+    """`md`, `md_inline`: authored Markdown as sanitized HTML; `md_plain`: as plain text."""
+    from quiz.markup import markdown, markdown_inline, plain_text
 
     app.add_template_filter(markdown, "md")
     app.add_template_filter(markdown_inline, "md_inline")
+    # Where markup cannot go (an <option>, the text of a link): the authored text without it.
+    app.add_template_filter(plain_text, "md_plain")
 
 
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:

@@ -77,6 +77,7 @@ def sync_sets(session: Session, sets: list[SetData]) -> SyncReport:
             "description": data.description,
             "source": dict(data.source),
             "tags": list(data.tags),
+            "source_text": data.source_text,
         }
         if qset is None:
             qset = QuestionSet(slug=data.slug, visibility=Visibility.PUBLIC.value, **set_values)

@@ -1,7 +1,7 @@
 """auth events: registrations and reset e-mails limited per address and account
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0003
 Create Date: 2026-11-28 22:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0007'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,8 @@ from quiz.questions import Question, QuestionError, question_from_dict, question
 from quiz.questions.base import Fields, describe_value
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-SET_FIELDS = ("slug", "title", "description", "source", "tags", "questions")
+SET_FIELDS = ("slug", "title", "description", "source", "source_text", "tags", "questions")
+BLANK_LINES = re.compile(r"\n[ \t]*\n")
 
 
 class BankError(ValueError):
@@ -37,6 +38,13 @@ class SetData:
     source: dict[str, Any]
     tags: tuple[str, ...]
     questions: tuple[QuestionData, ...]
+    # Optional text the questions come from; paragraphs are split on blank lines, from 1.
+    source_text: str = ""
+
+
+def count_paragraphs(text: str) -> int:
+    """How many paragraphs (blocks between blank lines) a source text has."""
+    return len([block for block in BLANK_LINES.split(text.strip()) if block.strip()])
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -116,6 +124,7 @@ def parse_set(text: str, filename: str) -> SetData:
             "description": fields.text("description", required=False),
             "source": _read_source(fields.value("source", required=False)),
             "tags": fields.texts("tags", required=False),
+            "source_text": fields.text("source_text", required=False).strip(),
         }
         items = fields.items("questions", minimum=1)
     except QuestionError as error:
@@ -130,6 +139,11 @@ def parse_set(text: str, filename: str) -> SetData:
             read = _read_question(item)
         except QuestionError as error:
             raise BankError(f"{where}: {label}: {error}") from error
+        paragraphs = count_paragraphs(head["source_text"])
+        cited = read.question.paragraph
+        if paragraphs and cited is not None and cited > paragraphs:
+            problem = f"paragraph: {cited} is past the source text's {paragraphs} paragraphs"
+            raise BankError(f"{where}: {label}: {problem}")
         if read.key in first_of:
             raise BankError(f"{where}: {label}: id repeats question {first_of[read.key]}")
         first_of[read.key] = index
@@ -172,6 +186,18 @@ def _question_yaml(item: QuestionData) -> dict[str, Any]:
     return out
 
 
+class _BlockDumper(yaml.SafeDumper):
+    """The safe dumper, writing text with line breaks as a literal block (`|`)."""
+
+
+def _text_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _text_representer)
+
+
 def dump_set(data: SetData) -> str:
     """YAML text for a set that parse_set reads back to equal data."""
     out: dict[str, Any] = {"slug": data.slug, "title": data.title}
@@ -179,7 +205,9 @@ def dump_set(data: SetData) -> str:
         out["description"] = data.description
     if data.source:
         out["source"] = dict(data.source)
+    if data.source_text:
+        out["source_text"] = data.source_text
     if data.tags:
         out["tags"] = list(data.tags)
     out["questions"] = [_question_yaml(item) for item in data.questions]
-    return yaml.safe_dump(out, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(out, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)

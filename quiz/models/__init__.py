@@ -14,6 +14,7 @@ from quiz.models.study import (
     ReviewOverride,
 )
 from quiz.models.user import AuthEvent, LoginFailure, Role, User, normalize_name
+from quiz.models.versions import QuestionVersion
 
 __all__ = [
     "Assignment",
@@ -31,6 +32,7 @@ __all__ = [
     "PendingAnswer",
     "Question",
     "QuestionSet",
+    "QuestionVersion",
     "Review",
     "ReviewOverride",
     "Role",

@@ -14,6 +14,17 @@ from quiz.models.base import Base
 from quiz.timeutil import now_utc
 
 GAP = re.compile(r"\{\{.*?\}\}")
+BLANK_LINES = re.compile(r"\n[ \t]*\n")
+# The columns that make up what a student sees and is graded on; a change is a new version.
+CONTENT_COLUMNS = ("kind", "prompt", "spec", "explanation", "tags", "paragraph")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """A source text's paragraphs, numbered from 1 by position: blocks between blank lines."""
+    normalized = (text or "").replace("\r\n", "\n").strip()
+    if not normalized:
+        return []
+    return [block.strip() for block in BLANK_LINES.split(normalized) if block.strip()]
 
 
 class Visibility(enum.StrEnum):
@@ -37,6 +48,10 @@ class QuestionSet(Base):
     source: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     visibility: Mapped[str] = mapped_column(sa.String(16), default=Visibility.PRIVATE.value)
+    # The article or notes the questions come from, kept as typed; paragraphs are split on use.
+    source_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # A set students have studied is archived instead of deleted: their history stays.
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
@@ -54,6 +69,18 @@ class QuestionSet(Base):
     overrides_count_in_quizzes: Mapped[bool] = mapped_column(
         default=False, server_default=sa.false()
     )
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The source text's paragraphs; paragraph n is item n - 1."""
+        return split_paragraphs(self.source_text)
+
+    def passage(self, number: int | None) -> str | None:
+        """The text of paragraph `number` of the source, if there is one."""
+        paragraphs = self.paragraphs
+        if number is None or not 1 <= number <= len(paragraphs):
+            return None
+        return paragraphs[number - 1]
 
 
 class Question(Base):
@@ -75,6 +102,8 @@ class Question(Base):
     position: Mapped[int] = mapped_column(default=0)
     # Questions removed from a set are retired, never deleted: reviews point at them.
     retired: Mapped[bool] = mapped_column(default=False)
+    # Bumped by quiz.models.versions on every change of the CONTENT_COLUMNS.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 

@@ -56,6 +56,8 @@ class Review(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     card_id: Mapped[int] = mapped_column(sa.ForeignKey("card.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id", ondelete="CASCADE"))
+    # The version of the question answered (see quiz.models.versions); None before versions.
+    question_version: Mapped[int | None]
     attempt_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("attempt.id", ondelete="SET NULL"), index=True
     )

@@ -152,10 +152,12 @@ def apply_review(
         fuzzing=fuzzing,
     )
     _store_state(card, state, rating)
+    question = session.get(Question, answer.question_id)  # usually in the identity map already
     review = Review(
         user_id=user.id,
         card_id=card.id,
         question_id=answer.question_id,
+        question_version=question.version if question is not None else None,
         attempt_id=attempt_id,
         response=answer.response,
         correct=answer.grade.correct,

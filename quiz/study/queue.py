@@ -41,16 +41,22 @@ def start_of_day(user: User, now: datetime) -> datetime:
 
 
 def visible_to(user_id: int) -> sa.ColumnElement[bool]:
-    """The one rule for who sees a set: public ones, your own, and your classes' assigned ones."""
+    """The one rule for who sees a set: public ones, your own, and your classes' assigned ones.
+
+    Archived sets (deleted after students studied them) leave every list and queue.
+    """
     assigned = (
         sa.select(Assignment.set_id)
         .join(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
         .where(Enrollment.user_id == user_id)
     )
-    return sa.or_(
-        QuestionSet.visibility == Visibility.PUBLIC.value,
-        QuestionSet.owner_id == user_id,
-        QuestionSet.id.in_(assigned),
+    return sa.and_(
+        QuestionSet.archived.is_(False),
+        sa.or_(
+            QuestionSet.visibility == Visibility.PUBLIC.value,
+            QuestionSet.owner_id == user_id,
+            QuestionSet.id.in_(assigned),
+        ),
     )
 
 
@@ -219,6 +225,8 @@ def count_new_available(session: Session, user_id: int) -> int:
 
 def can_see_set(session: Session, user: User, qset: QuestionSet) -> bool:
     """Whether the student may see this set (see visible_to)."""
+    if qset.archived:
+        return False
     if qset.visibility == Visibility.PUBLIC.value or qset.owner_id == user.id:
         return True
     query = sa.select(QuestionSet.id).where(QuestionSet.id == qset.id, visible_to(user.id))

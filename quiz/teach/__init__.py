@@ -1,6 +1,6 @@
 """Teaching: sets and questions, import and export, classes and dashboards."""
 
-from quiz.teach import classes, dashboard, overrides, transfer
+from quiz.teach import classes, dashboard, overrides, questions, sets, transfer
 from quiz.teach.routes import bp
 
-__all__ = ["bp", "classes", "dashboard", "overrides", "transfer"]
+__all__ = ["bp", "classes", "dashboard", "overrides", "questions", "sets", "transfer"]

@@ -1,17 +1,7 @@
-"""Teacher views."""
+"""The teach blueprint; its views live in sets.py and questions.py (and their neighbours)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, render_template
-
-from quiz.auth.decorators import teacher_required
+from flask import Blueprint
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
-
-
-@bp.route("/")
-@teacher_required
-def index() -> Any:
-    return render_template("teach/index.html")

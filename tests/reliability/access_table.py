@@ -22,6 +22,7 @@ class Row:
     also: tuple[str, ...] = ()
     override: dict[str, str] = field(default_factory=dict)
     args: dict[str, str] = field(default_factory=dict)  # URL parameter -> key in world.ids
+    query: str = ""  # appended to the URL, e.g. "?kind=short_answer"
 
 
 EVERYONE = ("anonymous", "student_a", "student_b", "teacher_a", "teacher_b", "admin")
@@ -62,6 +63,22 @@ ACCESS: dict[str, Row] = {
     "study.attempt_result": Row(owner="student_a"),
     "study.override": Row(owner="student_a"),
     "teach.index": Row(),
+    "teach.set_page": Row(owner="teacher_a", also=("admin",)),
+    "teach.new_set": Row(),
+    "teach.edit_set": Row(owner="teacher_a", also=("admin",)),
+    "teach.duplicate_set": Row(owner="teacher_a", also=("admin",)),
+    "teach.delete_set": Row(owner="teacher_a", also=("admin",)),
+    "teach.restore_set": Row(owner="teacher_a", also=("admin",)),
+    "teach.new_question": Row(owner="teacher_a", also=("admin",), query="?kind=short_answer"),
+    "teach.edit_question": Row(owner="teacher_a", also=("admin",), args={"question_id": "taught"}),
+    "teach.move_question": Row(owner="teacher_a", also=("admin",), args={"question_id": "taught"}),
+    "teach.preview_question": Row(
+        owner="teacher_a", also=("admin",), args={"question_id": "taught"}
+    ),
+    # teacher_a's POST (just before admin's) retired the question, so admin finds none.
+    "teach.retire_question": Row(
+        owner="teacher_a", override={"admin": "hidden"}, args={"question_id": "taught"}
+    ),
     "teach.overrides_list": Row(),
     "teach.set_overrides": Row(owner="teacher_a", also=("admin",)),
     "teach.accept_override": Row(owner="teacher_a", also=("admin",)),

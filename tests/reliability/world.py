@@ -133,6 +133,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "assignment": assignment.id,
             "override": override_id,
             "student_a": users["student_a"].id,
+            "taught": taught.id,
             "cram_answer": cram.id if cram is not None else None,
         }
         db.session.remove()
@@ -205,7 +206,10 @@ def url_for_rule(world: World, rule: Any, args: dict[str, str] | None = None) ->
                 f"{rule.rule}: add the parameter {name!r} to PARAMS in tests/reliability/world.py"
             )
         values[name] = PARAMS[name](world)
+    from tests.reliability.access_table import ACCESS
+
+    row = ACCESS.get(rule.endpoint)
     with world.app.test_request_context():
         from flask import url_for
 
-        return url_for(rule.endpoint, **values)
+        return url_for(rule.endpoint, **values) + (row.query if row else "")
