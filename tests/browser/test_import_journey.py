@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from quiz.formats.detect import read
 from tests.browser.axe import assert_accessible
@@ -56,7 +57,7 @@ def test_teacher_imports_student_studies_teacher_exports(
     teacher.fill("#title", "Sahel bases")
     teacher.select_option("#visibility", "public")
     teacher.click("button:has-text('Preview')")
-    assert teacher.locator("text=Import preview").first.is_visible()
+    expect(teacher.locator("text=Import preview").first).to_be_visible()
     assert "2 questions" in teacher.content()
     assert teacher.locator("table.preview tbody tr").count() == 2
     assert_accessible(teacher)
@@ -78,7 +79,7 @@ def test_teacher_imports_student_studies_teacher_exports(
     assert "drone base" in prompt or "junta" in prompt
     student.locator("fieldset.question input[type=radio]").first.check()
     student.locator("button:has-text('Check')").click()
-    assert student.locator(".verdict-ok, .verdict-bad").first.is_visible()
+    expect(student.locator(".verdict-ok, .verdict-bad").first).to_be_visible()
     assert_accessible(student)
 
     teacher.goto(f"{base}/teach/sets/{set_id}/print")

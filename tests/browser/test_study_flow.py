@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from quiz.extensions import db
 from quiz.models import Question
@@ -57,7 +58,7 @@ def test_register_study_and_log_out(live_server: LiveServer, page: Any) -> None:
             for index in range(fields.count()):
                 fields.nth(index).fill("60" if numeric else "Niamey")
             page.locator("button:has-text('Check')").click()
-        assert page.locator(".verdict-ok, .verdict-bad").first.is_visible()
+        expect(page.locator(".verdict-ok, .verdict-bad").first).to_be_visible()
         if page.locator("[data-rating-key='3']").count():  # right: say how it felt
             assert "Hard" in page.content() and "Easy" in page.content()
             page.keyboard.press("3")  # Good: straight on to the next card
@@ -113,7 +114,7 @@ def test_ordering_question(live_server: LiveServer, browser: Any, javascript: bo
             position = items.index(label(rows.nth(index))) + 1
             rows.nth(index).locator("select").select_option(str(position))
     page.locator("button:has-text('Check')").click()
-    assert page.locator(".verdict-ok").is_visible(), page.content()
+    expect(page.locator(".verdict-ok")).to_be_visible()
     context.close()
 
 
