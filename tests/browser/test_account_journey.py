@@ -33,7 +33,7 @@ def test_reset_by_admin_link_download_and_delete(live_server: LiveServer, browse
     # Forgotten: no e-mail on this site, so the page says whom to ask.
     student.goto(f"{base}/auth/login")
     student.click("text=Forgot your password?")
-    assert "Ask your teacher or an administrator" in student.content()
+    student.wait_for_selector("text=Ask your teacher or an administrator")
     assert_accessible(student)
     # The admin makes the link on the users page.
     admin = browser.new_context().new_page()
@@ -65,6 +65,6 @@ def test_reset_by_admin_link_download_and_delete(live_server: LiveServer, browse
     student.fill("#confirm", "DELETE")
     student.click("input[type=submit]")
     student.wait_for_url(re.compile(r"/auth/login$"))
-    assert "Your account is deleted" in student.content()
+    student.wait_for_selector("text=Your account is deleted")
     log_in(student, base, "dora", NEW)
-    assert "Wrong username or password" in student.content()
+    student.wait_for_selector("text=Wrong username or password")  # after the page reloads
