@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 from quiz import config as defaults
 from quiz.extensions import csrf, db, login_manager, migrate
+from quiz.inputs import bounded_int
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER
@@ -85,6 +86,13 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map: Map) -> None:
         super().__init__(url_map, min=1, max=MAX_ID)
+
+    def to_python(self, value: str) -> int:
+        # int() refuses more than 4,300 digits with a ValueError (a 500): parse boundedly.
+        number = bounded_int(value, 1, MAX_ID)
+        if number is None:
+            raise ValidationError()
+        return number
 
 
 def configure_routing(app: Flask) -> None:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from quiz import backup
 from quiz import config as config_module
 from quiz.auth.forms import MIN_PASSWORD, username_problem
 from quiz.auth.passwords import password_problem
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(check_deploy_command)
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
+    backup.init_app(app)
 
 
 def seed_bank() -> str:

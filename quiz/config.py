@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
 # Values that must never be a production secret: Flask's docs, tutorials and our own defaults.
-KNOWN_WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "development"})
+KNOWN_WEAK_SECRETS = frozenset(
+    {
+        "",
+        "dev",
+        "secret",
+        "changeme",
+        "change-me",
+        "development",
+        "secret-key",
+        "your-secret-key",
+        "super-secret",
+        "thisisasecretkey",
+        # Apache Superset's shipped key (CVE-2023-27524): the kind of default attackers try.
+        "\x02\x01thisismyscretkey\x01\x02\\e\\y\\y\\h",
+    }
+)
 MIN_SECRET_LENGTH = 32
+MAX_SQLITE_WORKERS = 2  # beyond that, writers queue on SQLite's one lock: use PostgreSQL
 
 # OWASP ASVS 11.4.2: PBKDF2-HMAC-SHA256 needs at least 600,000 iterations.
 PRODUCTION_PASSWORD_HASH = "pbkdf2:sha256:1000000"  # noqa: S105 - a method name, not a secret
@@ -34,11 +51,43 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
         "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-        "LOGIN_FAILURE_LIMIT": 10,
-        "LOGIN_FAILURE_WINDOW_S": 15 * 60,
-        # Per address, well above the per-account limit: a school's pupils share one public IP.
+        # Password checks (quiz.auth.limiter): free failures per account, then a delay that
+        # doubles with each failure, up to the maximum; failures older than the window count
+        # for nothing.
+        "LOGIN_FREE_FAILURES": 5,
+        "LOGIN_DELAY_BASE_S": 2,
+        "LOGIN_DELAY_MAX_S": 15 * 60,
+        "LOGIN_FAILURE_WINDOW_S": 60 * 60,
+        # Per address, for browsers that never logged in to the account: a school's pupils
+        # share one public address, and their own browsers are not counted here.
         "LOGIN_FAILURE_LIMIT_PER_ADDRESS": 50,
+        "DEVICE_COOKIE_NAME": "quiz_device",
+        "DEVICE_COOKIE_MAX_AGE_S": 365 * 24 * 3600,
+        "REGISTRATION_LIMIT_PER_ADDRESS": 60,  # a whole year group signing up from school
+        "REGISTRATION_WINDOW_S": 60 * 60,
+        # Hashes running at once per worker (each takes about a second of CPU in production).
+        "PASSWORD_HASH_CONCURRENCY": 2,
+        "PASSWORD_HASH_WAIT_S": 10,
+        # Password reset: by e-mail when MAIL_SERVER and PUBLIC_URL are set (the link is built
+        # on PUBLIC_URL, never on the request's Host header); otherwise an admin makes the link.
+        "PUBLIC_URL": None,
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,  # STARTTLS
+        "MAIL_USE_SSL": False,  # SMTPS
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_FROM": None,
+        "MAIL_TIMEOUT_S": 10,
+        "PASSWORD_RESET_MAX_AGE_S": 60 * 60,
+        "PASSWORD_RESET_LIMIT": 3,  # e-mails per account per window (ten times that per address)
+        "PASSWORD_RESET_WINDOW_S": 60 * 60,
+        # What deleting a student account does to their answers: "anonymize" keeps them under
+        # a nameless, disabled account (question statistics stay right); "delete" removes them.
+        "ACCOUNT_DELETION_REVIEWS": "anonymize",
         "SCHEDULER_FUZZING": True,
+        "WORKERS": 1,  # how many processes serve the app (WEB_CONCURRENCY sets it for gunicorn)
+        "TRUSTED_HOSTS": None,
         "STARTER_SET_SLUG": "niger-air-base-101",
         "PROXY_FIX_X_FOR": 0,  # set to the number of trusted proxies in front of the app
         "QUESTION_BANK_DIR": str(Path(__file__).resolve().parent.parent / "questions"),
@@ -51,6 +100,9 @@ def from_environment() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
         values["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
+    workers = os.environ.get("WEB_CONCURRENCY", "")  # gunicorn's default worker count
+    if workers.isdigit() and len(workers) < 6:
+        values["WORKERS"] = int(workers)
     return values
 
 
@@ -63,15 +115,27 @@ def normalize_database_url(url: str) -> str:
 
 
 def local_secret_key(instance_path: str) -> str:
-    """A random key kept in instance/, so a local install keeps its sessions across restarts."""
+    """A random key kept in instance/, so a local install keeps its sessions across restarts.
+
+    Several workers may start at once on a fresh instance/: the file is created with O_EXCL,
+    so exactly one of them writes it, and every one returns what the file holds.
+    """
     path = Path(instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_hex(32)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    # The winner may still be writing: reread until the whole key is there.
+    deadline = time.monotonic() + 5
+    while True:
+        key = path.read_text().strip()
+        if len(key) >= MIN_SECRET_LENGTH or time.monotonic() > deadline:
+            return key
+        time.sleep(0.01)
 
 
 def deploy_problems(config: dict[str, Any]) -> list[str]:
@@ -90,4 +154,20 @@ def deploy_problems(config: dict[str, Any]) -> list[str]:
         problems.append("MAX_CONTENT_LENGTH must be set")
     if config.get("PASSWORD_HASH_METHOD") != PRODUCTION_PASSWORD_HASH:
         problems.append(f"PASSWORD_HASH_METHOD must be {PRODUCTION_PASSWORD_HASH}")
+    if not config.get("TRUSTED_HOSTS"):
+        problems.append(
+            'TRUSTED_HOSTS must list the site\'s host names (e.g. ["quiz.example.org"])'
+        )
+    uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if uri.startswith("sqlite") and int(config.get("WORKERS") or 1) > MAX_SQLITE_WORKERS:
+        problems.append(
+            f"SQLite supports at most {MAX_SQLITE_WORKERS} workers; use PostgreSQL (DATABASE_URL)"
+        )
+    public_url = str(config.get("PUBLIC_URL") or "")
+    if config.get("MAIL_SERVER") and not public_url:
+        problems.append("PUBLIC_URL must be set when MAIL_SERVER is (reset links are built on it)")
+    if public_url and not public_url.startswith("https://"):
+        problems.append("PUBLIC_URL must start with https://")
+    if config.get("ACCOUNT_DELETION_REVIEWS") not in ("anonymize", "delete"):
+        problems.append('ACCOUNT_DELETION_REVIEWS must be "anonymize" or "delete"')
     return problems

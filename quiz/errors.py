@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from quiz.extensions import db
+from quiz.extensions import db, login_manager
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -34,11 +34,15 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
-    """Render the error page for a status code."""
+def render_error(
+    code: int, detail: str | None = None, link: tuple[str, str] | None = None
+) -> tuple[str, int]:
+    """Render the error page for a status code (with a way on, when there is one)."""
     title, message = MESSAGES.get(code, (f"Error {code}", "The request failed."))
     return (
-        render_template("errors/error.html", code=code, title=title, message=detail or message),
+        render_template(
+            "errors/error.html", code=code, title=title, message=detail or message, link=link
+        ),
         code,
     )
 
@@ -58,6 +62,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(PoolTimeout)
     def _pool_timeout(error: PoolTimeout) -> Any:
         db.session.rollback()
+        # The page must not wait for the pool again to find out who is logged in.
+        if "_login_user" not in g:
+            g._login_user = login_manager.anonymous_user()
         body, code = render_error(503)
         return body, code, {"Retry-After": "5"}
 
@@ -74,7 +81,12 @@ def init_app(app: Flask) -> None:
     def _http(error: HTTPException) -> Any:
         if error.code is None or error.code >= 500:
             db.session.rollback()
-        return render_error(error.code or 500, getattr(error, "user_message", None))
+        code = error.code or 500
+        body, code = render_error(
+            code, getattr(error, "user_message", None), getattr(error, "user_link", None)
+        )
+        retry = getattr(error, "retry_after", None)
+        return body, code, ({"Retry-After": str(retry)} if retry else {})
 
     @app.errorhandler(500)
     def _server_error(error: Exception) -> Any:

@@ -63,7 +63,14 @@ def test_production_refuses_weak_secret(secret: str | None) -> None:
 
 
 def test_production_starts_with_real_secret() -> None:
-    app = create_app({"PRODUCTION": True, "SECRET_KEY": GOOD_SECRET, "SESSION_COOKIE_SECURE": True})
+    app = create_app(
+        {
+            "PRODUCTION": True,
+            "SECRET_KEY": GOOD_SECRET,
+            "SESSION_COOKIE_SECURE": True,
+            "TRUSTED_HOSTS": ["quiz.example.org"],
+        }
+    )
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
 
 

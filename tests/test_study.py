@@ -308,4 +308,5 @@ def test_study_pages_cost_the_same_queries_with_more_cards(app: Flask, user_fact
         paths = ("/study/", "/study/next", "/study/progress", response.headers["Location"])
         counts[name] = [statements_for(app, client, path) for path in paths]
     assert counts["few"] == counts["many"], counts
-    assert max(counts["many"]) <= 12, counts
+    # 13: the feedback page also looks up the open quiz whose questions it must not show.
+    assert max(counts["many"]) <= 13, counts

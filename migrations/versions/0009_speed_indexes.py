@@ -3,7 +3,7 @@
 (enrollment by student came with 0006)
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0008
 Create Date: 2026-11-28 22:50:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0003"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

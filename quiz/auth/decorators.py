@@ -1,4 +1,7 @@
-"""Role checks stacked under login_required."""
+"""Role checks stacked under login_required.
+
+Each wrapper carries `required_role`, which the access-matrix test reads to derive what every
+role should get from a route (tests/reliability/access_table.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ def teacher_required(view: Callable[..., Any]) -> Callable[..., Any]:
             abort(403)
         return view(*args, **kwargs)
 
+    wrapped.required_role = "teacher"  # type: ignore[attr-defined]
     return wrapped
 
 
@@ -33,4 +37,5 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
             abort(403)
         return view(*args, **kwargs)
 
+    wrapped.required_role = "admin"  # type: ignore[attr-defined]
     return wrapped

@@ -134,3 +134,42 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", "Passwords differ.")],
     )
     submit = SubmitField("Change password")
+
+
+class ForgotForm(FlaskForm):
+    """Ask for a password reset link."""
+
+    email = StringField(
+        "Username or email", filters=[_strip], validators=[DataRequired(), Length(max=254)]
+    )
+    submit = SubmitField("Send me a link")
+
+
+class ResetForm(FlaskForm):
+    """Choose a new password from a reset link."""
+
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD), _strong_password],
+        description=f"At least {MIN_PASSWORD} characters; a passphrase is best.",
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", "Passwords differ.")],
+    )
+    submit = SubmitField("Set the new password")
+
+
+class DeleteAccountForm(FlaskForm):
+    """Delete one's own account: the password, and DELETE typed out."""
+
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
+    confirm = StringField(
+        "Type DELETE to confirm",
+        filters=[_strip],
+        validators=[
+            DataRequired(),
+            Regexp(r"^DELETE$", message="Type DELETE in capitals to confirm."),
+        ],
+    )
+    submit = SubmitField("Delete my account")

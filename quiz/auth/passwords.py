@@ -1,10 +1,16 @@
-"""Password policy (ASVS 6.2.4) and the one place a password is checked against a hash."""
+"""Password policy (ASVS 6.2.4), the one place a password is checked against a hash, and the
+per-worker bound on hashes running at once."""
 
 from __future__ import annotations
 
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
+from flask import current_app
+from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.security import check_password_hash, generate_password_hash
 
 COMMON_PASSWORDS = frozenset(
@@ -82,3 +88,36 @@ def verify_password(stored_hash: str | None, password: str, method: str) -> bool
         check_password_hash(dummy_hash(method), password)
         return False
     return check_password_hash(stored_hash, password)
+
+
+_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+class HashingBusy(ServiceUnavailable):
+    """Every hashing slot of this worker stayed taken: the client should retry shortly."""
+
+    retry_after = 5
+    user_message = "The server is busy checking passwords. Try again in a few seconds."
+
+
+def _slot(size: int) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        if size not in _slots:
+            _slots[size] = threading.BoundedSemaphore(size)
+        return _slots[size]
+
+
+@contextmanager
+def hashing_slot() -> Iterator[None]:
+    """Hold one of this worker's PASSWORD_HASH_CONCURRENCY slots while hashing (a second of
+    CPU each in production), so a burst of logins or registrations cannot starve every other
+    request of the worker; HashingBusy (503) when none frees up within PASSWORD_HASH_WAIT_S."""
+    config = current_app.config
+    slot = _slot(max(1, int(config["PASSWORD_HASH_CONCURRENCY"])))
+    if not slot.acquire(timeout=float(config["PASSWORD_HASH_WAIT_S"])):
+        raise HashingBusy()
+    try:
+        yield
+    finally:
+        slot.release()

@@ -1,4 +1,4 @@
-"""Account views."""
+"""Account views: register, log in, log out, change password."""
 
 from __future__ import annotations
 
@@ -20,10 +20,9 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from quiz.auth import limiter
-from quiz.auth.decorators import admin_required
+from quiz.auth import devices, limiter
 from quiz.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
-from quiz.auth.passwords import verify_password
+from quiz.auth.passwords import hashing_slot, verify_password
 from quiz.extensions import db, login_manager
 from quiz.models import Role, User, normalize_name
 
@@ -59,6 +58,50 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def too_many(template: str, wait: int, **context: Any) -> Any:
+    """The form again with a 429, saying how long to wait (and Retry-After)."""
+    message = f"Too many attempts. {limiter.wait_text(wait)} and try again."
+    body = render_template(template, limited=message, **context)
+    return body, 429, {"Retry-After": str(wait)}
+
+
+def check_password(user: User | None, key: str, password: str) -> tuple[bool, int]:
+    """Pace, then check a password against the user (None: no usable account).
+
+    Returns (right, wait): wait > 0 means the check was refused unchecked for that long.
+    """
+    config = current_app.config
+    device = devices.trusted_nonce(user.id if user is not None else None)
+    wait = limiter.pace_attempt(
+        db.session, key, client_address(), limiter.policy_from(config), device=device
+    )
+    if wait:
+        return False, wait
+    stored_hash = user.password_hash if user is not None and user.active else None
+    with hashing_slot():
+        right = verify_password(stored_hash, password, config["PASSWORD_HASH_METHOD"])
+    if right:
+        limiter.clear_failures(db.session, key, device=device)
+    return right, 0
+
+
+def registration_limit() -> limiter.EventLimit:
+    """Registrations allowed per address (shared by every worker through the database)."""
+    config = current_app.config
+    return limiter.EventLimit(
+        kind="register",
+        per_key=None,
+        per_address=int(config["REGISTRATION_LIMIT_PER_ADDRESS"]),
+        window_s=int(config["REGISTRATION_WINDOW_S"]),
+    )
+
+
+def name_taken(username_key: str, email: str) -> bool:
+    """Whether the username or email is registered already (a cheap query, before hashing)."""
+    query = sa.select(User.id).where(sa.or_(User.username_key == username_key, User.email == email))
+    return db.session.scalar(query) is not None
+
+
 def browser_timezone(name: str) -> str:
     """The zone the registration page's script read from the browser, if a real one; else UTC."""
     from zoneinfo import available_timezones
@@ -71,29 +114,31 @@ def register() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("study.index"))
     form = RegisterForm()
+    # Cheap checks first (the form, then the names); the limit; only then the costly hash.
     if form.validate_on_submit():
         user = User(email=normalize_name(form.email.data), role=Role.STUDENT.value)
         user.set_username(form.username.data)
-        user.timezone = browser_timezone(request.form.get("timezone", ""))
-        user.set_password(form.password.data, current_app.config["PASSWORD_HASH_METHOD"])
-        taken = db.session.scalar(
-            sa.select(User.id).where(
-                sa.or_(User.username_key == user.username_key, User.email == user.email)
-            )
-        )
-        if taken is None:
-            db.session.add(user)
-            try:
-                db.session.commit()
-            except IntegrityError:  # two registrations raced for the same name
-                db.session.rollback()
-                taken = True
-        if taken is not None:
+        if name_taken(user.username_key, user.email):
             form.username.errors.append("That username or email is already registered.")
-        else:
-            login_user(user)
-            flash("Welcome! Your account is ready.", "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("study.index"))
+            return render_template("auth/register.html", form=form)
+        wait = limiter.begin_event(db.session, registration_limit(), "", client_address())
+        if wait:
+            return too_many("auth/register.html", wait, form=form)
+        user.timezone = browser_timezone(request.form.get("timezone", ""))
+        with hashing_slot():
+            user.set_password(form.password.data, current_app.config["PASSWORD_HASH_METHOD"])
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except IntegrityError:  # two registrations raced for the same name
+            db.session.rollback()
+            form.username.errors.append("That username or email is already registered.")
+            return render_template("auth/register.html", form=form)
+        login_user(user)
+        flash("Welcome! Your account is ready.", "success")
+        response = redirect(safe_next(request.args.get("next")) or url_for("study.index"))
+        devices.remember(response, user.id)
+        return response
     return render_template("auth/register.html", form=form)
 
 
@@ -105,23 +150,20 @@ def login() -> Any:
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
-        config = current_app.config
         user = find_user(form.username.data)
-        stored_hash = user.password_hash if user is not None and user.active else None
         key = limiter.account_key(user.id if user is not None else None, form.username.data)
-        # Counted before the check, so racing requests cannot all slip under the limit.
-        if not limiter.begin_attempt(
-            db.session, key, client_address(), limiter.limits_from(config)
-        ):
-            return render_template("auth/login.html", form=form, limited=True), 429
-        if verify_password(stored_hash, form.password.data, config["PASSWORD_HASH_METHOD"]):
-            limiter.clear_failures(db.session, key)
+        right, wait = check_password(user, key, form.password.data)
+        if wait:
+            return too_many("auth/login.html", wait, form=form)
+        if right and user is not None:
             db.session.commit()
             session.clear()  # nothing from before the login survives it (session fixation)
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(form.next.data) or url_for("study.index"))
+            response = redirect(safe_next(form.next.data) or url_for("study.index"))
+            devices.remember(response, user.id)
+            return response
         form.password.errors.append("Wrong username or password.")
-    return render_template("auth/login.html", form=form, limited=False)
+    return render_template("auth/login.html", form=form, limited=None)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -145,47 +187,18 @@ def account() -> Any:
     if form.validate_on_submit():
         config = current_app.config
         user = current_user._get_current_object()
-        stored_hash = user.password_hash
-        # The same counter as the login form: a borrowed session gets no more guesses.
-        key = limiter.account_key(user.id)
-        if not limiter.begin_attempt(
-            db.session, key, client_address(), limiter.limits_from(config)
-        ):
-            form.current.errors.append("Too many wrong passwords. Wait a few minutes.")
-            return render_template("auth/account.html", form=form), 429
-        if not verify_password(stored_hash, form.current.data, config["PASSWORD_HASH_METHOD"]):
+        # The same pacing as the login form: a borrowed session gets no more guesses.
+        right, wait = check_password(user, limiter.account_key(user.id), form.current.data)
+        if wait:
+            return too_many("auth/account.html", wait, form=form)
+        if not right:
             form.current.errors.append("That is not your current password.")
         else:
-            limiter.clear_failures(db.session, key)
-            user.set_password(form.password.data, config["PASSWORD_HASH_METHOD"])
+            with hashing_slot():
+                user.set_password(form.password.data, config["PASSWORD_HASH_METHOD"])
             user.rotate_session()
             db.session.commit()
             login_user(user)  # this session stays, with the new token
             flash("Password changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
-
-
-@bp.route("/admin/users", methods=["GET"])
-@admin_required
-def users() -> Any:
-    people = db.session.scalars(sa.select(User).order_by(User.username_key)).all()
-    return render_template("auth/users.html", users=people, form=EmptyForm(), roles=list(Role))
-
-
-@bp.route("/admin/users/<int:user_id>/role", methods=["POST"])
-@admin_required
-def set_role(user_id: int) -> Any:
-    form = EmptyForm()
-    role = request.form.get("role", "")
-    if not form.validate_on_submit() or role not in {r.value for r in Role}:
-        abort(400)
-    user = db.get_or_404(User, user_id)
-    if user.id == current_user.id:
-        flash("You cannot change your own role.", "error")
-    else:
-        user.role = role
-        user.rotate_session()  # a changed role starts from a fresh login
-        db.session.commit()
-        flash(f"{user.username} is now {role}.", "success")
-    return redirect(url_for("auth.users"))

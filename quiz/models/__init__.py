@@ -13,13 +13,14 @@ from quiz.models.study import (
     Review,
     ReviewOverride,
 )
-from quiz.models.user import LoginFailure, Role, User, normalize_name
+from quiz.models.user import AuthEvent, LoginFailure, Role, User, normalize_name
 from quiz.models.versions import QuestionVersion
 
 __all__ = [
     "Assignment",
     "Attempt",
     "AttemptAnswer",
+    "AuthEvent",
     "Base",
     "Card",
     "Classroom",

@@ -101,3 +101,16 @@ class LoginFailure(Base):
     username_key: Mapped[str] = mapped_column(sa.String(254), index=True)
     address: Mapped[str] = mapped_column(sa.String(64), index=True)
     failed_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+
+
+class AuthEvent(Base):
+    """One rate-limited account action other than a password check (a registration, a reset
+    e-mail), counted per address and per account across all workers."""
+
+    __tablename__ = "auth_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    key: Mapped[str] = mapped_column(sa.String(254), index=True)
+    address: Mapped[str] = mapped_column(sa.String(64), index=True)
+    at: Mapped[datetime] = mapped_column(default=now_utc, index=True)

@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
+from quiz.inputs import bounded_int
 from quiz.textmatch import match_key
 
 MAX_ANSWER_LENGTH = 500  # longer text is not an answer; it also bounds the work of fuzzy matching
@@ -174,9 +175,10 @@ def check_index(value: Any, count: int, problem: str) -> int:
 
 def form_index(raw: Any, count: int, problem: str) -> int:
     """An index typed as decimal digits in a form field."""
-    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()):
+    value = bounded_int(raw, 0, count) if isinstance(raw, str) else None
+    if value is None:  # not digits, too many of them, or out of range
         raise ResponseError(problem)
-    return check_index(int(raw), count, problem)
+    return check_index(value, count, problem)
 
 
 def shuffled(count: int, seed: int, avoid_identity: bool = False) -> list[int]:

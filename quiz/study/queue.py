@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from quiz.models import (
     Assignment,
+    Attempt,
     Card,
     Enrollment,
     NewLimitRaise,
@@ -85,6 +87,29 @@ def not_held(user_id: int) -> sa.ColumnElement[bool]:
     return Question.id.not_in(held)
 
 
+def questions_locked_by_open_attempt(
+    session: Session, user: User, now: datetime
+) -> dict[int, Attempt]:
+    """The questions of the student's open quiz attempts, each with its attempt.
+
+    While an attempt can still take answers, its questions stay out of study, practice and
+    flip: otherwise the student could see the right answer there and go back to the quiz.
+    """
+    from quiz.study.attempts import is_overtime  # attempts imports this module's neighbours
+
+    attempts = session.scalars(
+        sa.select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.finished_at.is_(None))
+        .order_by(Attempt.started_at)
+    )
+    return {
+        question_id: attempt
+        for attempt in attempts
+        if not is_overtime(attempt, now)
+        for question_id in attempt.question_order
+    }
+
+
 def in_play(now: datetime) -> sa.ColumnElement[bool]:
     """Cards the student has not suspended, nor buried until later than `now`."""
     return sa.and_(
@@ -93,27 +118,29 @@ def in_play(now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
-def due_cards(user_id: int, now: datetime) -> sa.Select[tuple[Card]]:
+def due_cards(user_id: int, now: datetime, exclude: Collection[int] = ()) -> sa.Select[tuple[Card]]:
     """The student's cards due by `now`, most overdue first, live questions only."""
-    return (
+    query = (
         sa.select(Card)
         .join(Question, Question.id == Card.question_id)
         .where(Card.user_id == user_id, Card.due <= now, live_questions(user_id))
         .where(not_held(user_id), in_play(now))
         .order_by(Card.due, Card.id)
     )
+    return query.where(Question.id.not_in(exclude)) if exclude else query
 
 
-def new_questions(user_id: int) -> sa.Select[tuple[Question]]:
+def new_questions(user_id: int, exclude: Collection[int] = ()) -> sa.Select[tuple[Question]]:
     """Questions of the studied sets the student has never answered, in set order."""
     has_card = sa.exists().where(Card.user_id == user_id, Card.question_id == Question.id)
-    return (
+    query = (
         sa.select(Question)
         .join(StudiedSet, StudiedSet.set_id == Question.set_id)
         .where(StudiedSet.user_id == user_id, live_questions(user_id), ~has_card)
         .where(not_held(user_id))
         .order_by(StudiedSet.added_at, Question.set_id, Question.position, Question.id)
     )
+    return query.where(Question.id.not_in(exclude)) if exclude else query
 
 
 def new_cards_today(session: Session, user: User, now: datetime) -> int:
@@ -154,15 +181,23 @@ class Next:
     due_count: int
     new_left: int
     next_due: datetime | None
+    locked_by: Attempt | None = None  # an open quiz holding some questions back
 
 
-def next_item(session: Session, user: User, now: datetime) -> Next:
+def next_item(
+    session: Session, user: User, now: datetime, locked: dict[int, Attempt] | None = None
+) -> Next:
     """Due reviews first (most overdue first), then new questions up to the daily limit.
 
     One round trip: the counts, the next due time and the chosen question (with its card and
-    set) come back in one row, since every study page shows them.
+    set) come back in one row, since every study page shows them. Questions of an open quiz
+    attempt are left out (see questions_locked_by_open_attempt).
     """
+    if locked is None:
+        locked = questions_locked_by_open_attempt(session, user, now)
+    locked_by = next(iter(locked.values()), None)
     params = {
+        "locked": list(locked),
         "user_id": user.id,
         "now": now,
         "since": start_of_day(user, now),
@@ -172,8 +207,8 @@ def next_item(session: Session, user: User, now: datetime) -> Next:
     question, card, count, met, raised, next_due = session.execute(_next_item_query(), params).one()
     new_left = max(0, user.new_per_day + (raised or 0) - (met or 0))
     if card is not None:
-        return Next(question, card, count or 0, new_left, card.due)
-    return Next(question, None, count or 0, new_left, next_due)
+        return Next(question, card, count or 0, new_left, card.due, locked_by)
+    return Next(question, None, count or 0, new_left, next_due, locked_by)
 
 
 @functools.cache
@@ -184,7 +219,8 @@ def _next_item_query() -> sa.Select[Any]:
     since = sa.bindparam("since", type_=UTCDateTime())
     day = sa.bindparam("day", type_=sa.Date)
     new_per_day = sa.bindparam("new_per_day", type_=sa.Integer)
-    due = due_cards(user_id, now)
+    locked = sa.bindparam("locked", type_=sa.Integer, expanding=True)
+    due = due_cards(user_id, now).where(Question.id.not_in(locked))
     due_count = _scalar(sa.select(sa.func.count()).select_from(due.order_by(None).subquery()))
     met = _scalar(
         sa.select(sa.func.count()).where(Card.user_id == user_id, Card.created_at >= since)
@@ -195,7 +231,12 @@ def _next_item_query() -> sa.Select[Any]:
         )
     )
     first_due = _scalar(due.with_only_columns(Card.id).limit(1))
-    first_new = _scalar(new_questions(user_id).with_only_columns(Question.id).limit(1))
+    first_new = _scalar(
+        new_questions(user_id)
+        .where(Question.id.not_in(locked))
+        .with_only_columns(Question.id)
+        .limit(1)
+    )
     upcoming = _scalar(
         sa.select(sa.func.min(Card.due))
         .join(Question, Question.id == Card.question_id)

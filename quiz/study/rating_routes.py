@@ -31,6 +31,12 @@ def rate(submission_id: str) -> Any:
         return redirect(url_for(".feedback", review_id=done.id))
     held = pending.find_pending(db.session, current_user.id, submission_id)
     if held is None:
+        # Another tab may have rated it between the two lookups: show what it recorded.
+        done = find_review(db.session, current_user.id, submission_id)
+        if done is not None:
+            if request.method == "POST":
+                return redirect(next_url(last=done.id))
+            return redirect(url_for(".feedback", review_id=done.id))
         abort(404)
     if request.method == "POST":
         choice = request.form.get("rating")

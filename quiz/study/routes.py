@@ -12,14 +12,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from fsrs import Rating
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import Conflict, NotFound
 
 from quiz import MAX_ID, scheduling
 from quiz.auth.forms import EmptyForm
 from quiz.database import READ_METHODS
 from quiz.extensions import db
+from quiz.inputs import bounded_int
 from quiz.models import Card, Question, QuestionSet, Review, StudiedSet
 from quiz.questions import ResponseError
+from quiz.security import posted_int
 from quiz.study import class_home, custom, last_answer, overrides, pending, queue, summary
 from quiz.study.answers import (
     Answer,
@@ -80,11 +82,8 @@ def seed_of(submission_id: str) -> int:
 
 
 def posted_id(name: str) -> int:
-    """An id from the posted form; 400 when it is not one."""
-    raw = request.form.get(name, "")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
-        abort(400)
-    return int(raw)
+    """An id from the posted form; 400 when it is not one (see quiz.inputs)."""
+    return posted_int(name, 1, MAX_ID)
 
 
 class QuestionGone(NotFound):
@@ -101,6 +100,27 @@ def visible_set_or_404(set_id: int) -> QuestionSet:
     return qset
 
 
+class QuestionInQuiz(Conflict):
+    """A question of the student's open quiz attempt: not shown outside the quiz meanwhile."""
+
+    def __init__(self, attempt_id: int) -> None:
+        super().__init__()
+        self.user_message = (
+            "This question is part of your open quiz. Until you finish that quiz it is not "
+            "available in study, practice or flashcards, so its answer cannot be looked up."
+        )
+        self.user_link = (url_for("study.attempt", attempt_id=attempt_id), "Back to the quiz")
+
+
+def refuse_if_in_open_quiz(question_id: int) -> dict[int, Any]:
+    """409 with the reason when the question belongs to an open quiz attempt of the student;
+    otherwise the locked questions, for queue.next_item to reuse."""
+    locked = queue.questions_locked_by_open_attempt(db.session, current_user, now_utc())
+    if question_id in locked:
+        raise QuestionInQuiz(locked[question_id].id)
+    return locked
+
+
 def studyable_question(question_id: int) -> Question:
     """A live question of a set the student may see; 404 otherwise (no probing)."""
     question = db.session.get(Question, question_id)
@@ -108,14 +128,14 @@ def studyable_question(question_id: int) -> Question:
         abort(404)
     if question.retired:
         raise QuestionGone()
+    refuse_if_in_open_quiz(question.id)
     return question
 
 
 def duration_from_form() -> int | None:
     """Milliseconds since the page was shown, from the form's hidden timestamp."""
-    try:
-        shown = int(request.form.get("shown_ms", ""))
-    except ValueError:
+    shown = bounded_int(request.form.get("shown_ms", ""), 0, 2**53)
+    if shown is None:
         return None
     return max(0, int(now_utc().timestamp() * 1000) - shown)
 
@@ -378,6 +398,7 @@ def feedback(review_id: int) -> Any:
         db.session, review.attempt_id, now_utc()
     ):
         abort(404)  # an assigned quiz's answers stay hidden as its teacher chose
+    locked = refuse_if_in_open_quiz(review.question_id)
     question = db.session.get(Question, review.question_id)
     item = load_question(question)
     grade = stored_grade(item, review.response, correct=review.correct, score=review.score)
@@ -394,7 +415,7 @@ def feedback(review_id: int) -> Any:
         override=override,
         offer=overrides.can_offer(review, question, override),
         override_note=overrides.study_note(question.question_set) if override else None,
-        upcoming=queue.next_item(db.session, current_user, now_utc()),
+        upcoming=queue.next_item(db.session, current_user, now_utc(), locked),
     )
 
 

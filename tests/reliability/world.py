@@ -1,0 +1,215 @@
+"""One of everything, owned by someone: the fixture behind the access matrix, CSRF, fuzzing,
+XSS and header tests. Six points of view: anonymous, two students, two teachers, an admin.
+
+When a feature adds a model that a URL names (a class, an assignment, an import), create one
+here, owned by teacher_a or student_a, and name it in `ids`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from quiz.bank import sync_sets
+from quiz.extensions import db
+from quiz.formats.yaml_bank import parse_set
+from quiz.models import (
+    Assignment,
+    Attempt,
+    Classroom,
+    Enrollment,
+    PendingAnswer,
+    Question,
+    QuestionSet,
+    StudiedSet,
+    User,
+)
+from quiz.questions import Grade
+from quiz.study.answers import Answer, record_answer
+from quiz.timeutil import now_utc
+from tests.conftest import AuthActions, make_user
+from tests.study_helpers import SMALL_SET
+
+ROLES = ("anonymous", "student_a", "student_b", "teacher_a", "teacher_b", "admin")
+USERS = {
+    "student_a": "student",
+    "student_b": "student",
+    "teacher_a": "teacher",
+    "teacher_b": "teacher",
+    "admin": "admin",
+}
+
+
+@dataclass
+class World:
+    """The app, a logged-in client per role, and the ids of the objects they own."""
+
+    app: Flask
+    clients: dict[str, FlaskClient]
+    ids: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, role: str) -> FlaskClient:
+        return self.clients[role]
+
+
+def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> World:
+    """Create the users and their objects; log each role's client in."""
+    users = {role: make_user(app, role.replace("_", ""), role=kind) for role, kind in USERS.items()}
+    teacher_set = set_text.replace("slug: sahel-basics", "slug: teacher-a-set", 1)
+    with app.app_context():
+        sync_sets(db.session, [parse_set(set_text, "world.yaml")])
+        sync_sets(db.session, [parse_set(teacher_set, "world-teacher.yaml")])
+        db.session.commit()
+        public = db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == "sahel-basics"))
+        private = db.session.scalar(
+            sa.select(QuestionSet).where(QuestionSet.slug == "teacher-a-set")
+        )
+        private.slug, private.owner_id, private.visibility = None, users["teacher_a"].id, "private"
+        question = db.session.scalars(
+            sa.select(Question).where(Question.set_id == public.id).order_by(Question.position)
+        ).first()
+        flashcard = db.session.scalar(
+            sa.select(Question.id).where(Question.set_id == public.id, Question.kind == "flashcard")
+        )
+        # teacher_a's question that student_a answered (the set is assigned to their class).
+        taught = db.session.scalars(
+            sa.select(Question)
+            .where(Question.set_id == private.id, Question.kind == "short_answer")
+            .order_by(Question.position)
+        ).first()
+        classroom = Classroom(teacher_id=users["teacher_a"].id, name="Class A", join_code="JOINA1")
+        db.session.add(classroom)
+        db.session.flush()
+        db.session.add(Enrollment(classroom_id=classroom.id, user_id=users["student_a"].id))
+        assignment = Assignment(classroom_id=classroom.id, set_id=private.id)
+        db.session.add(assignment)
+        for role in ("student_a", "student_b"):
+            db.session.add(StudiedSet(user_id=users[role].id, set_id=public.id))
+        db.session.commit()
+        student = db.session.get(User, users["student_a"].id)
+        review, _ = record_answer(
+            db.session,
+            student,
+            Answer(taught.id, "Agadez", Grade(False, 0.0, "", ""), None, 1000),
+            submission_id=uuid.uuid4().hex,
+            fuzzing=False,
+        )
+        override_id = _override(student.id, review.id)
+        held = PendingAnswer(
+            user_id=student.id,
+            question_id=taught.id,
+            submission_id=uuid.uuid4().hex,
+            response="Niamey",
+            correct=True,
+            score=1.0,
+            answered_at=now_utc(),
+        )
+        attempt = Attempt(
+            user_id=student.id,
+            set_id=public.id,  # an open quiz: its questions are held back from student_a's study
+            question_order=list(
+                db.session.scalars(sa.select(Question.id).where(Question.set_id == public.id))
+            ),
+            seed=1,
+        )
+        db.session.add_all([held, attempt])
+        cram = _cram_answer(student.id, taught.id)
+        db.session.commit()
+        ids = {
+            "users": {role: user.id for role, user in users.items()},
+            "public_set": public.id,
+            "private_set": private.id,
+            "question": question.id,
+            "flashcard": flashcard,
+            "review": review.id,
+            "submission": held.submission_id,
+            "attempt": attempt.id,
+            "classroom": classroom.id,
+            "assignment": assignment.id,
+            "override": override_id,
+            "student_a": users["student_a"].id,
+            "taught": taught.id,
+            "cram_answer": cram.id if cram is not None else None,
+        }
+        db.session.remove()
+    clients = {role: app.test_client() for role in ROLES}
+    if log_in:
+        for role in USERS:
+            assert AuthActions(clients[role]).login(role.replace("_", "")).status_code == 302
+    return World(app, clients, ids)
+
+
+def _cram_answer(user_id: int, question_id: int) -> Any:
+    """A practice (cram) answer of student_a, when the app has them."""
+    try:
+        from quiz.models import CramAnswer
+    except ImportError:
+        return None
+    row = CramAnswer(
+        user_id=user_id,
+        question_id=question_id,
+        submission_id=uuid.uuid4().hex,
+        response="Agadez",
+        correct=False,
+        score=0.0,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _override(user_id: int, review_id: int) -> int | None:
+    """student_a counts the wrong typed answer as right (a review override), when the app
+    has overrides."""
+    try:
+        from quiz.study import overrides
+    except ImportError:
+        return None
+    override, _new = overrides.override_review(db.session, user_id, review_id, fuzzing=False)
+    return override.id
+
+
+# What each URL parameter names in the world. A new route's parameter goes here, one line.
+PARAMS: dict[str, Any] = {
+    "set_id": lambda w: w.ids["private_set"],  # teacher_a's unpublished set
+    "question_id": lambda w: w.ids["question"],
+    "review_id": lambda w: w.ids["review"],
+    "attempt_id": lambda w: w.ids["attempt"],
+    "submission_id": lambda w: w.ids["submission"],
+    "user_id": lambda w: w.ids["users"]["student_b"],
+    "class_id": lambda w: w.ids["classroom"],
+    "classroom_id": lambda w: w.ids["classroom"],
+    "assignment_id": lambda w: w.ids["assignment"],
+    "override_id": lambda w: w.ids["override"],
+    "answer_id": lambda w: w.ids["cram_answer"],
+    "code": lambda w: "JOINA1",
+    "fmt": lambda w: "csv",
+    "token": lambda w: "not-a-valid-token",
+    "filename": lambda w: "style.css",
+}
+
+
+def url_for_rule(world: World, rule: Any, args: dict[str, str] | None = None) -> str:
+    """The rule's path with every parameter filled from the world (`args`: name -> ids key)."""
+    values = {}
+    for name in rule.arguments:
+        if args and name in args:
+            values[name] = world.ids[args[name]]
+            continue
+        if name not in PARAMS:
+            raise AssertionError(
+                f"{rule.rule}: add the parameter {name!r} to PARAMS in tests/reliability/world.py"
+            )
+        values[name] = PARAMS[name](world)
+    from tests.reliability.access_table import ACCESS
+
+    row = ACCESS.get(rule.endpoint)
+    with world.app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values) + (row.query if row else "")
