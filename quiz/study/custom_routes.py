@@ -15,7 +15,13 @@ from quiz.models import CramAnswer, Question
 from quiz.study import custom, last_answer, queue
 from quiz.study.answers import load_question, stored_grade
 from quiz.study.display import describe_response
-from quiz.study.routes import bp, new_submission_id, render_question, visible_set_or_404
+from quiz.study.routes import (
+    bp,
+    new_submission_id,
+    refuse_if_in_open_quiz,
+    render_question,
+    visible_set_or_404,
+)
 from quiz.timeutil import now_utc
 
 MAX_DAYS = 30
@@ -103,7 +109,10 @@ def custom_next() -> Any:
     last = last_answer.find(db.session, current_user, request.args.get("last", ""))
     if run is None:
         return redirect(url_for(".next", **request.args))
+    locked = queue.questions_locked_by_open_attempt(db.session, current_user, now_utc())
     for question_id in list(run["ids"]):
+        if question_id in locked:
+            continue  # in an open quiz: it waits in the run until the quiz is handed in
         question = db.session.get(Question, question_id)
         if (
             question is not None
@@ -112,6 +121,9 @@ def custom_next() -> Any:
         ):
             return render_question(question, new_submission_id(), last=last, run=run)
         custom.mark_done(question_id)
+    waiting = [question_id for question_id in run["ids"] if question_id in locked]
+    if waiting:
+        refuse_if_in_open_quiz(waiting[0])  # says which quiz to finish first
     custom.stop()
     since = datetime.fromisoformat(run["since"])
     answered, right = last_answer.count_since(db.session, current_user.id, since)
@@ -143,6 +155,7 @@ def practice_feedback(answer_id: int) -> Any:
     row = db.session.get(CramAnswer, answer_id)
     if row is None or row.user_id != current_user.id:
         abort(404)
+    refuse_if_in_open_quiz(row.question_id)  # its right answer would help in the quiz
     question = db.session.get(Question, row.question_id)
     item = load_question(question)
     return render_template(

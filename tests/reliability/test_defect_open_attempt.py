@@ -50,3 +50,30 @@ def test_open_attempt_questions_are_not_studied(
     assert client.post(f"/study/attempts/{attempt_id}/finish").status_code == 302
     assert client.get(f"/study/questions/{keys['capital']}").status_code == 200
     assert 'name="submission_id"' in client.get("/study/next").get_data(as_text=True)
+
+
+def test_open_attempt_questions_are_not_crammed(
+    app: Flask, client: FlaskClient, keys: dict[str, int]
+) -> None:
+    """Custom study (cram) and its practice feedback wait for the quiz, as study does."""
+    from tests.test_custom_study import set_id
+
+    assert client.post("/study/custom", data={"mode": "cram", "set_id": set_id(app)}).status_code
+    page = client.get("/study/custom/next").get_data(as_text=True)
+    ids = {
+        name: value
+        for name, value in (
+            ("question_id", page.split('name="question_id" value="')[1].split('"')[0]),
+            ("submission_id", page.split('name="submission_id" value="')[1].split('"')[0]),
+        )
+    }
+    wrong = client.post("/study/answer", data={**ids, "answer": "Agadez", "mode": "cram"})
+    feedback = wrong.headers["Location"]
+    assert feedback.startswith("/study/practice-answers/")
+    attempt_id = start(client, app)
+    for path in ("/study/custom/next", feedback):
+        response = client.get(path)
+        assert response.status_code == 409, path
+        assert f"/study/attempts/{attempt_id}" in response.get_data(as_text=True)
+    assert client.post(f"/study/attempts/{attempt_id}/finish").status_code == 302
+    assert client.get("/study/custom/next").status_code == 200
