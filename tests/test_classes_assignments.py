@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from quiz.extensions import db
 from quiz.models import Assignment, Attempt, Question, StudiedSet
 from tests.classes_helpers import World, add_assignment, login_as, make_world
+from tests.conftest import AuthActions
 from tests.progress_helpers import make_set
 
 
@@ -252,3 +253,34 @@ def test_student_cannot_start_another_class_assignment(
     login_as(client, "outsider")
     assert client.post(f"/study/assignments/{aid}/quiz").status_code == 404
     assert client.get(f"/study/assignments/{aid}").status_code == 404
+
+
+def test_quiz_assignment_draws_its_number_of_questions(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    """The teacher fixes N: each attempt asks N questions drawn from the set, none twice."""
+    login_as(client, "teacher")
+    response = client.post(
+        f"/teach/classes/{world.classroom}/assignments/new",
+        data=assignment_form(world, question_count="2"),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assignment = db.session.scalar(sa.select(Assignment))
+        set_size = db.session.scalar(
+            sa.select(sa.func.count()).where(Question.set_id == world.set_id)
+        )
+    assert assignment.question_count == 2 and set_size > 2
+    form = client.get(f"/teach/classes/{world.classroom}/assignments/{assignment.id}")
+    assert 'name="question_count"' in form.get_data(as_text=True)
+    bad = client.post(
+        f"/teach/classes/{world.classroom}/assignments/new",
+        data=assignment_form(world, question_count="0"),
+    )
+    assert bad.status_code == 200 and "Number must be" in bad.get_data(as_text=True)
+    AuthActions(client).logout()
+    login_as(client, "member")
+    location = start(client, assignment.id)[1]
+    with app.app_context():
+        attempt = db.session.get(Attempt, int(location.split("/")[-1]))
+        assert len(attempt.question_order) == 2 == len(set(attempt.question_order))

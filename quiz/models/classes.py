@@ -80,6 +80,8 @@ class Assignment(Base):
     # Quiz mode: None means unlimited attempts / no time limit.
     max_attempts: Mapped[int | None]
     time_limit_s: Mapped[int | None]
+    # Quiz mode: questions drawn at random for each attempt; None asks the whole set.
+    question_count: Mapped[int | None]
     shuffle: Mapped[bool] = mapped_column(default=True)
     show_answers: Mapped[str] = mapped_column(
         sa.String(16), default=ShowAnswers.AFTER_ATTEMPT.value

@@ -142,6 +142,7 @@ def start_assigned_quiz(assignment_id: int) -> Any:
         now=now,
         assignment_id=item.id,
         shuffle=item.shuffle,
+        count=item.question_count,
     )
     if not attempt.question_order:
         flash("This set has nothing a quiz can ask yet.", "error")

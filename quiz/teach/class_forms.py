@@ -84,6 +84,10 @@ class AssignmentForm(FlaskForm):
         default=0,
         validators=[NumberRange(min=0, max=600)],
     )
+    question_count = IntegerField(
+        "Questions drawn at random for each attempt (empty for the whole set)",
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+    )
     shuffle = BooleanField("Shuffle the questions", default=True)
     show_answers = SelectField(
         "Show the right answers", choices=SHOW_CHOICES, default=ShowAnswers.AFTER_ATTEMPT.value

@@ -233,6 +233,7 @@ def fill_assignment(form: AssignmentForm, assignment: Assignment, classroom: Cla
     assignment.target_recall = form.target_percent.data / 100
     assignment.max_attempts = form.max_attempts.data or None
     assignment.time_limit_s = (form.time_limit_min.data or 0) * 60 or None
+    assignment.question_count = form.question_count.data or None
     assignment.shuffle = form.shuffle.data
     assignment.show_answers = form.show_answers.data
     assignment.allow_late = form.allow_late.data
