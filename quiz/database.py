@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
 
 from quiz.extensions import db
@@ -96,3 +98,21 @@ def _writing_ends(session: Session, transaction: SessionTransaction) -> None:
 def is_postgres(session: Session | scoped_session[Session]) -> bool:
     """Whether row locks (SELECT ... FOR UPDATE) are available."""
     return session.get_bind().dialect.name == "postgresql"
+
+
+Row = TypeVar("Row")
+
+
+def add_once(session: Session, row: Row, find: Callable[[], Row | None]) -> Row:
+    """Commit a row that a unique key (a submission id) allows once; if a double click raced
+    the same row in first, roll back and return that one instead."""
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        existing = find()
+        if existing is None:
+            raise
+        return existing
+    return row

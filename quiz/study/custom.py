@@ -16,6 +16,7 @@ from flask import session as web_session
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from quiz.database import add_once
 from quiz.models import Card, CramAnswer, NewLimitRaise, Question, Review, User
 from quiz.study import queue
 from quiz.study.answers import Answer
@@ -125,16 +126,7 @@ def store_practice(session: Session, user: User, answer: Answer, submission_id: 
         duration_ms=answer.duration_ms,
         answered_at=now_utc(),
     )
-    session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:  # a double click raced in: the first one is the answer
-        session.rollback()
-        existing = find_practice(session, user.id, submission_id)
-        if existing is None:
-            raise
-        return existing
-    return row
+    return add_once(session, row, lambda: find_practice(session, user.id, submission_id))
 
 
 def find_practice(session: Session, user_id: int, submission_id: str) -> CramAnswer | None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import functools
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quiz.database import begin_write
+from quiz.database import add_once, begin_write
 from quiz.models import PendingAnswer, Review, User
 from quiz.questions import Grade
 from quiz.study.answers import Answer, StaleAnswer, check_fresh, lock_card, record_answer
@@ -77,16 +76,7 @@ def hold(
         duration_ms=answer.duration_ms,
         answered_at=now_utc(),
     )
-    session.add(pending)
-    try:
-        session.commit()
-    except IntegrityError:  # a double click raced in: the first one is the answer
-        session.rollback()
-        existing = find_pending(session, user.id, submission_id)
-        if existing is None:
-            raise
-        return existing
-    return pending
+    return add_once(session, pending, lambda: find_pending(session, user.id, submission_id))
 
 
 def settle(
