@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from typing import Any
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -194,3 +195,10 @@ def test_flashcard_ratings(ctx: None) -> None:
     assert 'class="ratings"' in html and "data-rating-key" not in html
     keyed = Scan(render_ratings(None)).named("rating")
     assert [c["data-rating-key"] for c in keyed] == ["1", "2", "3", "4"]
+
+
+def test_form_fields_describe_themselves_only_by_ids_on_the_page(client: Any) -> None:
+    """A field without help or error text has no aria-describedby (it once pointed at "None")."""
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert 'aria-describedby="None"' not in page
+    assert 'id="username"' in page
