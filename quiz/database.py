@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
@@ -16,7 +16,10 @@ from quiz.extensions import db
 
 IMMEDIATE = "quiz_begin_immediate"
 WRITING = "quiz_writing"
+HOLDS_WRITE_LOCK = "quiz_holds_write_lock"
+DEFERS_WRITE_LOCK = "quiz_defers_write_lock"  # on a SQLite connection: began IMMEDIATE
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def engine_options(uri: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -54,10 +57,22 @@ def install_sqlite_profile(app: Flask) -> None:
         # write (any method but GET/HEAD/OPTIONS), and whoever asks through begin_write.
         immediate = conn.get_execution_options().get(IMMEDIATE, False) or _writing_request()
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.info[HOLDS_WRITE_LOCK] = immediate
 
 
 def _writing_request() -> bool:
-    return has_request_context() and request.method not in READ_METHODS
+    if not has_request_context() or request.method in READ_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, DEFERS_WRITE_LOCK, False)
+
+
+def defers_write_lock(view: View) -> View:
+    """Mark a view whose every write goes through begin_write (or add_once): its POSTs read
+    without SQLite's write lock and take it only for the write, so other workers' answers
+    do not wait (in the busy handler's sleeps) while this one reads, grades and renders."""
+    setattr(view, DEFERS_WRITE_LOCK, True)
+    return view
 
 
 def _is_memory(url: sa.URL) -> bool:
@@ -68,11 +83,17 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
     """Start a write transaction now: BEGIN IMMEDIATE on SQLite, a plain one elsewhere.
 
     Whatever the request read so far (the logged-in user) is ended first, so the lock is
-    taken before the rows to update are read.
+    taken before the rows to update are read; unless the transaction already holds the lock
+    (a POST on SQLite begins IMMEDIATE), or the database locks rows as they are read
+    (PostgreSQL: SELECT ... FOR UPDATE under READ COMMITTED sees the latest committed row).
     """
     if isinstance(session, scoped_session):
         session = session()
     if session.in_transaction():
+        connection = session.connection()
+        if connection.dialect.name == "postgresql" or connection.info.get(HOLDS_WRITE_LOCK):
+            session.info[WRITING] = True
+            return
         session.commit()
     session.connection(execution_options={IMMEDIATE: True})
     session.info[WRITING] = True
@@ -106,6 +127,8 @@ Row = TypeVar("Row")
 def add_once(session: Session, row: Row, find: Callable[[], Row | None]) -> Row:
     """Commit a row that a unique key (a submission id) allows once; if a double click raced
     the same row in first, roll back and return that one instead."""
+    if not session.info.get(WRITING):
+        begin_write(session)
     session.add(row)
     try:
         session.commit()

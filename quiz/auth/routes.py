@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,19 +21,37 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
+from quiz import request_hints
 from quiz.auth import devices, limiter
 from quiz.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
 from quiz.auth.passwords import hashing_slot, verify_password
 from quiz.extensions import db, login_manager
-from quiz.models import Role, User, normalize_name
+from quiz.models import Attempt, PendingAnswer, Role, User, normalize_name
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    """Find the user whose current session token this is."""
-    return db.session.scalar(sa.select(User).where(User.session_token == token))
+    """Find the user whose current session token this is (with the request's hints)."""
+    row = db.session.execute(_load_user_query(), {"token": token}).first()
+    if row is None:
+        return None
+    user, open_attempt, held = row
+    request_hints.remember(
+        db.session(), request_hints.RequestHints(user.id, bool(open_attempt), bool(held))
+    )
+    return user
+
+
+@functools.cache
+def _load_user_query() -> sa.Select[tuple[User, bool, bool]]:
+    """load_user's statement, built once: it runs on every request of a logged-in user."""
+    open_attempt = sa.exists().where(Attempt.user_id == User.id, Attempt.finished_at.is_(None))
+    held = sa.exists().where(PendingAnswer.user_id == User.id)
+    return sa.select(User, open_attempt.label("open_attempt"), held.label("held")).where(
+        User.session_token == sa.bindparam("token")
+    )
 
 
 def find_user(name_or_email: str) -> User | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fsrs import Rating
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from quiz import scheduling
 from quiz.database import begin_write, is_postgres
@@ -161,12 +162,11 @@ def apply_review(
         fuzzing=fuzzing,
     )
     _store_state(card, state, rating)
-    question = session.get(Question, answer.question_id)  # usually in the identity map already
     review = Review(
         user_id=user.id,
         card_id=card.id,
         question_id=answer.question_id,
-        question_version=question.version if question is not None else None,
+        question_version=question_version(session, answer.question_id),
         attempt_id=attempt_id,
         response=answer.response,
         correct=answer.grade.correct,
@@ -182,6 +182,19 @@ def apply_review(
     return review
 
 
+def question_version(session: Session, question_id: int) -> int | None:
+    """The question's current version: from the loaded question if any, else one small read."""
+    loaded = session.identity_map.get(identity_key(Question, question_id))
+    if loaded is not None:
+        return loaded.version
+    return session.scalar(_version_query(), {"question_id": question_id})
+
+
+@functools.cache
+def _version_query() -> sa.Select[tuple[int]]:
+    return sa.select(Question.version).where(Question.id == sa.bindparam("question_id"))
+
+
 def record_answer(
     session: Session,
     user: User,
@@ -191,12 +204,14 @@ def record_answer(
     now: datetime | None = None,
     fuzzing: bool = True,
     expected_version: int | None = None,
+    also: Callable[[Session], object] | None = None,
 ) -> tuple[Review, bool]:
     """Record one study answer in its own transaction; commits.
 
     Returns the review and whether it is new. A submission id seen before returns the first
     review and writes nothing (double click, back button, retry). StaleAnswer when the card
-    is no longer at `expected_version` (nothing is written).
+    is no longer at `expected_version` (nothing is written). `also` runs in the same
+    transaction, after the review is added, when the review is new.
     """
     # On PostgreSQL two first answers to a new card can race to create it, and a double
     # click can race to insert the same submission: the loser's unique violation is answered
@@ -217,6 +232,8 @@ def record_answer(
                 fuzzing=fuzzing,
                 expected_version=expected_version,
             )
+            if also is not None:
+                also(session)
             session.commit()
             return review, True
         except StaleAnswer:

@@ -14,7 +14,7 @@ from fsrs import Rating
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quiz import scheduling
+from quiz import request_hints, scheduling
 from quiz.database import begin_write, is_postgres
 from quiz.models import Attempt, AttemptAnswer, Card, Question, QuestionSet, Review, User
 from quiz.questions import Grade
@@ -89,6 +89,7 @@ def start_attempt(
     )
     session.add(attempt)
     session.commit()
+    request_hints.forget(session)  # the student has an open attempt now
     return attempt
 
 

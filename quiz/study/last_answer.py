@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from quiz.models import Card, CramAnswer, Question, Review, User
-from quiz.study.card_actions import latest_review_id
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
@@ -38,17 +38,37 @@ def find(session: Session, user: User, token: str) -> LastAnswer | None:
         verdict = _verdict(row.correct, row.score, row.response, None)
         question = session.get(Question, row.question_id)
         return LastAnswer(question, verdict + " (practice)", row.answered_at, None, None)
-    review = session.get(Review, int(raw))
-    if review is None or review.user_id != user.id:
+    row = session.execute(_review_query(), {"review_id": int(raw), "user_id": user.id}).first()
+    if row is None:
         return None
-    question = session.get(Question, review.question_id)
-    undoable = None
-    if review.attempt_id is None:
-        card = session.get(Card, review.card_id)
-        if card is not None and latest_review_id(session, card) == review.id:
-            undoable = review.id
+    review, question, latest = row
+    # Undo takes back only a study answer that is still its card's latest (card_actions).
+    undoable = review.id if review.attempt_id is None and latest == review.id else None
     verdict = _verdict(review.correct, review.score, review.response, review.rating)
     return LastAnswer(question, verdict, review.reviewed_at, review.due_after, undoable)
+
+
+@functools.cache
+def _review_query() -> sa.Select[tuple[Review, Question, int | None]]:
+    """The review, its question and its card's latest review id (as latest_review_id counts
+    it: after the card's reset), in one statement built once; it runs on every next card."""
+    newer = aliased(Review, name="newer")
+    latest = (
+        sa.select(newer.id)
+        .where(
+            newer.card_id == Card.id,
+            sa.or_(Card.reset_at.is_(None), newer.reviewed_at > Card.reset_at),
+        )
+        .order_by(newer.reviewed_at.desc(), newer.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(Review, Question, latest)
+        .join(Question, Question.id == Review.question_id)
+        .outerjoin(Card, Card.id == Review.card_id)
+        .where(Review.id == sa.bindparam("review_id"), Review.user_id == sa.bindparam("user_id"))
+    )
 
 
 def _verdict(correct: bool, score: float, response: object, rating: int | None) -> str:

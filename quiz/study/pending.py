@@ -13,6 +13,7 @@ import functools
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from quiz import request_hints
 from quiz.database import add_once, begin_write
 from quiz.models import PendingAnswer, Review, User
 from quiz.questions import Grade
@@ -33,6 +34,33 @@ def _find_query() -> sa.Select[tuple[PendingAnswer]]:
     return sa.select(PendingAnswer).where(
         PendingAnswer.user_id == sa.bindparam("user_id"),
         PendingAnswer.submission_id == sa.bindparam("submission_id"),
+    )
+
+
+def find_submission(
+    session: Session, user_id: int, submission_id: str
+) -> tuple[Review | None, PendingAnswer | None]:
+    """The review and the held answer stored for this submission id: one statement for both
+    lookups every study answer and rating starts with."""
+    params = {"user_id": user_id, "submission_id": submission_id}
+    review, held = session.execute(_submission_query(), params).one()
+    return review, held
+
+
+@functools.cache
+def _submission_query() -> sa.Select[tuple[Review, PendingAnswer]]:
+    user_id, submission_id = sa.bindparam("user_id"), sa.bindparam("submission_id")
+    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    return (
+        sa.select(Review, PendingAnswer)
+        .select_from(one)
+        .outerjoin(
+            Review, sa.and_(Review.user_id == user_id, Review.submission_id == submission_id)
+        )
+        .outerjoin(
+            PendingAnswer,
+            sa.and_(PendingAnswer.user_id == user_id, PendingAnswer.submission_id == submission_id),
+        )
     )
 
 
@@ -76,6 +104,7 @@ def hold(
         duration_ms=answer.duration_ms,
         answered_at=now_utc(),
     )
+    request_hints.forget(session)  # the student has a held answer now
     return add_once(session, pending, lambda: find_pending(session, user.id, submission_id))
 
 
@@ -96,22 +125,26 @@ def settle(
         self_rating=self_rating,
         duration_ms=pending.duration_ms,
     )
+    # The review now stands for the answer: the held copy goes in the same transaction.
+    # A Core delete: the ORM's would first look for the rows among loaded objects.
+    table = PendingAnswer.__table__
+    delete = sa.delete(table).where(
+        table.c.user_id == user.id, table.c.submission_id == submission_id
+    )
     # Dated when it was answered (apply_review keeps review times in order per card).
-    review, _new = record_answer(
+    review, new = record_answer(
         session,
         user,
         answer,
         submission_id=submission_id,
         now=pending.answered_at,
         fuzzing=fuzzing,
+        also=lambda s: s.execute(delete),
     )
-    # The review now stands for the answer; the held copy goes (in its own short transaction).
-    session.execute(
-        sa.delete(PendingAnswer).where(
-            PendingAnswer.user_id == user.id, PendingAnswer.submission_id == submission_id
-        )
-    )
-    session.commit()
+    if not new:  # recorded before (another tab): the held copy still goes
+        begin_write(session)
+        session.execute(delete)
+        session.commit()
     return review
 
 
@@ -119,6 +152,9 @@ def settle_all(
     session: Session, user: User, *, keep: str | None = None, fuzzing: bool = True
 ) -> int:
     """Rate every held answer of the student Good (but `keep`); return how many."""
+    hints = request_hints.hints_for(session, user.id)
+    if hints is not None and not hints.held_answers:
+        return 0  # the login loader saw none held when the request began
     submission_ids = session.scalars(_held_ids_query(), {"user_id": user.id}).all()
     settled = 0
     for submission_id in submission_ids:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from quiz import request_hints
 from quiz.models import (
     Assignment,
     Attempt,
@@ -97,17 +98,26 @@ def questions_locked_by_open_attempt(
     """
     from quiz.study.attempts import is_overtime  # attempts imports this module's neighbours
 
-    attempts = session.scalars(
-        sa.select(Attempt)
-        .where(Attempt.user_id == user.id, Attempt.finished_at.is_(None))
-        .order_by(Attempt.started_at)
-    )
+    hints = request_hints.hints_for(session, user.id)
+    if hints is not None and not hints.open_attempt:
+        return {}  # the login loader saw none open when the request began
+    attempts = session.scalars(_open_attempts_query(), {"user_id": user.id})
     return {
         question_id: attempt
         for attempt in attempts
         if not is_overtime(attempt, now)
         for question_id in attempt.question_order
     }
+
+
+@functools.cache
+def _open_attempts_query() -> sa.Select[tuple[Attempt]]:
+    """The student's unfinished attempts, oldest first; built once."""
+    return (
+        sa.select(Attempt)
+        .where(Attempt.user_id == sa.bindparam("user_id"), Attempt.finished_at.is_(None))
+        .order_by(Attempt.started_at)
+    )
 
 
 def in_play(now: datetime) -> sa.ColumnElement[bool]:

@@ -8,10 +8,11 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from quiz.auth.forms import EmptyForm
+from quiz.database import defers_write_lock
 from quiz.extensions import db
 from quiz.models import Question
 from quiz.study import pending, queue
-from quiz.study.answers import find_review, load_question, stored_grade
+from quiz.study.answers import load_question, stored_grade
 from quiz.study.display import describe_response
 from quiz.study.routes import bp, next_intervals, next_url, valid_submission_id
 from quiz.timeutil import now_utc
@@ -20,23 +21,18 @@ CHOICES = ("hard", "good", "easy")
 
 
 @bp.route("/answers/<submission_id>", methods=["GET", "POST"], endpoint="rate")
+@defers_write_lock
 @login_required
 def rate(submission_id: str) -> Any:
     if valid_submission_id(submission_id) is None:
         abort(404)
-    done = find_review(db.session, current_user.id, submission_id)
+    # One statement reads both, so no rating can slip in between the two lookups.
+    done, held = pending.find_submission(db.session, current_user.id, submission_id)
     if done is not None:  # rated already: a double click goes on as the first click did
         if request.method == "POST":
             return redirect(next_url(last=done.id))
         return redirect(url_for(".feedback", review_id=done.id))
-    held = pending.find_pending(db.session, current_user.id, submission_id)
     if held is None:
-        # Another tab may have rated it between the two lookups: show what it recorded.
-        done = find_review(db.session, current_user.id, submission_id)
-        if done is not None:
-            if request.method == "POST":
-                return redirect(next_url(last=done.id))
-            return redirect(url_for(".feedback", review_id=done.id))
         abort(404)
     if request.method == "POST":
         choice = request.form.get("rating")

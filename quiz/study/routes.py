@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from typing import Any
@@ -12,14 +13,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from fsrs import Rating
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import Conflict, NotFound
 
 from quiz import MAX_ID, scheduling
 from quiz.auth.forms import EmptyForm
-from quiz.database import READ_METHODS
+from quiz.database import READ_METHODS, defers_write_lock
 from quiz.extensions import db
 from quiz.inputs import bounded_int
-from quiz.models import Card, Question, QuestionSet, Review, StudiedSet
+from quiz.models import Card, Question, QuestionSet, Review, ReviewOverride, StudiedSet
 from quiz.questions import ResponseError
 from quiz.security import posted_int
 from quiz.study import class_home, custom, last_answer, overrides, pending, queue, summary
@@ -27,7 +29,6 @@ from quiz.study.answers import (
     Answer,
     StaleAnswer,
     card_state,
-    find_review,
     load_question,
     record_answer,
     stored_grade,
@@ -123,13 +124,23 @@ def refuse_if_in_open_quiz(question_id: int) -> dict[int, Any]:
 
 def studyable_question(question_id: int) -> Question:
     """A live question of a set the student may see; 404 otherwise (no probing)."""
-    question = db.session.get(Question, question_id)
+    question = db.session.scalar(_question_with_set(), {"question_id": question_id})
     if question is None or not queue.can_see_set(db.session, current_user, question.question_set):
         abort(404)
     if question.retired:
         raise QuestionGone()
     refuse_if_in_open_quiz(question.id)
     return question
+
+
+@functools.cache
+def _question_with_set() -> sa.Select[tuple[Question]]:
+    """A question with its set (every study page shows the set's title), built once."""
+    return (
+        sa.select(Question)
+        .options(joinedload(Question.question_set))
+        .where(Question.id == sa.bindparam("question_id"))
+    )
 
 
 def duration_from_form() -> int | None:
@@ -310,13 +321,14 @@ def next_intervals(question_id: int) -> dict[str, str]:
 
 
 @bp.route("/answer", methods=["POST"])
+@defers_write_lock
 @login_required
 def answer() -> Any:
     question_id = posted_id("question_id")
     submission_id = valid_submission_id(request.form.get("submission_id"))
     if submission_id is None:
         abort(400)
-    earlier = find_review(db.session, current_user.id, submission_id)
+    earlier, held = pending.find_submission(db.session, current_user.id, submission_id)
     if earlier is not None:  # answered already: show what was recorded the first time
         if earlier.response != sent_response(earlier.question_id, submission_id):
             flash(
@@ -325,7 +337,7 @@ def answer() -> Any:
                 "info",
             )
         return redirect(url_for(".feedback", review_id=earlier.id))
-    if pending.find_pending(db.session, current_user.id, submission_id) is not None:
+    if held is not None:
         return redirect(url_for(".rate", submission_id=submission_id))
     question = studyable_question(question_id)
     item = load_question(question)
@@ -391,18 +403,17 @@ def sent_response(question_id: int, submission_id: str) -> Any:
 @bp.route("/reviews/<int:review_id>")
 @login_required
 def feedback(review_id: int) -> Any:
-    review = db.session.get(Review, review_id)
-    if review is None or review.user_id != current_user.id:
+    row = db.session.execute(_feedback_query(), {"review_id": review_id}).first()
+    if row is None or row[0].user_id != current_user.id:
         abort(404)
+    review, question, override = row
     if review.attempt_id and not class_home.attempt_reveals(
         db.session, review.attempt_id, now_utc()
     ):
         abort(404)  # an assigned quiz's answers stay hidden as its teacher chose
     locked = refuse_if_in_open_quiz(review.question_id)
-    question = db.session.get(Question, review.question_id)
     item = load_question(question)
     grade = stored_grade(item, review.response, correct=review.correct, score=review.score)
-    override = overrides.find_override(db.session, review.id)
     due_after = override.due_after if override else review.due_after
     return render_template(
         "study/feedback.html",
@@ -416,6 +427,18 @@ def feedback(review_id: int) -> Any:
         offer=overrides.can_offer(review, question, override),
         override_note=overrides.study_note(question.question_set) if override else None,
         upcoming=queue.next_item(db.session, current_user, now_utc(), locked),
+    )
+
+
+@functools.cache
+def _feedback_query() -> sa.Select[tuple[Review, Question, ReviewOverride]]:
+    """A review with its question (and set) and its override if any: one statement, built once."""
+    return (
+        sa.select(Review, Question, ReviewOverride)
+        .join(Question, Question.id == Review.question_id)
+        .outerjoin(ReviewOverride, ReviewOverride.review_id == Review.id)
+        .options(joinedload(Question.question_set))
+        .where(Review.id == sa.bindparam("review_id"))
     )
 
 
