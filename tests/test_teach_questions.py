@@ -207,6 +207,18 @@ def test_preview_grades_without_recording(app: Flask, client: FlaskClient, teach
     assert count_rows(app, Card) == 0 and count_rows(app, Review) == 0
 
 
+def test_preview_with_a_huge_seed_gets_a_new_one(
+    app: Flask, client: FlaskClient, teacher: int
+) -> None:
+    """A seed of 5,000 digits (Hypothesis found it) once raised ValueError: a 500."""
+    client.post(f"/teach/sets/{teacher}/questions/new?kind=numeric", data=valid_form("numeric"))
+    (qid,) = question_ids(app, teacher)
+    response = client.post(
+        f"/teach/questions/{qid}/preview", data={"seed": "9" * 5000, "answer": "750 km"}
+    )
+    assert response.status_code == 200 and ">Right</h2>" in response.get_data(as_text=True)
+
+
 def test_flashcard_preview_rates(app: Flask, client: FlaskClient, teacher: int) -> None:
     client.post(f"/teach/sets/{teacher}/questions/new?kind=flashcard", data=valid_form("flashcard"))
     (qid,) = question_ids(app, teacher)

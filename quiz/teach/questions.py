@@ -12,6 +12,7 @@ from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
 from quiz.bank import question_columns
 from quiz.extensions import db
+from quiz.inputs import bounded_int
 from quiz.models import Question, QuestionSet
 from quiz.questions import KINDS, ResponseError
 from quiz.study.answers import load_question
@@ -143,10 +144,8 @@ def retire_question(question_id: int) -> Any:
 
 def _seed() -> int:
     """The shuffle seed the preview was shown with (a new one on first showing)."""
-    raw = request.form.get("seed", "")
-    if raw.isascii() and raw.isdigit() and int(raw) < MAX_SEED:
-        return int(raw)
-    return secrets.randbelow(MAX_SEED)
+    seed = bounded_int(request.form.get("seed", ""), 0, MAX_SEED - 1)
+    return seed if seed is not None else secrets.randbelow(MAX_SEED)
 
 
 @bp.route("/questions/<int:question_id>/preview", methods=["GET", "POST"])

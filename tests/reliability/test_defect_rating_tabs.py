@@ -49,7 +49,9 @@ def hold_right_answer(tab: Any, question_id: int) -> str:
 def test_a_tab_that_looked_before_another_rated_gets_the_result(
     app: Flask, backend: str, tabs: list[Any], monkeypatch: pytest.MonkeyPatch, method: str
 ) -> None:
-    """Tab B finds no review yet; tab A rates and finishes; then B looks for the held answer.
+    """Tab B opens the rating page; tab A rates and finishes before B's lookup; B gets A's
+    result. B reads the review and the held answer in one statement (find_submission), so no
+    rating can fall between two lookups any more (that window once gave B a 404).
 
     On SQLite a POST takes the write lock first, so B's POST cannot interleave (no race there).
     """
@@ -58,14 +60,14 @@ def test_a_tab_that_looked_before_another_rated_gets_the_result(
     keys = load_set(app)  # already loaded: the ids
     rate_url = hold_right_answer(tabs[0], keys["capital"])
     a_done = threading.Event()
-    real = pending.find_pending
+    real = pending.find_submission
 
     def after_a(*args: Any) -> Any:
         if threading.current_thread().name == "tab-b":
             assert a_done.wait(10)
         return real(*args)
 
-    monkeypatch.setattr(pending, "find_pending", after_a)
+    monkeypatch.setattr(pending, "find_submission", after_a)
     seen: dict[str, Any] = {}
 
     def tab_b() -> None:
