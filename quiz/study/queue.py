@@ -138,7 +138,9 @@ def new_questions(user_id: int, exclude: Collection[int] = ()) -> sa.Select[tupl
         .join(StudiedSet, StudiedSet.set_id == Question.set_id)
         .where(StudiedSet.user_id == user_id, live_questions(user_id), ~has_card)
         .where(not_held(user_id))
-        .order_by(StudiedSet.added_at, Question.set_id, Question.position, Question.id)
+        # StudiedSet.set_id (equal to Question.set_id) lets SQLite take the sets in index order
+        # and sort one set's questions at a time, stopping at the first set with a new one.
+        .order_by(StudiedSet.added_at, StudiedSet.set_id, Question.position, Question.id)
     )
     return query.where(Question.id.not_in(exclude)) if exclude else query
 
