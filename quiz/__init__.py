@@ -50,11 +50,14 @@ def register_assets(app: Flask) -> None:
 def register_template_filters(app: Flask) -> None:
     """`md`, `md_inline`: authored Markdown as sanitized HTML; `md_plain`: as plain text."""
     from quiz.markup import markdown, markdown_inline, plain_text
+    from quiz.study.queue import shown_count
 
     app.add_template_filter(markdown, "md")
     app.add_template_filter(markdown_inline, "md_inline")
     # Where markup cannot go (an <option>, the text of a link): the authored text without it.
     app.add_template_filter(plain_text, "md_plain")
+    # A capped count of the study queue (due cards, new questions): "100+" past the cap.
+    app.add_template_filter(shown_count, "queue_count")
 
 
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:

@@ -142,3 +142,7 @@ class StudiedSet(Base):
         sa.ForeignKey("question_set.id", ondelete="CASCADE"), primary_key=True
     )
     added_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    # The queue's next new question walks the studied sets in this order and stops at the
+    # first set with one, instead of sorting every studied question.
+    __table_args__ = (sa.Index("ix_studied_set_user_id_added_at", "user_id", "added_at", "set_id"),)

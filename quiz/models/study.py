@@ -44,6 +44,8 @@ class Card(Base):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "question_id"),
         sa.Index("ix_card_user_id_due", "user_id", "due"),
+        # The new questions a student met today (the daily limit), without reading every card.
+        sa.Index("ix_card_user_id_created_at", "user_id", "created_at"),
     )
 
 

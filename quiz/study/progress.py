@@ -264,7 +264,7 @@ def cards_by_state(session: Session, user: User) -> dict[str, int]:
         .group_by(Card.state)
     )
     states = {scheduling.STATE_LABELS[state]: count for state, count in session.execute(query)}
-    return _count_states(states, count_new_available(session, user.id))
+    return _count_states(states, count_new_available(session, user.id, capped=False))
 
 
 def average_retrievability(session: Session, user: User, now: datetime) -> float | None:
@@ -302,7 +302,9 @@ def overview(session: Session, user: User, now: datetime) -> Overview:
     return Overview(
         attempts=attempt_scores(session, user),
         reviews_per_day=per_day,
-        cards_by_state=_count_states(cards.states, count_new_available(session, user.id)),
+        cards_by_state=_count_states(
+            cards.states, count_new_available(session, user.id, capped=False)
+        ),
         average_retrievability=cards.mean_recall,
         due_per_day=cards.due_per_day,
         learned_recall=cards.learned_recall,

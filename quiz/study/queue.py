@@ -28,6 +28,15 @@ from quiz.models import (
 )
 from quiz.models.base import UTCDateTime
 
+# Counts the study pages show (due cards, new questions) stop one past this: "100+" beyond it,
+# so that a page costs the same however large the student's backlog has grown.
+COUNT_CAP = 100
+
+
+def shown_count(count: int) -> str:
+    """A count as the pages show it: exact up to COUNT_CAP, then "100+" (filter `queue_count`)."""
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
+
 
 def user_zone(user: User) -> ZoneInfo:
     """The student's time zone, for where their days begin."""
@@ -148,7 +157,9 @@ def new_questions(user_id: int, exclude: Collection[int] = ()) -> sa.Select[tupl
         .join(StudiedSet, StudiedSet.set_id == Question.set_id)
         .where(StudiedSet.user_id == user_id, live_questions(user_id), ~has_card)
         .where(not_held(user_id))
-        .order_by(StudiedSet.added_at, Question.set_id, Question.position, Question.id)
+        # StudiedSet.set_id (equal to Question.set_id) lets SQLite take the sets in index order
+        # and sort one set's questions at a time, stopping at the first set with a new one.
+        .order_by(StudiedSet.added_at, StudiedSet.set_id, Question.position, Question.id)
     )
     return query.where(Question.id.not_in(exclude)) if exclude else query
 
@@ -188,7 +199,7 @@ class Next:
 
     question: Question | None
     card: Card | None
-    due_count: int
+    due_count: int  # exact up to COUNT_CAP, COUNT_CAP + 1 for more (see shown_count)
     new_left: int
     next_due: datetime | None
     locked_by: Attempt | None = None  # an open quiz holding some questions back
@@ -231,7 +242,7 @@ def _next_item_query() -> sa.Select[Any]:
     new_per_day = sa.bindparam("new_per_day", type_=sa.Integer)
     locked = sa.bindparam("locked", type_=sa.Integer, expanding=True)
     due = due_cards(user_id, now).where(Question.id.not_in(locked))
-    due_count = _scalar(sa.select(sa.func.count()).select_from(due.order_by(None).subquery()))
+    due_count = _scalar(_capped_count(due.with_only_columns(Card.id)))
     met = _scalar(
         sa.select(sa.func.count()).where(Card.user_id == user_id, Card.created_at >= since)
     )
@@ -269,18 +280,25 @@ def _next_item_query() -> sa.Select[Any]:
     )
 
 
+def _capped_count(query: sa.Select[Any]) -> sa.Select[tuple[int]]:
+    """How many rows the query gives, counting no further than COUNT_CAP + 1."""
+    return sa.select(sa.func.count()).select_from(
+        query.order_by(None).limit(COUNT_CAP + 1).subquery()
+    )
+
+
 def _scalar(query: sa.Select[Any]) -> sa.ScalarSelect[Any]:
     """A scalar subquery that never correlates to the query it sits in."""
     return query.correlate(None).scalar_subquery()
 
 
-def count_new_available(session: Session, user_id: int) -> int:
-    """How many never-seen questions the studied sets still hold."""
+def count_new_available(session: Session, user_id: int, *, capped: bool = True) -> int:
+    """How many never-seen questions the studied sets still hold (capped: up to COUNT_CAP + 1)."""
+    query = new_questions(user_id).with_only_columns(Question.id)
+    if capped:
+        return session.scalar(_capped_count(query)) or 0
     return (
-        session.scalar(
-            sa.select(sa.func.count()).select_from(new_questions(user_id).order_by(None).subquery())
-        )
-        or 0
+        session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
     )
 
 
