@@ -76,11 +76,7 @@ def check_fresh(
     """
     if expected is None:
         return
-    held = session.scalar(
-        sa.select(PendingAnswer.answered_at).where(
-            PendingAnswer.user_id == user_id, PendingAnswer.question_id == question_id
-        )
-    )
+    held = session.scalar(_held_query(), {"user_id": user_id, "question_id": question_id})
     if held is not None:
         raise StaleAnswer(held)
     current = card.version if card is not None else 0
@@ -105,10 +101,33 @@ def _find_review_query() -> sa.Select[tuple[Review]]:
 
 def lock_card(session: Session, user_id: int, question_id: int) -> Card | None:
     """The student's card for the question, if any, locked for this transaction."""
-    query = sa.select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
-    if is_postgres(session):
-        query = query.with_for_update()
-    return session.scalar(query)
+    params = {"user_id": user_id, "question_id": question_id}
+    return session.scalar(_card_query(for_update=is_postgres(session)), params)
+
+
+# Statements built once with bound parameters: they run on every answer, and building one
+# costs about as much as running it.
+@functools.cache
+def _card_query(*, for_update: bool = False) -> sa.Select[tuple[Card]]:
+    """The student's card for a question (row-locked when `for_update`)."""
+    query = sa.select(Card).where(
+        Card.user_id == sa.bindparam("user_id"), Card.question_id == sa.bindparam("question_id")
+    )
+    return query.with_for_update() if for_update else query
+
+
+@functools.cache
+def _held_query() -> sa.Select[tuple[datetime]]:
+    """When the student's held right answer to a question was given, if there is one."""
+    return sa.select(PendingAnswer.answered_at).where(
+        PendingAnswer.user_id == sa.bindparam("user_id"),
+        PendingAnswer.question_id == sa.bindparam("question_id"),
+    )
+
+
+def find_card(session: Session, user_id: int, question_id: int) -> Card | None:
+    """The student's card for the question, if any (not locked)."""
+    return session.scalar(_card_query(), {"user_id": user_id, "question_id": question_id})
 
 
 def _lock_card(

@@ -29,6 +29,7 @@ from quiz.study.answers import (
     Answer,
     StaleAnswer,
     card_state,
+    find_card,
     load_question,
     record_answer,
     stored_grade,
@@ -209,9 +210,7 @@ def posted_version() -> int | None:
 def card_version_of(question_id: int, card: Card | None = None, *, known: bool = False) -> int:
     """The version of the student's card for a question (0 for none), carried by its forms."""
     if not known:
-        card = db.session.scalar(
-            sa.select(Card).where(Card.user_id == current_user.id, Card.question_id == question_id)
-        )
+        card = find_card(db.session, current_user.id, question_id)
     return card.version if card is not None else 0
 
 
@@ -307,9 +306,7 @@ def flip(question_id: int) -> Any:
 def next_intervals(question_id: int) -> dict[str, str]:
     """When the student's card would come back for each rating, in words ("in 4 days")."""
     now = now_utc()
-    card = db.session.scalar(
-        sa.select(Card).where(Card.user_id == current_user.id, Card.question_id == question_id)
-    )
+    card = find_card(db.session, current_user.id, question_id)
     state = card_state(card) if card else scheduling.CardState.new(now)
     dues = scheduling.preview(
         state,
