@@ -241,8 +241,16 @@ def _next_item_query() -> sa.Select[Any]:
     day = sa.bindparam("day", type_=sa.Date)
     new_per_day = sa.bindparam("new_per_day", type_=sa.Integer)
     locked = sa.bindparam("locked", type_=sa.Integer, expanding=True)
-    due = due_cards(user_id, now).where(Question.id.not_in(locked))
-    due_count = _scalar(_capped_count(due.with_only_columns(Card.id)))
+    # The most overdue cards, up to one past the cap, found once: the count and the first
+    # card both come from it (a CTE used twice, which both databases materialize once).
+    due_top = (
+        due_cards(user_id, now)
+        .where(Question.id.not_in(locked))
+        .with_only_columns(Card.id, Card.due)
+        .limit(COUNT_CAP + 1)
+        .cte("due_top")
+    )
+    due_count = _scalar(sa.select(sa.func.count()).select_from(due_top))
     met = _scalar(
         sa.select(sa.func.count()).where(Card.user_id == user_id, Card.created_at >= since)
     )
@@ -251,7 +259,7 @@ def _next_item_query() -> sa.Select[Any]:
             NewLimitRaise.user_id == user_id, NewLimitRaise.day == day
         )
     )
-    first_due = _scalar(due.with_only_columns(Card.id).limit(1))
+    first_due = _scalar(sa.select(due_top.c.id).order_by(due_top.c.due, due_top.c.id).limit(1))
     first_new = _scalar(
         new_questions(user_id)
         .where(Question.id.not_in(locked))

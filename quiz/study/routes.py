@@ -125,9 +125,11 @@ def refuse_if_in_open_quiz(question_id: int) -> dict[int, Any]:
 
 def studyable_question(question_id: int) -> Question:
     """A live question of a set the student may see; 404 otherwise (no probing)."""
-    question = db.session.scalar(_question_with_set(), {"question_id": question_id})
-    if question is None or not queue.can_see_set(db.session, current_user, question.question_set):
+    params = {"question_id": question_id, "user_id": current_user.id}
+    row = db.session.execute(_question_with_set(), params).first()
+    if row is None or not row.visible:
         abort(404)
+    question = row[0]
     if question.retired:
         raise QuestionGone()
     refuse_if_in_open_quiz(question.id)
@@ -135,10 +137,17 @@ def studyable_question(question_id: int) -> Question:
 
 
 @functools.cache
-def _question_with_set() -> sa.Select[tuple[Question]]:
-    """A question with its set (every study page shows the set's title), built once."""
+def _question_with_set() -> sa.Select[tuple[Question, bool]]:
+    """A question with its set (every study page shows the set's title) and whether the
+    student may see that set (queue.visible_to, as can_see_set decides): one statement."""
+    user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
+    visible = (
+        sa.exists()
+        .where(QuestionSet.id == Question.set_id, queue.visible_to(user_id))
+        .label("visible")
+    )
     return (
-        sa.select(Question)
+        sa.select(Question, visible)
         .options(joinedload(Question.question_set))
         .where(Question.id == sa.bindparam("question_id"))
     )
