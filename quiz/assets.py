@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app, request, url_for
 from flask_compress import Compress
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
@@ -89,10 +89,38 @@ def init_app(app: Flask) -> None:
     whitenoise.add_files(str(cache_dir), prefix="static/")
     app.wsgi_app = whitenoise  # type: ignore[method-assign]
 
+    app.extensions["quiz_urls"] = {}
+    app.add_template_global(static_url)
+    app.add_template_global(page_url)
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "application/json"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_BR_LEVEL", 4)
     Compress(app)
+
+
+def _cached_url(endpoint: str, filename: str | None = None) -> str:
+    """url_for of a page without arguments, or of a static file, built once per mount point.
+
+    The layout links every page to the same five files and menu pages; building each of those
+    URLs again on every page view cost more than the rest of the layout.
+    """
+    urls: dict[tuple[str, str, str | None], str] = current_app.extensions["quiz_urls"]
+    key = (request.script_root, endpoint, filename)
+    url = urls.get(key)
+    if url is None:
+        values = {} if filename is None else {"filename": filename}
+        url = urls[key] = url_for(endpoint, **values)
+    return url
+
+
+def static_url(filename: str) -> str:
+    """The versioned URL of a static file (template global)."""
+    return _cached_url("static", filename)
+
+
+def page_url(endpoint: str) -> str:
+    """The URL of a page that takes no arguments (template global)."""
+    return _cached_url(endpoint)
 
 
 def _is_versioned(url: str, versions: dict[str, str]) -> bool:
