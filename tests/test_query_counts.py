@@ -117,7 +117,14 @@ def test_every_page_costs_the_same_statements_with_more_history(
     # The study pages read the user and the queue in one statement each (a few more on
     # SQLite for BEGIN); the submit batches its writes.
     assert max(costs["many"].values()) <= 20, costs["many"]
-    assert costs["many"]["next"] <= 4, costs["many"]
+    # The study loop's budgets as measured on SQLite (PostgreSQL runs one or two fewer: no
+    # BEGIN statements): the user with its hints, the queue in one statement, the question
+    # with its set and visibility in one, the review and held answer in one (issue 12).
+    budgets = {"next": 3, "answer right": 6, "rating page": 6, "feedback": 4, "answer wrong": 9}
+    over = {
+        page: costs["many"][page] for page, most in budgets.items() if costs["many"][page] > most
+    }
+    assert not over, (over, budgets)
 
 
 def quiz_submit_cost(app: Flask, client: FlaskClient, set_id: int, blanks: int = 0) -> int:
