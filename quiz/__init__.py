@@ -110,7 +110,7 @@ def configure_routing(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and the per-backend engine profile."""
-    from quiz.database import install_sqlite_profile
+    from quiz.database import install_postgres_profile, install_sqlite_profile
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -119,6 +119,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     install_sqlite_profile(app)
+    install_postgres_profile(app)
     from quiz import security
 
     security.init_app(app)

@@ -16,8 +16,9 @@ from quiz.extensions import db
 
 IMMEDIATE = "quiz_begin_immediate"
 WRITING = "quiz_writing"
-HOLDS_WRITE_LOCK = "quiz_holds_write_lock"
-DEFERS_WRITE_LOCK = "quiz_defers_write_lock"  # on a SQLite connection: began IMMEDIATE
+HOLDS_WRITE_LOCK = "quiz_holds_write_lock"  # on a SQLite connection: began IMMEDIATE
+DEFERS_WRITE_LOCK = "quiz_defers_write_lock"  # on a view: see defers_write_lock
+WROTE = "quiz_wrote"  # on a PostgreSQL connection: the transaction ran a statement that writes
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -139,3 +140,43 @@ def add_once(session: Session, row: Row, find: Callable[[], Row | None]) -> Row:
             raise
         return existing
     return row
+
+
+def install_postgres_profile(app: Flask) -> None:
+    """End a request's read-only transaction with COMMIT on PostgreSQL, not ROLLBACK.
+
+    psycopg prepares a statement on its fifth run on a connection and so skips the planning
+    (2 ms of server CPU for the study queue's statement, 0.2 ms to run it), but it forgets
+    every prepared statement at each ROLLBACK, and the end of each request rolled back: no
+    statement was ever prepared. Committing a transaction that wrote nothing changes no data.
+    A transaction that wrote (even without committing) still ends in a rollback.
+    """
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "begin")
+    def _reset(conn: sa.Connection) -> None:
+        conn.info[WROTE] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_write(conn: sa.Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip()[:6].upper().startswith(("SELECT", "WITH")):
+            conn.info[WROTE] = True
+
+    @app.teardown_appcontext
+    def _commit_reads(exc: BaseException | None) -> None:
+        # Runs before Flask-SQLAlchemy's teardown (teardowns run in reverse order), which
+        # then closes the session with nothing left to roll back.
+        if exc is not None or not db.session.registry.has():
+            return
+        session = db.session()
+        if not session.in_transaction() or session.new or session.dirty or session.deleted:
+            return
+        if session.connection().info.get(WROTE, True):
+            return
+        try:
+            session.commit()
+        except sa.exc.DBAPIError:  # a dropped connection: nothing was written, so nothing lost
+            session.rollback()
