@@ -9,6 +9,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from quiz import MAX_ID
+from quiz.inputs import bounded_int
 from quiz.models import Card, CramAnswer, Question, Review, User
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -29,16 +31,17 @@ def find(session: Session, user: User, token: str) -> LastAnswer | None:
     """The student's answer named by `token` ("<review id>" or "c<cram answer id>"), if theirs."""
     cram = token.startswith("c")
     raw = token[1:] if cram else token
-    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**31:
+    answer_id = bounded_int(raw, 1, MAX_ID) if raw.isdigit() else None
+    if answer_id is None:
         return None
     if cram:
-        row = session.get(CramAnswer, int(raw))
+        row = session.get(CramAnswer, answer_id)
         if row is None or row.user_id != user.id:
             return None
         verdict = _verdict(row.correct, row.score, row.response, None)
         question = session.get(Question, row.question_id)
         return LastAnswer(question, verdict + " (practice)", row.answered_at, None, None)
-    row = session.execute(_review_query(), {"review_id": int(raw), "user_id": user.id}).first()
+    row = session.execute(_review_query(), {"review_id": answer_id, "user_id": user.id}).first()
     if row is None:
         return None
     review, question, latest = row

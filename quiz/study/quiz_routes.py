@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
+from quiz.inputs import bounded_int
 from quiz.models import Assignment, Attempt, Question, QuestionSet
 from quiz.questions import ResponseError
 from quiz.study import attempts, class_home, overrides, result_summary
@@ -137,8 +138,9 @@ def page_number(attempt: Attempt, answered: set[int]) -> int:
     """Which question (1-based) a paged attempt shows: ?n=, else the first unanswered one."""
     total = len(attempt.question_order)
     raw = request.args.get("n", "")
-    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= total:
-        return int(raw)
+    chosen = bounded_int(raw, 1, total) if raw.isdigit() else None
+    if chosen is not None:
+        return chosen
     first = attempts.current_question_id(attempt, answered)
     return attempt.question_order.index(first) + 1 if first is not None else total
 

@@ -211,9 +211,10 @@ def posted_version() -> int | None:
     raw = request.form.get("card_version", "")
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
+    version = bounded_int(raw, 0, MAX_ID) if raw.isdigit() else None
+    if version is None:
         abort(400)
-    return int(raw)
+    return version
 
 
 def card_version_of(question_id: int, card: Card | None = None, *, known: bool = False) -> int:

@@ -12,10 +12,11 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
-from quiz import joincode
+from quiz import MAX_ID, joincode
 from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
+from quiz.inputs import bounded_int
 from quiz.models import Assignment, Classroom, Enrollment, Mode, QuestionSet, User
 from quiz.study import assigned, queue
 from quiz.teach.access import readable_set_or_404
@@ -254,8 +255,9 @@ def new_assignment(class_id: int) -> Any:
     classroom = class_or_404(class_id)
     form = AssignmentForm()
     form.set_id.choices = set_choices()
-    if request.method == "GET" and request.args.get("set", "").isdigit():
-        form.set_id.data = int(request.args["set"])
+    chosen = bounded_int(request.args.get("set", ""), 1, MAX_ID)
+    if request.method == "GET" and chosen is not None:
+        form.set_id.data = chosen
     if form.validate_on_submit():
         assignment = Assignment(classroom_id=classroom.id)
         fill_assignment(form, assignment, classroom)

@@ -22,6 +22,7 @@ from werkzeug.routing import BuildError
 from quiz import charts, insight
 from quiz.auth.decorators import teacher_required
 from quiz.extensions import db
+from quiz.inputs import bounded_int
 from quiz.markup import markdown_inline
 from quiz.models import Assignment, Mode, Question, QuestionSet, Review
 from quiz.teach import class_data
@@ -39,7 +40,10 @@ STUDY_LIST = 10
 def int_arg(name: str, default: int, low: int, high: int) -> int:
     """A bounded integer query parameter; anything else falls back to the default."""
     raw = request.args.get(name, "")
-    return min(max(int(raw), low), high) if raw.isascii() and raw.isdigit() else default
+    if not (raw.isascii() and raw.isdigit()):
+        return default
+    value = bounded_int(raw, 0, high)  # None: more digits than any bound (never int() them)
+    return high if value is None else max(value, low)
 
 
 def question_edit_url(question: Question) -> str:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
+from quiz import MAX_ID
 from quiz.auth.decorators import teacher_required
 from quiz.database import begin_write
 from quiz.exports import EXPORTS, export_set
@@ -19,6 +20,7 @@ from quiz.formats.common import FormatError, ReadResult, plain_label
 from quiz.formats.delimited import COLUMN_HELP
 from quiz.formats.detect import LABELS, read
 from quiz.imports import NEW, SAME, UPDATE, new_set, plan_import, set_data, write_import
+from quiz.inputs import bounded_int
 from quiz.models import Question, QuestionSet, Visibility
 from quiz.teach.access import can_edit, readable_set_or_404
 from quiz.teach.routes import bp
@@ -61,9 +63,10 @@ def target_set(value: str | None) -> QuestionSet | None:
     """The set named by a target field ("new" -> None); anything not editable is a 404."""
     if not value or value == "new":
         return None
-    if not value.isdigit() or not 0 < int(value) < 2**31:
+    set_id = bounded_int(value, 1, MAX_ID) if value.isdigit() else None
+    if set_id is None:
         abort(404)
-    qset = db.session.get(QuestionSet, int(value))
+    qset = db.session.get(QuestionSet, set_id)
     if qset is None or not can_edit(current_user, qset):
         abort(404)
     return qset
