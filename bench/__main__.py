@@ -303,10 +303,11 @@ def table(report: dict[str, Any]) -> str:
         )
         for page, weight in entry["page_weight"].items():
             timing = entry["page_latency_ms"].get(page, {})
-            ratio = timing.get("ratio")
+            ratio, ms = timing.get("ratio"), timing.get(report["scale"])
+            # A page reached at one scale only (the loops took another path) has no timing.
             lines.append(
                 f"  {page:<28} {weight['total'] / 1024:12.1f} ({weight['html'] / 1024:.1f}+"
-                f"{weight['assets'] / 1024:.1f}) {timing.get(report['scale'], 0):14.1f} "
+                f"{weight['assets'] / 1024:.1f}) {'-' if ms is None else format(ms, '.1f'):>14} "
                 f"{'' if ratio is None else format(ratio, '.2f'):>8}"
             )
         for note in entry.get("skipped", []):
