@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import sqlalchemy as sa
@@ -145,3 +146,26 @@ def answer_choices(
     page = client.get("/study/next").get_data(as_text=True)
     data = {**form_ids(page), "answer": choice_values(page, *texts), **fields}
     return form_ids(page), post_answer(client, data, self_rating)
+
+
+def add_overdue_cards(
+    app: Flask, user_id: int, question_ids: Sequence[int], before: datetime
+) -> None:
+    """Review cards on these questions, due a day (and n minutes) before `before`, in order."""
+    with app.app_context():
+        for n, question_id in enumerate(question_ids):
+            due = before - timedelta(days=1, minutes=n)
+            db.session.add(
+                Card(
+                    user_id=user_id,
+                    question_id=question_id,
+                    state=2,
+                    stability=3.0,
+                    difficulty=5.0,
+                    due=due,
+                    last_review=due - timedelta(days=3),
+                    reps=1,
+                    created_at=due - timedelta(days=3),
+                )
+            )
+        db.session.commit()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +14,7 @@ from quiz.extensions import db
 from quiz.models import Card, Question, StudiedSet, User
 from quiz.study import queue
 from tests.conftest import AuthActions
-from tests.study_helpers import T0, load_set, set_id, study
+from tests.study_helpers import T0, add_overdue_cards, load_set, set_id, study
 
 QUESTIONS = 110  # more than COUNT_CAP + 1, so that the cap shows
 
@@ -43,22 +42,7 @@ def give_due_cards(app: Flask, user_id: int, count: int) -> None:
     """Cards on the first `count` questions, all due a day before T0."""
     with app.app_context():
         ids = db.session.scalars(sa.select(Question.id).order_by(Question.id).limit(count)).all()
-        for n, question_id in enumerate(ids):
-            due = T0 - timedelta(days=1, minutes=n)
-            db.session.add(
-                Card(
-                    user_id=user_id,
-                    question_id=question_id,
-                    state=2,
-                    stability=3.0,
-                    difficulty=5.0,
-                    due=due,
-                    last_review=due - timedelta(days=3),
-                    reps=1,
-                    created_at=due - timedelta(days=3),
-                )
-            )
-        db.session.commit()
+    add_overdue_cards(app, user_id, ids, T0)
 
 
 def suspend_one(app: Flask, user_id: int) -> None:

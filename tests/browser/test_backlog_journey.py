@@ -11,18 +11,18 @@ import pytest
 import sqlalchemy as sa
 
 from quiz.extensions import db
-from quiz.models import Card, Question, QuestionSet, User
+from quiz.models import Question, QuestionSet, User
 from quiz.study.queue import COUNT_CAP
 from quiz.timeutil import now_utc
 from tests.browser.conftest import LiveServer
 from tests.browser.student_helpers import check_everywhere, flashcard_set, register, study_set
+from tests.study_helpers import add_overdue_cards
 
 pytestmark = pytest.mark.browser
 
 
 def give_backlog(live_server: LiveServer, username: str, slug: str, count: int) -> None:
     """Cards on the set's first `count` questions, all overdue (a student back from a break)."""
-    now = now_utc()
     with live_server.app.app_context():
         user_id = db.session.scalar(sa.select(User.id).where(User.username == username))
         ids = db.session.scalars(
@@ -32,22 +32,7 @@ def give_backlog(live_server: LiveServer, username: str, slug: str, count: int) 
             .order_by(Question.position)
             .limit(count)
         ).all()
-        for n, question_id in enumerate(ids):
-            due = now - timedelta(days=2, minutes=n)
-            db.session.add(
-                Card(
-                    user_id=user_id,
-                    question_id=question_id,
-                    state=2,
-                    stability=3.0,
-                    difficulty=5.0,
-                    due=due,
-                    last_review=due - timedelta(days=3),
-                    reps=1,
-                    created_at=due - timedelta(days=3),
-                )
-            )
-        db.session.commit()
+    add_overdue_cards(live_server.app, user_id, ids, now_utc() - timedelta(days=1))
 
 
 def due_shown(page: Any) -> str:
