@@ -169,3 +169,17 @@ def add_overdue_cards(
                 )
             )
         db.session.commit()
+
+
+def flashcard_yaml(slug: str, count: int, title: str) -> str:
+    """A YAML set of `count` flashcards ("Front <slug> <n>" / "Back <slug> <n>")."""
+    lines = [f"slug: {slug}", f"title: {title}", "questions:"]
+    for n in range(count):
+        lines += [
+            f"  - id: {slug}{n}",
+            "    kind: flashcard",
+            f"    prompt: Front {slug} {n}",
+            f"    back: Back {slug} {n}",
+            f"    explanation: Why {n}.",
+        ]
+    return "\n".join(lines) + "\n"

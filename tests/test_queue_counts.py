@@ -14,23 +14,14 @@ from quiz.extensions import db
 from quiz.models import Card, Question, StudiedSet, User
 from quiz.study import queue
 from tests.conftest import AuthActions
-from tests.study_helpers import T0, add_overdue_cards, load_set, set_id, study
+from tests.study_helpers import T0, add_overdue_cards, flashcard_yaml, load_set, set_id, study
 
 QUESTIONS = 110  # more than COUNT_CAP + 1, so that the cap shows
 
 
 def big_set(slug: str, count: int) -> str:
-    """A YAML set of `count` flashcards."""
-    lines = [f"slug: {slug}", f"title: Set {slug}", "questions:"]
-    for n in range(count):
-        lines += [
-            f"  - id: {slug}{n}",
-            "    kind: flashcard",
-            f"    prompt: Front {n}",
-            f"    back: Back {n}",
-            f"    explanation: Card {n}.",
-        ]
-    return "\n".join(lines) + "\n"
+    """A YAML set of `count` flashcards titled "Set <slug>"."""
+    return flashcard_yaml(slug, count, f"Set {slug}")
 
 
 def text_of(html: str) -> str:

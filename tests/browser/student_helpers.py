@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import LiveServer
-from tests.study_helpers import load_set
+from tests.study_helpers import flashcard_yaml, load_set
 
 PASSWORD = "a browser passphrase"
 SIZES = (("phone", 390, 844), ("desktop", 1280, 900))
@@ -60,16 +60,7 @@ def register(page: Any, base: str, name: str) -> None:
 def flashcard_set(live_server: LiveServer, slug: str, count: int = 3) -> str:
     """A public set of `count` flashcards; returns its title."""
     title = f"Cards {slug}"
-    lines = [f"slug: {slug}", f"title: {title}", "questions:"]
-    for n in range(count):
-        lines += [
-            f"  - id: c{n}",
-            "    kind: flashcard",
-            f"    prompt: Front {slug} {n}",
-            f"    back: Back {slug} {n}",
-            f"    explanation: Why {n}.",
-        ]
-    load_set(live_server.app, "\n".join(lines) + "\n")
+    load_set(live_server.app, flashcard_yaml(slug, count, title))
     return title
 
 
