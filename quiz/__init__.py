@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.templating import Environment
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
@@ -15,6 +17,19 @@ from quiz.inputs import bounded_int
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER
+
+
+class FlatGlobalsEnvironment(Environment):
+    """Flask's Jinja environment, with each template's globals in one flat dict.
+
+    Jinja gives every template a ChainMap over the environment's globals, and copying that
+    into each render's context, or checking it at each `{% from ... import %}`, went key by
+    key in Python on every page. Jinja asks that globals not change once templates load;
+    the app adds all of its globals while create_app builds it.
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
 
 
 class ConfigError(RuntimeError):
@@ -29,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.jinja_environment = FlatGlobalsEnvironment  # type: ignore[misc]
     configure(app, test_config)
     configure_routing(app)
     register_extensions(app)

@@ -13,6 +13,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, request, url_for
 from flask_compress import Compress
@@ -92,6 +93,7 @@ def init_app(app: Flask) -> None:
     app.extensions["quiz_urls"] = {}
     app.add_template_global(static_url)
     app.add_template_global(page_url)
+    app.add_template_global(layout_urls)
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "application/json"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_BR_LEVEL", 4)
@@ -121,6 +123,42 @@ def static_url(filename: str) -> str:
 def page_url(endpoint: str) -> str:
     """The URL of a page that takes no arguments (template global)."""
     return _cached_url(endpoint)
+
+
+# What the layout (base.html) links to on every page: its files, and the menu's pages.
+LAYOUT_FILES = (
+    "style.css",
+    "questions.css",
+    "progress.css",
+    "classes.css",
+    "favicon.svg",
+    "app.js",
+)
+LAYOUT_PAGES = (
+    "index",
+    "study.index",
+    "study.progress",
+    "study.browse_cards",
+    "teach.index",
+    "auth.users",
+    "auth.account",
+    "auth.logout",
+    "auth.login",
+    "auth.register",
+)
+
+
+def layout_urls() -> dict[str, str]:
+    """Every URL the layout links to, by file name or endpoint, built once per mount point
+    (template global): one call per page instead of one per link."""
+    urls: dict[Any, Any] = current_app.extensions["quiz_urls"]
+    key = ("layout", request.script_root)
+    layout = urls.get(key)
+    if layout is None:
+        layout = {name: static_url(name) for name in LAYOUT_FILES}
+        layout.update({endpoint: page_url(endpoint) for endpoint in LAYOUT_PAGES})
+        urls[key] = layout
+    return layout
 
 
 def _is_versioned(url: str, versions: dict[str, str]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, abort, request
 from werkzeug.exceptions import BadRequest
 
@@ -55,20 +57,50 @@ def posted_int(name: str, low: int = 1, high: int = DB_INT_MAX) -> int:
     return value
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+class SecurityHeaders:
+    """WSGI middleware adding the security headers a response does not already carry
+    (HSTS too while the app's cookies are HTTPS-only).
+
+    At the WSGI level the check is one set of names per response; werkzeug's Headers
+    object, in an after_request hook, scanned its list once for each header, and every
+    page paid for that.
+    """
+
+    def __init__(self, wsgi_app: Any, config: dict[str, Any]) -> None:
+        self.wsgi_app = wsgi_app
+        self.config = config
+        self.plain = tuple((name.lower(), name, value) for name, value in SECURITY_HEADERS)
+        self.secure = (*self.plain, (HSTS[0].lower(), *HSTS))
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        wanted = self.secure if self.config["SESSION_COOKIE_SECURE"] else self.plain
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _value in headers}
+            headers.extend((name, value) for key, name, value in wanted if key not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
 def init_app(app: Flask) -> None:
-    """Register the request check and the header hook."""
+    """Register the request check, the no-store hook and the header middleware."""
     app.before_request(refuse_control_characters)
 
     @app.after_request
-    def _headers(response: Response) -> Response:
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if app.config["SESSION_COOKIE_SECURE"]:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint in NO_STORE_ENDPOINTS or response.status_code >= 400:
-            headers["Cache-Control"] = "no-store"
+    def _no_store(response: Response) -> Response:
+        if response.status_code >= 400 or request.endpoint in NO_STORE_ENDPOINTS:
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config)  # type: ignore[method-assign]

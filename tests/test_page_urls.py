@@ -6,7 +6,8 @@ import re
 
 from flask import Flask, url_for
 
-from quiz.assets import page_url, static_url
+from quiz import ROOT
+from quiz.assets import LAYOUT_FILES, LAYOUT_PAGES, layout_urls, page_url, static_url
 
 
 def test_cached_urls_equal_url_for_under_each_mount_point(app: Flask) -> None:
@@ -17,6 +18,26 @@ def test_cached_urls_equal_url_for_under_each_mount_point(app: Flask) -> None:
             assert re.fullmatch(
                 rf"{root}/static/[0-9a-f]{{12}}/style\.css", static_url("style.css")
             )
+
+
+def test_layout_urls_hold_every_layout_link_per_mount_point(app: Flask) -> None:
+    for root in ("/quiz", "", "/quiz"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            urls = layout_urls()
+            assert set(urls) == {*LAYOUT_FILES, *LAYOUT_PAGES}
+            for name in LAYOUT_FILES:
+                assert urls[name] == url_for("static", filename=name)
+                assert urls[name].startswith(f"{root}/static/")
+            for endpoint in LAYOUT_PAGES:
+                assert urls[endpoint] == url_for(endpoint)
+
+
+def test_every_layout_link_is_in_layout_urls() -> None:
+    """base.html links only through layout_urls: nothing built per link, nothing missing."""
+    text = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    assert "url_for(" not in text and "static_url(" not in text and "page_url(" not in text
+    used = set(re.findall(r"layout_url\['([^']+)'\]", text))
+    assert used == {*LAYOUT_FILES, *LAYOUT_PAGES}
 
 
 def test_layout_links_follow_the_mount_point(app: Flask) -> None:

@@ -127,3 +127,16 @@ def test_new_questions_come_in_set_order_when_sets_were_added_together(
             queue.new_questions(user.id).with_only_columns(Question.key)
         ).scalars()
         assert list(found) == ["zeta0", "zeta1", "zeta2", "alpha0", "alpha1", "alpha2"]
+
+
+@pytest.mark.parametrize("due", [0, 6, queue.COUNT_CAP, queue.COUNT_CAP + 1, QUESTIONS])
+def test_due_count_agrees_with_the_queue(app: Flask, student: User, due: int) -> None:
+    """The rating page's count (due_count) is the queue's (next_item), capped alike."""
+    give_due_cards(app, student.id, due)
+    if due:
+        suspend_one(app, student.id)  # suspended cards are not due on either
+    with app.app_context():
+        user = db.session.get(User, student.id)
+        expected = queue.next_item(db.session, user, T0).due_count
+        assert queue.due_count(db.session, user, T0) == expected
+    assert expected == min(max(due - 1, 0), queue.COUNT_CAP + 1)

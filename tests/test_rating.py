@@ -12,7 +12,7 @@ from fsrs import Rating
 
 from quiz.models import PendingAnswer, Review, User
 from tests.conftest import AuthActions, count_rows
-from tests.study_helpers import T0, form_ids, load_set, reviews, study
+from tests.study_helpers import T0, add_overdue_cards, form_ids, load_set, reviews, study
 
 
 @pytest.fixture
@@ -114,3 +114,15 @@ def test_another_students_rating_page_is_404(
     assert other.get(rate_page).status_code == 404
     assert other.post(rate_page, data={"rating": "easy"}).status_code == 404
     assert count_rows(app, Review) == 0
+
+
+def test_rating_page_shows_how_many_are_due(app: Flask, client: FlaskClient, student: User) -> None:
+    """The header counts the due cards as every study page does (queue.due_count)."""
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        rate_page = answer_capital(client, "Niamey").headers["Location"]
+        assert "0 due" in client.get(rate_page).get_data(as_text=True)
+        others = [qid for key, qid in load_set(app).items() if key != "capital"]
+        add_overdue_cards(app, student.id, others[:2], T0)
+        page = client.get(rate_page).get_data(as_text=True)
+    assert '<p class="muted">2 due</p>' in page

@@ -84,6 +84,39 @@ def check_fresh(
         raise StaleAnswer(card.last_review if card is not None else None)
 
 
+def lock_fresh_card(
+    session: Session, user_id: int, question_id: int, expected: int | None
+) -> Card | None:
+    """lock_card, then check_fresh: in one statement when the card exists (nearly always).
+
+    The card row carries, as a subquery, when a held right answer to the question was given;
+    only for a question without a card yet is that asked on its own.
+    """
+    if expected is None:
+        return lock_card(session, user_id, question_id)
+    params = {"user_id": user_id, "question_id": question_id}
+    row = session.execute(_card_held_query(for_update=is_postgres(session)), params).first()
+    if row is None:
+        check_fresh(session, user_id, question_id, None, expected)
+        return None
+    card, held = row
+    if held is not None:
+        raise StaleAnswer(held)
+    if card.version != expected:
+        raise StaleAnswer(card.last_review)
+    return card
+
+
+@functools.cache
+def _card_held_query(*, for_update: bool = False) -> sa.Select[tuple[Card, datetime | None]]:
+    """The student's card for a question with when a held answer to it was given, if any."""
+    held = _held_query().limit(1).scalar_subquery()  # two tabs may each hold one
+    query = sa.select(Card, held.label("held")).where(
+        Card.user_id == sa.bindparam("user_id"), Card.question_id == sa.bindparam("question_id")
+    )
+    return query.with_for_update(of=Card) if for_update else query
+
+
 def find_review(session: Session, user_id: int, submission_id: str) -> Review | None:
     """The review already stored for this submission, if any."""
     params = {"user_id": user_id, "submission_id": submission_id}
@@ -134,8 +167,7 @@ def _lock_card(
     session: Session, user_id: int, question_id: int, expected_version: int | None = None
 ) -> Card:
     """The student's card for the question, created if new, locked for this transaction."""
-    card = lock_card(session, user_id, question_id)
-    check_fresh(session, user_id, question_id, card, expected_version)
+    card = lock_fresh_card(session, user_id, question_id, expected_version)
     if card is None:
         card = Card(user_id=user_id, question_id=question_id)
         session.add(card)
@@ -224,23 +256,27 @@ def record_answer(
     fuzzing: bool = True,
     expected_version: int | None = None,
     also: Callable[[Session], object] | None = None,
+    unrecorded: bool = False,
 ) -> tuple[Review, bool]:
     """Record one study answer in its own transaction; commits.
 
     Returns the review and whether it is new. A submission id seen before returns the first
     review and writes nothing (double click, back button, retry). StaleAnswer when the card
     is no longer at `expected_version` (nothing is written). `also` runs in the same
-    transaction, after the review is added, when the review is new.
+    transaction, after the review is added, when the review is new. `unrecorded`: the caller
+    found no review of this submission in the write transaction now open, so it is not read
+    again (a unique violation still answers a race on PostgreSQL).
     """
     # On PostgreSQL two first answers to a new card can race to create it, and a double
     # click can race to insert the same submission: the loser's unique violation is answered
     # with the winner's review, or retried once when it was the card that raced.
     for try_number in (1, 2):
         begin_write(session)
-        existing = find_review(session, user.id, submission_id)
+        existing = None if unrecorded else find_review(session, user.id, submission_id)
         if existing is not None:
             session.rollback()
             return existing, False
+        unrecorded = False  # a retry after a rollback looks again
         try:
             review = apply_review(
                 session,

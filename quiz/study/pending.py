@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from quiz import request_hints
 from quiz.database import add_once, begin_write
-from quiz.models import PendingAnswer, Review, User
+from quiz.models import PendingAnswer, Question, Review, User
 from quiz.questions import Grade
-from quiz.study.answers import Answer, StaleAnswer, check_fresh, lock_card, record_answer
+from quiz.study.answers import Answer, StaleAnswer, lock_fresh_card, record_answer
 from quiz.timeutil import now_utc
 
 
@@ -39,20 +39,21 @@ def _find_query() -> sa.Select[tuple[PendingAnswer]]:
 
 def find_submission(
     session: Session, user_id: int, submission_id: str
-) -> tuple[Review | None, PendingAnswer | None]:
-    """The review and the held answer stored for this submission id: one statement for both
-    lookups every study answer and rating starts with."""
+) -> tuple[Review | None, PendingAnswer | None, Question | None]:
+    """The review and the held answer stored for this submission id, and the held answer's
+    question with its set: one statement for what the rating page and its POST start with
+    (the POST's review takes the question's version from it)."""
     params = {"user_id": user_id, "submission_id": submission_id}
-    review, held = session.execute(_submission_query(), params).one()
-    return review, held
+    review, held, question = session.execute(_submission_query(), params).one()
+    return review, held, question
 
 
 @functools.cache
-def _submission_query() -> sa.Select[tuple[Review, PendingAnswer]]:
+def _submission_query() -> sa.Select[tuple[Review, PendingAnswer, Question]]:
     user_id, submission_id = sa.bindparam("user_id"), sa.bindparam("submission_id")
     one = sa.select(sa.literal(1).label("one")).subquery("one")
     return (
-        sa.select(Review, PendingAnswer)
+        sa.select(Review, PendingAnswer, Question)
         .select_from(one)
         .outerjoin(
             Review, sa.and_(Review.user_id == user_id, Review.submission_id == submission_id)
@@ -61,6 +62,8 @@ def _submission_query() -> sa.Select[tuple[Review, PendingAnswer]]:
             PendingAnswer,
             sa.and_(PendingAnswer.user_id == user_id, PendingAnswer.submission_id == submission_id),
         )
+        .outerjoin(Question, Question.id == PendingAnswer.question_id)
+        .options(joinedload(Question.question_set))
     )
 
 
@@ -88,9 +91,8 @@ def hold(
     """
     if expected_version is not None:
         begin_write(session)
-        card = lock_card(session, user.id, answer.question_id)
         try:
-            check_fresh(session, user.id, answer.question_id, card, expected_version)
+            lock_fresh_card(session, user.id, answer.question_id, expected_version)
         except StaleAnswer:
             session.rollback()
             raise
@@ -115,8 +117,13 @@ def settle(
     *,
     self_rating: str = "good",
     fuzzing: bool = True,
+    unrecorded: bool = False,
 ) -> Review:
-    """Turn a held answer into its review with the student's rating; idempotent; commits."""
+    """Turn a held answer into its review with the student's rating; idempotent; commits.
+
+    `unrecorded`: the caller found no review of this submission in the write transaction
+    now open (see record_answer).
+    """
     submission_id = pending.submission_id
     answer = Answer(
         question_id=pending.question_id,
@@ -140,6 +147,7 @@ def settle(
         now=pending.answered_at,
         fuzzing=fuzzing,
         also=lambda s: s.execute(delete),
+        unrecorded=unrecorded,
     )
     if not new:  # recorded before (another tab): the held copy still goes
         begin_write(session)

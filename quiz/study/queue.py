@@ -198,7 +198,7 @@ class Next:
     """What the study page shows: a question (with its card, if any) or when to come back."""
 
     question: Question | None
-    card: Card | None
+    card_version: int | None  # the question's card's (None: never answered, no card yet)
     due_count: int  # exact up to COUNT_CAP, COUNT_CAP + 1 for more (see shown_count)
     new_left: int
     next_due: datetime | None
@@ -218,34 +218,40 @@ def next_item(
         locked = questions_locked_by_open_attempt(session, user, now)
     locked_by = next(iter(locked.values()), None)
     params = {
-        "locked": list(locked),
         "user_id": user.id,
         "now": now,
         "since": start_of_day(user, now),
         "day": local_day(user, now),
         "new_per_day": user.new_per_day,
     }
-    question, card, count, met, raised, next_due = session.execute(_next_item_query(), params).one()
+    if locked:
+        params["locked"] = list(locked)
+    row = session.execute(_next_item_query(bool(locked)), params).one()
+    question, version, due, count, met, raised, next_due = row
     new_left = max(0, user.new_per_day + (raised or 0) - (met or 0))
-    if card is not None:
-        return Next(question, card, count or 0, new_left, card.due, locked_by)
+    if version is not None:  # a due card: its version (the form's) and when it fell due
+        return Next(question, version, count or 0, new_left, due, locked_by)
     return Next(question, None, count or 0, new_left, next_due, locked_by)
 
 
 @functools.cache
-def _next_item_query() -> sa.Select[Any]:
-    """next_item's statement, built once: building it cost more than running it."""
+def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
+    """next_item's statement, built once: building it cost more than running it.
+
+    `leaves_out`: with the questions of an open quiz left out. Without it (nearly always)
+    the statement has no list parameter, which SQLAlchemy would render anew each time.
+    """
     user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
     now: Any = sa.bindparam("now", type_=UTCDateTime())
     since = sa.bindparam("since", type_=UTCDateTime())
     day = sa.bindparam("day", type_=sa.Date)
     new_per_day = sa.bindparam("new_per_day", type_=sa.Integer)
-    locked = sa.bindparam("locked", type_=sa.Integer, expanding=True)
+    allowed = _not_locked(leaves_out)
     # The most overdue cards, up to one past the cap, found once: the count and the first
     # card both come from it (a CTE used twice, which both databases materialize once).
     due_top = (
         due_cards(user_id, now)
-        .where(Question.id.not_in(locked))
+        .where(allowed)
         .with_only_columns(Card.id, Card.due)
         .limit(COUNT_CAP + 1)
         .cte("due_top")
@@ -261,10 +267,7 @@ def _next_item_query() -> sa.Select[Any]:
     )
     first_due = _scalar(sa.select(due_top.c.id).order_by(due_top.c.due, due_top.c.id).limit(1))
     first_new = _scalar(
-        new_questions(user_id)
-        .where(Question.id.not_in(locked))
-        .with_only_columns(Question.id)
-        .limit(1)
+        new_questions(user_id).where(allowed).with_only_columns(Question.id).limit(1)
     )
     upcoming = _scalar(
         sa.select(sa.func.min(Card.due))
@@ -277,7 +280,8 @@ def _next_item_query() -> sa.Select[Any]:
     allowed_new = sa.case((met < new_per_day + sa.func.coalesce(raised, 0), first_new))
     one = sa.select(sa.literal(1).label("one")).subquery("one")
     return (
-        sa.select(question_row, card_row, due_count, met, raised, upcoming)
+        # The card's version and due time only: a whole Card would cost more to load.
+        sa.select(question_row, card_row.version, card_row.due, due_count, met, raised, upcoming)
         .select_from(one)
         .outerjoin(card_row, card_row.id == first_due)
         .outerjoin(
@@ -286,6 +290,32 @@ def _next_item_query() -> sa.Select[Any]:
         # Every study page shows the question's set title: load it in the same statement.
         .options(joinedload(question_row.question_set))
     )
+
+
+def due_count(session: Session, user: User, now: datetime) -> int:
+    """How many cards are due now, up to COUNT_CAP + 1 (see shown_count); for pages that show
+    only the count, which next_item's whole statement would cost twice as much to give."""
+    locked = questions_locked_by_open_attempt(session, user, now)
+    params: dict[str, Any] = {"user_id": user.id, "now": now}
+    if locked:
+        params["locked"] = list(locked)
+    return session.scalar(_due_count_query(bool(locked)), params) or 0
+
+
+@functools.cache
+def _due_count_query(leaves_out: bool) -> sa.Select[tuple[int]]:
+    """due_count's statement, built once (`leaves_out`: as for _next_item_query)."""
+    user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
+    now: Any = sa.bindparam("now", type_=UTCDateTime())
+    due = due_cards(user_id, now).where(_not_locked(leaves_out)).with_only_columns(Card.id)
+    return _capped_count(due)
+
+
+def _not_locked(leaves_out: bool) -> sa.ColumnElement[bool]:
+    """Questions outside the `locked` list parameter, or (without one) every question."""
+    if not leaves_out:
+        return sa.true()
+    return Question.id.not_in(sa.bindparam("locked", type_=sa.Integer, expanding=True))
 
 
 def _capped_count(query: sa.Select[Any]) -> sa.Select[tuple[int]]:

@@ -8,9 +8,8 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from quiz.auth.forms import EmptyForm
-from quiz.database import defers_write_lock
+from quiz.database import begin_write
 from quiz.extensions import db
-from quiz.models import Question
 from quiz.study import pending, queue
 from quiz.study.answers import load_question, stored_grade
 from quiz.study.display import describe_response
@@ -20,14 +19,17 @@ from quiz.timeutil import now_utc
 CHOICES = ("hard", "good", "easy")
 
 
+# A POST here does little but write, so it holds SQLite's write lock from its first statement
+# (not @defers_write_lock): what it reads below is then current when it writes.
 @bp.route("/answers/<submission_id>", methods=["GET", "POST"], endpoint="rate")
-@defers_write_lock
 @login_required
 def rate(submission_id: str) -> Any:
     if valid_submission_id(submission_id) is None:
         abort(404)
+    if request.method == "POST":
+        begin_write(db.session)  # on SQLite, a no-op: the POST began IMMEDIATE
     # One statement reads both, so no rating can slip in between the two lookups.
-    done, held = pending.find_submission(db.session, current_user.id, submission_id)
+    done, held, question = pending.find_submission(db.session, current_user.id, submission_id)
     if done is not None:  # rated already: a double click goes on as the first click did
         if request.method == "POST":
             return redirect(next_url(last=done.id))
@@ -44,10 +46,12 @@ def rate(submission_id: str) -> Any:
             held,
             self_rating=choice,
             fuzzing=current_app.config["SCHEDULER_FUZZING"],
+            unrecorded=True,  # find_submission looked, in this write transaction
         )
         # The verdict was on this page already: straight on to the next card.
         return redirect(next_url(last=review.id))
-    question = db.session.get(Question, held.question_id)
+    if question is None:  # the held answer's question is gone (deleted with its set)
+        abort(404)
     item = load_question(question)
     return render_template(
         "study/rate.html",
@@ -57,6 +61,5 @@ def rate(submission_id: str) -> Any:
         response_text=describe_response(item, held.response),
         previews=next_intervals(question.id),
         submission_id=submission_id,
-        form=EmptyForm(),
-        upcoming=queue.next_item(db.session, current_user, now_utc()),
+        due_count=queue.due_count(db.session, current_user, now_utc()),
     )

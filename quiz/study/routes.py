@@ -24,7 +24,16 @@ from quiz.inputs import bounded_int
 from quiz.models import Card, Question, QuestionSet, Review, ReviewOverride, StudiedSet
 from quiz.questions import ResponseError
 from quiz.security import posted_int
-from quiz.study import class_home, custom, last_answer, overrides, pending, queue, summary
+from quiz.study import (
+    class_home,
+    custom,
+    last_answer,
+    lookups,
+    overrides,
+    pending,
+    queue,
+    summary,
+)
 from quiz.study.answers import (
     Answer,
     StaleAnswer,
@@ -123,34 +132,22 @@ def refuse_if_in_open_quiz(question_id: int) -> dict[int, Any]:
     return locked
 
 
-def studyable_question(question_id: int) -> Question:
-    """A live question of a set the student may see; 404 otherwise (no probing)."""
-    params = {"question_id": question_id, "user_id": current_user.id}
-    row = db.session.execute(_question_with_set(), params).first()
-    if row is None or not row.visible:
+def studyable_question(question_id: int, found: lookups.AnswerLookup | None = None) -> Question:
+    """A live question of a set the student may see; 404 otherwise (no probing).
+
+    `found`: what lookups.answer_lookup read already (the question with its set, and whether the
+    student may see it), so it is not read again.
+    """
+    if found is None:
+        question, visible = lookups.question_with_set(db.session, current_user.id, question_id)
+    else:
+        question, visible = found.question, found.visible
+    if question is None or not visible:
         abort(404)
-    question = row[0]
     if question.retired:
         raise QuestionGone()
     refuse_if_in_open_quiz(question.id)
     return question
-
-
-@functools.cache
-def _question_with_set() -> sa.Select[tuple[Question, bool]]:
-    """A question with its set (every study page shows the set's title) and whether the
-    student may see that set (queue.visible_to, as can_see_set decides): one statement."""
-    user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
-    visible = (
-        sa.exists()
-        .where(QuestionSet.id == Question.set_id, queue.visible_to(user_id))
-        .label("visible")
-    )
-    return (
-        sa.select(Question, visible)
-        .options(joinedload(Question.question_set))
-        .where(Question.id == sa.bindparam("question_id"))
-    )
 
 
 def duration_from_form() -> int | None:
@@ -278,7 +275,7 @@ def next_card() -> Any:
             summary=summary.today(db.session, current_user, now),
             form=EmptyForm(),
         )
-    version = upcoming.card.version if upcoming.card is not None else 0
+    version = upcoming.card_version or 0
     return render_question(
         upcoming.question, new_submission_id(), upcoming=upcoming, card_version=version, last=last
     )
@@ -335,7 +332,8 @@ def answer() -> Any:
     submission_id = valid_submission_id(request.form.get("submission_id"))
     if submission_id is None:
         abort(400)
-    earlier, held = pending.find_submission(db.session, current_user.id, submission_id)
+    found = lookups.answer_lookup(db.session, current_user.id, question_id, submission_id)
+    earlier, held = found.review, found.held
     if earlier is not None:  # answered already: show what was recorded the first time
         if earlier.response != sent_response(earlier.question_id, submission_id):
             flash(
@@ -346,7 +344,7 @@ def answer() -> Any:
         return redirect(url_for(".feedback", review_id=earlier.id))
     if held is not None:
         return redirect(url_for(".rate", submission_id=submission_id))
-    question = studyable_question(question_id)
+    question = studyable_question(question_id, found)
     item = load_question(question)
     try:
         response = item.parse_form(request.form, seed_of(submission_id))
