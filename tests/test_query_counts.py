@@ -124,12 +124,12 @@ def test_every_page_costs_the_same_statements_with_more_history(
     # databases): the user with its hints, the queue in one statement; an answer reads its
     # question (with set and visibility) beside the submission's review and held answer, and
     # locks its card with the held-answer check; the rating page reads the submission with
-    # its question and only the due count, and its POST reads them once, under the lock.
+    # its question (whose version its POST records) and only the due count.
     budgets = {
         "next": 2,
         "answer right": 3,
         "rating page": 4,
-        "rate": 6,
+        "rate": 7,
         "feedback": 3,
         "answer wrong": 6,
     }

@@ -256,27 +256,23 @@ def record_answer(
     fuzzing: bool = True,
     expected_version: int | None = None,
     also: Callable[[Session], object] | None = None,
-    unrecorded: bool = False,
 ) -> tuple[Review, bool]:
     """Record one study answer in its own transaction; commits.
 
     Returns the review and whether it is new. A submission id seen before returns the first
     review and writes nothing (double click, back button, retry). StaleAnswer when the card
     is no longer at `expected_version` (nothing is written). `also` runs in the same
-    transaction, after the review is added, when the review is new. `unrecorded`: the caller
-    found no review of this submission in the write transaction now open, so it is not read
-    again (a unique violation still answers a race on PostgreSQL).
+    transaction, after the review is added, when the review is new.
     """
     # On PostgreSQL two first answers to a new card can race to create it, and a double
     # click can race to insert the same submission: the loser's unique violation is answered
     # with the winner's review, or retried once when it was the card that raced.
     for try_number in (1, 2):
         begin_write(session)
-        existing = None if unrecorded else find_review(session, user.id, submission_id)
+        existing = find_review(session, user.id, submission_id)
         if existing is not None:
             session.rollback()
             return existing, False
-        unrecorded = False  # a retry after a rollback looks again
         try:
             review = apply_review(
                 session,

@@ -117,13 +117,8 @@ def settle(
     *,
     self_rating: str = "good",
     fuzzing: bool = True,
-    unrecorded: bool = False,
 ) -> Review:
-    """Turn a held answer into its review with the student's rating; idempotent; commits.
-
-    `unrecorded`: the caller found no review of this submission in the write transaction
-    now open (see record_answer).
-    """
+    """Turn a held answer into its review with the student's rating; idempotent; commits."""
     submission_id = pending.submission_id
     answer = Answer(
         question_id=pending.question_id,
@@ -147,7 +142,6 @@ def settle(
         now=pending.answered_at,
         fuzzing=fuzzing,
         also=lambda s: s.execute(delete),
-        unrecorded=unrecorded,
     )
     if not new:  # recorded before (another tab): the held copy still goes
         begin_write(session)

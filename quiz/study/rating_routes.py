@@ -8,7 +8,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from quiz.auth.forms import EmptyForm
-from quiz.database import begin_write
+from quiz.database import defers_write_lock
 from quiz.extensions import db
 from quiz.study import pending, queue
 from quiz.study.answers import load_question, stored_grade
@@ -19,15 +19,12 @@ from quiz.timeutil import now_utc
 CHOICES = ("hard", "good", "easy")
 
 
-# A POST here does little but write, so it holds SQLite's write lock from its first statement
-# (not @defers_write_lock): what it reads below is then current when it writes.
 @bp.route("/answers/<submission_id>", methods=["GET", "POST"], endpoint="rate")
+@defers_write_lock
 @login_required
 def rate(submission_id: str) -> Any:
     if valid_submission_id(submission_id) is None:
         abort(404)
-    if request.method == "POST":
-        begin_write(db.session)  # on SQLite, a no-op: the POST began IMMEDIATE
     # One statement reads both, so no rating can slip in between the two lookups.
     done, held, question = pending.find_submission(db.session, current_user.id, submission_id)
     if done is not None:  # rated already: a double click goes on as the first click did
@@ -46,7 +43,6 @@ def rate(submission_id: str) -> Any:
             held,
             self_rating=choice,
             fuzzing=current_app.config["SCHEDULER_FUZZING"],
-            unrecorded=True,  # find_submission looked, in this write transaction
         )
         # The verdict was on this page already: straight on to the next card.
         return redirect(next_url(last=review.id))
