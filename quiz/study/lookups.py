@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from quiz.models import PendingAnswer, Question, QuestionSet, Review
-from quiz.study import queue
+from quiz.study import pending, queue
 
 
 def _visible(user_id: Any) -> sa.Label[bool]:
@@ -68,16 +68,11 @@ def answer_lookup(
 @functools.cache
 def _answer_lookup() -> sa.Select[Any]:
     user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
-    sid = sa.bindparam("sid")
-    one = sa.select(sa.literal(1).label("one")).subquery("one")
-    return (
+    query = (
         sa.select(Question, _visible(user_id), Review, PendingAnswer)
-        .select_from(one)
+        .select_from(pending.ONE_ROW)
         .outerjoin(Question, Question.id == sa.bindparam("question_id"))
-        .outerjoin(Review, sa.and_(Review.user_id == user_id, Review.submission_id == sid))
-        .outerjoin(
-            PendingAnswer,
-            sa.and_(PendingAnswer.user_id == user_id, PendingAnswer.submission_id == sid),
-        )
-        .options(joinedload(Question.question_set))
+    )
+    return pending.with_submission(query, user_id, sa.bindparam("sid")).options(
+        joinedload(Question.question_set)
     )

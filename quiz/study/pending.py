@@ -9,6 +9,7 @@ recorded twice and nothing recorded is changed.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
@@ -37,6 +38,21 @@ def _find_query() -> sa.Select[tuple[PendingAnswer]]:
     )
 
 
+# A one-row table to outer-join lookups to, so that one row comes back whatever is found.
+ONE_ROW = sa.select(sa.literal(1).label("one")).subquery("one")
+
+
+def with_submission(query: sa.Select[Any], user_id: Any, submission_id: Any) -> sa.Select[Any]:
+    """The query (over ONE_ROW) outer-joined to the student's review and held answer of this
+    submission id: whichever exists comes back, the other as None."""
+    return query.outerjoin(
+        Review, sa.and_(Review.user_id == user_id, Review.submission_id == submission_id)
+    ).outerjoin(
+        PendingAnswer,
+        sa.and_(PendingAnswer.user_id == user_id, PendingAnswer.submission_id == submission_id),
+    )
+
+
 def find_submission(
     session: Session, user_id: int, submission_id: str
 ) -> tuple[Review | None, PendingAnswer | None, Question | None]:
@@ -50,18 +66,9 @@ def find_submission(
 
 @functools.cache
 def _submission_query() -> sa.Select[tuple[Review, PendingAnswer, Question]]:
-    user_id, submission_id = sa.bindparam("user_id"), sa.bindparam("submission_id")
-    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    query = sa.select(Review, PendingAnswer, Question).select_from(ONE_ROW)
     return (
-        sa.select(Review, PendingAnswer, Question)
-        .select_from(one)
-        .outerjoin(
-            Review, sa.and_(Review.user_id == user_id, Review.submission_id == submission_id)
-        )
-        .outerjoin(
-            PendingAnswer,
-            sa.and_(PendingAnswer.user_id == user_id, PendingAnswer.submission_id == submission_id),
-        )
+        with_submission(query, sa.bindparam("user_id"), sa.bindparam("submission_id"))
         .outerjoin(Question, Question.id == PendingAnswer.question_id)
         .options(joinedload(Question.question_set))
     )
