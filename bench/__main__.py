@@ -26,7 +26,7 @@ from quiz.config import normalize_database_url
 REFERENCE = {"large": "small", "small": "tiny", "tiny": None}
 DEFAULTS = {  # seconds per trial, app/floor pairs per concurrency
     "tiny": (0.6, 1),
-    "small": (4.0, 2),
+    "small": (4.0, 3),
     "large": (5.0, 2),
 }
 

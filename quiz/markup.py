@@ -73,6 +73,7 @@ def markdown_inline(text: str) -> Markup:
     return Markup(render_inline_html(text))  # noqa: S704 - sanitized by nh3 just above
 
 
+@lru_cache(maxsize=4096)
 def plain_text(text: str) -> str:
     """The authored text with all markup removed, for CSV cells, titles and Anki fields."""
     return html.unescape(nh3.clean(render_inline_html(text), tags=set())).strip()

@@ -431,3 +431,16 @@ def test_parsed_form_can_be_graded(kind: str, fields: list[tuple[str, str]], exp
     grade = make(kind).grade(make(kind).parse_form(as_shown(kind, fields), SEED))
     assert 0.0 <= grade.score <= 1.0
     assert grade.answer == make(kind).answer_text()
+
+
+def test_question_label_from_columns() -> None:
+    """The last-answer line's label, from columns alone, agrees with Question.label."""
+    from quiz.models import Question as StoredQuestion
+    from quiz.models.content import question_label
+
+    cloze = {"text": "Agadez lies {{750}} km from {{Niamey}}."}
+    assert question_label("cloze", "Fill the gaps", cloze) == "Agadez lies ___ km from ___."
+    assert question_label("cloze", "Fill the gaps", {}) == "Fill the gaps"
+    assert question_label("true_false", "Is Niamey the capital?", None) == "Is Niamey the capital?"
+    stored = StoredQuestion(kind="cloze", prompt="Fill the gaps", spec=cloze)
+    assert stored.label == question_label("cloze", "Fill the gaps", cloze)

@@ -15,7 +15,8 @@ from fsrs import Rating, Scheduler
 
 from quiz.extensions import db
 from quiz.models import Card, Review, User
-from quiz.study.answers import card_state, replay_card
+from quiz.questions import Grade
+from quiz.study.answers import Answer, StaleAnswer, card_state, record_answer, replay_card
 from tests.conftest import AuthActions, count_rows, statements_for
 from tests.study_helpers import (
     T0,
@@ -123,6 +124,57 @@ def test_double_submit_is_recorded_once(app: Flask, client: FlaskClient, student
     assert second.headers["Location"] == "/study/reviews/1"
     assert count_rows(app, Review) == 1
     assert reviews(app)[0].correct is True  # the first answer stands
+
+
+@pytest.mark.parametrize("version_checked", [True, False], ids=["stale", "unique"])
+def test_a_repeated_submission_returns_the_first_review(
+    app: Flask, student: User, version_checked: bool
+) -> None:
+    """record_answer reads no review before writing: a repeat is caught by its stale card
+    version, or by the unique (user, submission) insert, and returns the first review."""
+    question_id = load_set(app)["capital"]
+    grade = Grade(correct=True, score=1.0, feedback="", answer="")
+    with app.app_context():
+        user = db.session.get(User, student.id)
+        first, new = record_answer(
+            db.session, user, Answer(question_id, "Niamey", grade), submission_id=SID, now=T0
+        )
+        assert new
+        first_id, version = first.id, db.session.scalar(sa.select(Card.version))
+        again, new = record_answer(
+            db.session,
+            user,
+            Answer(question_id, "Agadez", grade),
+            submission_id=SID,
+            now=T0 + timedelta(seconds=5),
+            expected_version=version - 1 if version_checked else None,
+        )
+        assert (again.id, new) == (first_id, False)
+        card = db.session.scalar(sa.select(Card))
+        assert (card.reps, card.version) == (1, version)  # the repeat changed nothing
+    assert [r.response for r in reviews(app)] == ["Niamey"]
+
+
+def test_a_stale_answer_without_a_review_is_refused(app: Flask, student: User) -> None:
+    """A card that moved on under a new submission still raises StaleAnswer, writing nothing."""
+    question_id = load_set(app)["capital"]
+    grade = Grade(correct=True, score=1.0, feedback="", answer="")
+    with app.app_context():
+        user = db.session.get(User, student.id)
+        record_answer(
+            db.session, user, Answer(question_id, "Niamey", grade), submission_id=SID, now=T0
+        )
+        version = db.session.scalar(sa.select(Card.version))
+        with pytest.raises(StaleAnswer):
+            record_answer(
+                db.session,
+                user,
+                Answer(question_id, "Agadez", grade),
+                submission_id="f" * 32,
+                now=T0 + timedelta(seconds=5),
+                expected_version=version - 1,
+            )
+    assert count_rows(app, Review) == 1
 
 
 def test_two_tabs_never_lose_a_review(app: Flask, client: FlaskClient, student: User) -> None:

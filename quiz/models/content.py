@@ -14,6 +14,16 @@ from quiz.models.base import Base
 from quiz.timeutil import now_utc
 
 GAP = re.compile(r"\{\{.*?\}\}")
+
+
+def question_label(kind: str, prompt: str, spec: dict[str, Any] | None) -> str:
+    """A question's short name for lists (Question.label), from its columns alone."""
+    text = (spec or {}).get("text")
+    if kind == "cloze" and isinstance(text, str):
+        return GAP.sub("___", text)
+    return prompt
+
+
 BLANK_LINES = re.compile(r"\n[ \t]*\n")
 # The columns that make up what a student sees and is graded on; a change is a new version.
 CONTENT_COLUMNS = ("kind", "prompt", "spec", "explanation", "tags", "paragraph")
@@ -114,9 +124,7 @@ class Question(Base):
     @property
     def label(self) -> str:
         """A short name for lists: the prompt, or for a cloze its sentence with blanks."""
-        if self.kind == "cloze" and isinstance(self.spec.get("text"), str):
-            return GAP.sub("___", self.spec["text"])
-        return self.prompt
+        return question_label(self.kind, self.prompt, self.spec)
 
     def as_dict(self) -> dict[str, Any]:
         """The fields quiz.questions.question_from_dict reads."""

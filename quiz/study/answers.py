@@ -125,7 +125,7 @@ def find_review(session: Session, user_id: int, submission_id: str) -> Review | 
 
 @functools.cache
 def _find_review_query() -> sa.Select[tuple[Review]]:
-    """find_review's statement, built once (it runs twice on every answer)."""
+    """find_review's statement, built once."""
     return sa.select(Review).where(
         Review.user_id == sa.bindparam("user_id"),
         Review.submission_id == sa.bindparam("submission_id"),
@@ -264,15 +264,13 @@ def record_answer(
     is no longer at `expected_version` (nothing is written). `also` runs in the same
     transaction, after the review is added, when the review is new.
     """
-    # On PostgreSQL two first answers to a new card can race to create it, and a double
-    # click can race to insert the same submission: the loser's unique violation is answered
-    # with the winner's review, or retried once when it was the card that raced.
+    # A repeated submission is found by its failure, not by a read before every write (the
+    # callers looked it up already, outside the lock): its unique (user, submission) insert
+    # fails, or its card has moved past `expected_version`; either way the first review is
+    # returned. On PostgreSQL two first answers to a new card can also race to create it:
+    # the loser retries once.
     for try_number in (1, 2):
         begin_write(session)
-        existing = find_review(session, user.id, submission_id)
-        if existing is not None:
-            session.rollback()
-            return existing, False
         try:
             review = apply_review(
                 session,
@@ -289,6 +287,9 @@ def record_answer(
             return review, True
         except StaleAnswer:
             session.rollback()
+            existing = find_review(session, user.id, submission_id)
+            if existing is not None:  # the card moved on with this very submission
+                return existing, False
             raise
         except IntegrityError:
             session.rollback()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from quiz import MAX_ID
 from quiz.inputs import bounded_int
 from quiz.models import Card, CramAnswer, Question, Review, User
+from quiz.models.content import question_label
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
@@ -20,7 +22,7 @@ RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 class LastAnswer:
     """What the summary line says: the question, the verdict, when it comes back."""
 
-    question: Question
+    label: str  # the question's (Question.label)
     verdict: str
     answered_at: datetime
     due_after: datetime | None
@@ -40,21 +42,23 @@ def find(session: Session, user: User, token: str) -> LastAnswer | None:
             return None
         verdict = _verdict(row.correct, row.score, row.response, None)
         question = session.get(Question, row.question_id)
-        return LastAnswer(question, verdict + " (practice)", row.answered_at, None, None)
+        label = question.label if question is not None else ""
+        return LastAnswer(label, verdict + " (practice)", row.answered_at, None, None)
     row = session.execute(_review_query(), {"review_id": answer_id, "user_id": user.id}).first()
     if row is None:
         return None
-    review, question, latest = row
     # Undo takes back only a study answer that is still its card's latest (card_actions).
-    undoable = review.id if review.attempt_id is None and latest == review.id else None
-    verdict = _verdict(review.correct, review.score, review.response, review.rating)
-    return LastAnswer(question, verdict, review.reviewed_at, review.due_after, undoable)
+    undoable = row.id if row.attempt_id is None and row.latest == row.id else None
+    verdict = _verdict(row.correct, row.score, row.response, row.rating)
+    label = question_label(row.kind, row.prompt, row.spec)
+    return LastAnswer(label, verdict, row.reviewed_at, row.due_after, undoable)
 
 
 @functools.cache
-def _review_query() -> sa.Select[tuple[Review, Question, int | None]]:
-    """The review, its question and its card's latest review id (as latest_review_id counts
-    it: after the card's reset), in one statement built once; it runs on every next card."""
+def _review_query() -> sa.Select[Any]:
+    """The review's columns the line shows, its question's label columns and its card's latest
+    review id (as latest_review_id counts it: after the card's reset), in one statement built
+    once; it runs on every next card. Columns, not objects: nothing here is changed."""
     newer = aliased(Review, name="newer")
     latest = (
         sa.select(newer.id)
@@ -67,7 +71,20 @@ def _review_query() -> sa.Select[tuple[Review, Question, int | None]]:
         .scalar_subquery()
     )
     return (
-        sa.select(Review, Question, latest)
+        sa.select(
+            Review.id,
+            Review.attempt_id,
+            Review.correct,
+            Review.score,
+            Review.response,
+            Review.rating,
+            Review.reviewed_at,
+            Review.due_after,
+            Question.kind,
+            Question.prompt,
+            Question.spec,
+            latest.label("latest"),
+        )
         .join(Question, Question.id == Review.question_id)
         .outerjoin(Card, Card.id == Review.card_id)
         .where(Review.id == sa.bindparam("review_id"), Review.user_id == sa.bindparam("user_id"))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from quiz import request_hints
 from quiz.database import add_once, begin_write
-from quiz.models import PendingAnswer, Question, Review, User
+from quiz.models import Card, PendingAnswer, Question, Review, User
 from quiz.questions import Grade
 from quiz.study.answers import Answer, StaleAnswer, lock_fresh_card, record_answer
 from quiz.timeutil import now_utc
@@ -54,24 +54,33 @@ def with_submission(query: sa.Select[Any], user_id: Any, submission_id: Any) -> 
 
 
 def find_submission(
-    session: Session, user_id: int, submission_id: str
-) -> tuple[Review | None, PendingAnswer | None, Question | None]:
+    session: Session, user_id: int, submission_id: str, *, with_card: bool = False
+) -> tuple[Review | None, PendingAnswer | None, Question | None, Card | None]:
     """The review and the held answer stored for this submission id, and the held answer's
     question with its set: one statement for what the rating page and its POST start with
-    (the POST's review takes the question's version from it)."""
+    (the POST's review takes the question's version from it). `with_card` adds the student's
+    card for the question (the rating page previews its intervals; None without it)."""
     params = {"user_id": user_id, "submission_id": submission_id}
-    review, held, question = session.execute(_submission_query(), params).one()
-    return review, held, question
+    row = session.execute(_submission_query(with_card), params).one()
+    review, held, question, card = row if with_card else (*row, None)
+    return review, held, question, card
 
 
 @functools.cache
-def _submission_query() -> sa.Select[tuple[Review, PendingAnswer, Question]]:
-    query = sa.select(Review, PendingAnswer, Question).select_from(ONE_ROW)
-    return (
-        with_submission(query, sa.bindparam("user_id"), sa.bindparam("submission_id"))
-        .outerjoin(Question, Question.id == PendingAnswer.question_id)
-        .options(joinedload(Question.question_set))
-    )
+def _submission_query(with_card: bool) -> sa.Select[Any]:
+    entities: list[Any] = [Review, PendingAnswer, Question] + ([Card] if with_card else [])
+    query = sa.select(*entities).select_from(ONE_ROW)
+    query = with_submission(query, sa.bindparam("user_id"), sa.bindparam("submission_id"))
+    query = query.outerjoin(Question, Question.id == PendingAnswer.question_id)
+    if with_card:
+        query = query.outerjoin(
+            Card,
+            sa.and_(
+                Card.user_id == PendingAnswer.user_id,
+                Card.question_id == PendingAnswer.question_id,
+            ),
+        )
+    return query.options(joinedload(Question.question_set))
 
 
 @functools.cache

@@ -26,7 +26,9 @@ def rate(submission_id: str) -> Any:
     if valid_submission_id(submission_id) is None:
         abort(404)
     # One statement reads both, so no rating can slip in between the two lookups.
-    done, held, question = pending.find_submission(db.session, current_user.id, submission_id)
+    done, held, question, card = pending.find_submission(
+        db.session, current_user.id, submission_id, with_card=request.method == "GET"
+    )
     if done is not None:  # rated already: a double click goes on as the first click did
         if request.method == "POST":
             return redirect(next_url(last=done.id))
@@ -55,7 +57,7 @@ def rate(submission_id: str) -> Any:
         item=item,
         grade=stored_grade(item, held.response, correct=held.correct, score=held.score),
         response_text=describe_response(item, held.response),
-        previews=next_intervals(question.id),
+        previews=next_intervals(question.id, card, known=True),
         submission_id=submission_id,
         due_count=queue.due_count(db.session, current_user, now_utc()),
     )

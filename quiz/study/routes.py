@@ -310,10 +310,16 @@ def flip(question_id: int) -> Any:
     )
 
 
-def next_intervals(question_id: int) -> dict[str, str]:
-    """When the student's card would come back for each rating, in words ("in 4 days")."""
+def next_intervals(
+    question_id: int, card: Card | None = None, *, known: bool = False
+) -> dict[str, str]:
+    """When the student's card would come back for each rating, in words ("in 4 days").
+
+    `known`: the caller read the card already (`card`, None for none), so it is not read again.
+    """
     now = now_utc()
-    card = find_card(db.session, current_user.id, question_id)
+    if not known:
+        card = find_card(db.session, current_user.id, question_id)
     state = card_state(card) if card else scheduling.CardState.new(now)
     dues = scheduling.preview(
         state,

@@ -62,10 +62,10 @@ def test_a_tab_that_looked_before_another_rated_gets_the_result(
     a_done = threading.Event()
     real = pending.find_submission
 
-    def after_a(*args: Any) -> Any:
+    def after_a(*args: Any, **kwargs: Any) -> Any:
         if threading.current_thread().name == "tab-b":
             assert a_done.wait(10)
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(pending, "find_submission", after_a)
     seen: dict[str, Any] = {}
