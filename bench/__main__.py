@@ -102,6 +102,24 @@ def logged_in(port: int, names: list[str], floor: bool) -> list[drive.Client]:
     return clients
 
 
+def paired_ratio(app_trials: list[drive.Trial], floor_trials: list[drive.Trial], of: Any) -> float:
+    """The median over the A B pairs of app/floor: each pair saw the machine in one state,
+    so a machine that slows down for a while moves both sides of a pair, not the ratio."""
+    pairs = zip(app_trials, floor_trials, strict=True)
+    return statistics.median(of(app) / of(floor) if of(floor) else 0.0 for app, floor in pairs)
+
+
+def study_ratios(
+    app_trials: list[drive.Trial], floor_trials: list[drive.Trial]
+) -> dict[str, float]:
+    """The study loop's ratios to the floor: throughput, p99 and CPU per request."""
+    return {
+        "throughput_ratio": paired_ratio(app_trials, floor_trials, lambda t: t.throughput),
+        "p99_ratio": paired_ratio(app_trials, floor_trials, lambda t: t.percentile(99)),
+        "cpu_ratio": paired_ratio(app_trials, floor_trials, lambda t: t.cpu_ms_per_request),
+    }
+
+
 def measure(backend: str, built: building.Built, args: argparse.Namespace) -> dict[str, Any]:
     """Serve the app and the floor under gunicorn and run the trials (ABAB for the study loop)."""
     seconds, pairs = DEFAULTS[args.scale]
@@ -139,11 +157,7 @@ def measure(backend: str, built: building.Built, args: argparse.Namespace) -> di
             app_sum, floor_sum = summarize(app_trials), summarize(floor_trials)
             result["loops"].setdefault("study", {})[str(count)] = app_sum
             result["floor"][str(count)] = floor_sum
-            result["study_ratios"][str(count)] = {
-                "throughput_ratio": app_sum["requests_per_s"] / floor_sum["requests_per_s"],
-                "p99_ratio": app_sum["p99_ms"] / floor_sum["p99_ms"],
-                "cpu_ratio": app_sum["cpu_ms_per_request"] / floor_sum["cpu_ms_per_request"],
-            }
+            result["study_ratios"][str(count)] = study_ratios(app_trials, floor_trials)
             for name, loop in loops.items():
                 if name == "study":
                     continue

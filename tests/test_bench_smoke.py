@@ -53,3 +53,21 @@ def test_bench_tiny_runs_end_to_end(tmp_path: Path) -> None:
     assert sqlite["page_weight"]["/study/next"]["total"] < 50 * 1024
     assert report["startup"]["alembic_imported_by_worker"] is False
     assert "Benchmark at scale tiny" in result.stdout
+
+
+def test_study_ratios_are_medians_of_pair_ratios() -> None:
+    """Each A B pair saw the machine in one state: the ratio is taken pair by pair."""
+    from bench.__main__ import study_ratios
+    from bench.drive import Trial
+
+    def trial(server: str, cpu_ms: float, requests: int, p99_ms: float) -> Trial:
+        latencies = [p99_ms / 1000] * 100
+        return Trial(server, "study", 8, 4.0, requests, latencies, cpu_ms * requests / 1000, 0)
+
+    app = [trial("app", 2, 400, 20), trial("app", 6, 200, 90), trial("app", 3, 300, 30)]
+    floor = [trial("floor", 1, 800, 10), trial("floor", 2, 400, 30), trial("floor", 3, 900, 30)]
+    ratios = study_ratios(app, floor)
+    # CPU pair by pair: 2, 3 and 1 (median 2); the ratio of the medians would say 3 / 2.
+    assert ratios["cpu_ratio"] == pytest.approx(2.0)
+    assert ratios["throughput_ratio"] == pytest.approx(0.5)  # 0.5, 0.5 and 1/3
+    assert ratios["p99_ratio"] == pytest.approx(2.0)  # 2, 3 and 1

@@ -1,5 +1,6 @@
-"""PostgreSQL: a read-only request ends with COMMIT so psycopg keeps its prepared statements;
-a request that wrote without committing is still rolled back."""
+"""PostgreSQL: a GET reads in autocommit (no BEGIN, no COMMIT) and may not write; a request
+that reads in a transaction ends with COMMIT, so psycopg keeps its prepared statements; one that
+wrote without committing is still rolled back."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from quiz.extensions import db
+from quiz.database import WriteInRead
+from quiz.extensions import csrf, db
 from quiz.models import User
 from tests.conftest import AuthActions
 from tests.study_helpers import load_set, study
@@ -48,7 +50,37 @@ def test_a_request_that_wrote_is_rolled_back(
         db.session.execute(sa.update(User).values(username="renamed"))
         return "flushed, not committed"
 
-    app.add_url_rule("/test/uncommitted", "uncommitted", rename_without_commit)
-    assert app.test_client().get("/test/uncommitted").status_code == 200
+    app.add_url_rule("/test/uncommitted", "uncommitted", rename_without_commit, methods=["POST"])
+    csrf.exempt(rename_without_commit)
+    assert app.test_client().post("/test/uncommitted").status_code == 200
     with app.app_context():
         assert db.session.scalar(sa.select(User.username)) == "quinn"
+
+
+def test_a_get_reads_in_autocommit_and_cannot_write(
+    app: Flask, user_factory: Any, postgres_only: None
+) -> None:
+    """Autocommit would keep a GET's write at once: it is refused before it reaches the
+    database; a POST's connection is in a transaction, and each goes back to the pool so."""
+    user_factory("quinn")
+
+    def mode() -> str:
+        return str(db.session.connection().connection.dbapi_connection.autocommit)
+
+    def rename() -> str:
+        db.session.execute(sa.update(User).values(username="renamed"))
+        return "written?"
+
+    app.add_url_rule("/test/mode", "mode", mode, methods=["GET", "POST"])
+    app.add_url_rule("/test/rename", "rename", rename)
+    csrf.exempt(mode)
+    client = app.test_client()
+    assert client.get("/test/mode").get_data(as_text=True) == "True"
+    assert client.post("/test/mode").get_data(as_text=True) == "False"
+    assert client.get("/test/mode").get_data(as_text=True) == "True"
+    with pytest.raises(WriteInRead, match="UPDATE in a GET request"):
+        client.get("/test/rename")
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.username)) == "quinn"
+        with db.engine.connect() as conn:  # the pooled connection is back in transactions
+            assert conn.connection.dbapi_connection.autocommit is False
