@@ -25,10 +25,11 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 class WriteInRead(RuntimeError):
-    """A GET request tried to write on PostgreSQL, where its connection is in autocommit."""
+    """A GET (HEAD, OPTIONS) request tried to write on PostgreSQL, whose connection is in
+    autocommit for it."""
 
     def __init__(self, verb: str) -> None:
-        super().__init__(f"{verb} in a {request.method} request, which only reads")
+        super().__init__(f"{verb} in a GET, HEAD or OPTIONS request, which only reads")
 
 
 def engine_options(uri: str, config: dict[str, Any]) -> dict[str, Any]:
