@@ -129,12 +129,16 @@ def _writing_ends(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(WRITING, None)
 
 
-def needs_transaction(session: Session | scoped_session[Session]) -> None:
-    """Leave a GET's autocommit (PostgreSQL) for the rest of the request: a server-side cursor
-    (`yield_per`) lives only inside a transaction. Elsewhere, nothing to do."""
-    connection = session.connection()
-    if connection.info.pop(READ_AUTOCOMMIT, False):
-        connection.connection.dbapi_connection.autocommit = False
+@event.listens_for(Session, "do_orm_execute")
+def _streams_in_a_transaction(state: ORMExecuteState) -> None:
+    """A streamed result (`yield_per`, `stream_results`) leaves a GET's autocommit on
+    PostgreSQL for the rest of the request: its server-side cursor lives only inside a
+    transaction. Elsewhere, nothing to do."""
+    options = state.execution_options
+    if options.get("yield_per") or options.get("stream_results"):
+        connection = state.session.connection()
+        if connection.info.pop(READ_AUTOCOMMIT, False):
+            connection.connection.dbapi_connection.autocommit = False
 
 
 def is_postgres(session: Session | scoped_session[Session]) -> bool:

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quiz import insight
-from quiz.database import needs_transaction
 from quiz.models import (
     Assignment,
     Attempt,
@@ -321,7 +320,6 @@ def question_items(session: Session, question_ids: Sequence[int] | sa.Select[Any
 
 def iter_answers(session: Session, query: sa.Select[Any], batch: int = 2000) -> Iterator[Any]:
     """Stream a large result in batches, so a year of answers is not held in memory."""
-    needs_transaction(session)  # the batches come from a server-side cursor on PostgreSQL
     result = session.execute(query.execution_options(yield_per=batch))
     yield from result
 
