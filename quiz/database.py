@@ -146,6 +146,20 @@ def is_postgres(session: Session | scoped_session[Session]) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def column_rows(
+    session: Session | scoped_session[Session], statement: sa.Select[Any], params: dict[str, Any]
+) -> sa.CursorResult[Any]:
+    """Run a statement that selects columns only (no mapped objects) as a Core statement.
+
+    Through Session.execute the ORM's machinery (its compile state, its result) runs for every
+    select that names a mapped class, even when no object comes back: it cost more than the
+    statement itself (about 100 of 160 microseconds for the last-answer line). On the session's
+    own connection, so it reads inside the request's transaction; it does not autoflush, so
+    use it where nothing waits to be flushed.
+    """
+    return session.connection().execute(statement, params)
+
+
 Row = TypeVar("Row")
 
 

@@ -124,12 +124,12 @@ def test_every_page_costs_the_same_statements_with_more_history(
     # databases): the user with its hints, the queue in one statement; an answer reads its
     # question (with set and visibility) beside the submission's review and held answer, and
     # locks its card with the held-answer check, and no review before writing (a repeat fails
-    # on its unique submission id); the rating page reads the submission with its question
-    # and card (for the interval previews), then only the due count.
+    # on its unique submission id); the rating page reads the submission with its question,
+    # its card (for the interval previews) and the due count in one statement.
     budgets = {
         "next": 2,
         "answer right": 3,
-        "rating page": 3,
+        "rating page": 2,
         "rate": 6,
         "feedback": 3,
         "answer wrong": 5,

@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from fsrs import Rating
 
-from quiz.models import PendingAnswer, Review, User
+from quiz.extensions import db
+from quiz.models import Attempt, PendingAnswer, Question, Review, User
 from tests.conftest import AuthActions, count_rows
 from tests.study_helpers import T0, add_overdue_cards, form_ids, load_set, reviews, study
 
@@ -126,3 +127,23 @@ def test_rating_page_shows_how_many_are_due(app: Flask, client: FlaskClient, stu
         add_overdue_cards(app, student.id, others[:2], T0)
         page = client.get(rate_page).get_data(as_text=True)
     assert '<p class="muted">2 due</p>' in page
+
+
+def test_rating_page_leaves_out_what_an_open_quiz_holds(
+    app: Flask, client: FlaskClient, student: User
+) -> None:
+    """The page reads its due count in its one statement, with the questions of an open quiz
+    attempt left out as on the other study pages."""
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        rate_page = answer_capital(client, "Niamey").headers["Location"]
+        others = [qid for key, qid in load_set(app).items() if key != "capital"]
+        add_overdue_cards(app, student.id, others[:3], T0)
+        with app.app_context():
+            set_id = db.session.get(Question, others[0]).set_id
+            db.session.add(
+                Attempt(user_id=student.id, set_id=set_id, question_order=others[:2], seed=1)
+            )
+            db.session.commit()
+        page = client.get(rate_page).get_data(as_text=True)
+    assert '<p class="muted">1 due</p>' in page

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from quiz import MAX_ID
+from quiz.database import column_rows
 from quiz.inputs import bounded_int
 from quiz.models import Card, CramAnswer, Question, Review, User
 from quiz.models.content import question_label
@@ -44,7 +45,8 @@ def find(session: Session, user: User, token: str) -> LastAnswer | None:
         question = session.get(Question, row.question_id)
         label = question.label if question is not None else ""
         return LastAnswer(label, verdict + " (practice)", row.answered_at, None, None)
-    row = session.execute(_review_query(), {"review_id": answer_id, "user_id": user.id}).first()
+    params = {"review_id": answer_id, "user_id": user.id}
+    row = column_rows(session, _review_query(), params).first()
     if row is None:
         return None
     # Undo takes back only a study answer that is still its card's latest (card_actions).

@@ -9,7 +9,7 @@ recorded twice and nothing recorded is changed.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
@@ -18,6 +18,7 @@ from quiz import request_hints
 from quiz.database import add_once, begin_write
 from quiz.models import Card, PendingAnswer, Question, Review, User
 from quiz.questions import Grade
+from quiz.study import queue
 from quiz.study.answers import Answer, StaleAnswer, lock_fresh_card, record_answer
 from quiz.timeutil import now_utc
 
@@ -53,22 +54,46 @@ def with_submission(query: sa.Select[Any], user_id: Any, submission_id: Any) -> 
     )
 
 
+class Submission(NamedTuple):
+    """What find_submission found for a submission id (None: not there, or not asked for)."""
+
+    review: Review | None
+    held: PendingAnswer | None
+    question: Question | None  # the held answer's, with its set
+    card: Card | None  # with_card: the student's card for that question
+    due_count: int | None  # with due: queue.due_count's figure
+
+
 def find_submission(
-    session: Session, user_id: int, submission_id: str, *, with_card: bool = False
-) -> tuple[Review | None, PendingAnswer | None, Question | None, Card | None]:
+    session: Session,
+    user_id: int,
+    submission_id: str,
+    *,
+    with_card: bool = False,
+    due: tuple[bool, dict[str, Any]] | None = None,
+) -> Submission:
     """The review and the held answer stored for this submission id, and the held answer's
     question with its set: one statement for what the rating page and its POST start with
     (the POST's review takes the question's version from it). `with_card` adds the student's
-    card for the question (the rating page previews its intervals; None without it)."""
+    card for the question (the rating page previews its intervals); `due`, what
+    queue.due_count_params gave, adds the count of due cards that the page's header shows."""
     params = {"user_id": user_id, "submission_id": submission_id}
-    row = session.execute(_submission_query(with_card), params).one()
-    review, held, question, card = row if with_card else (*row, None)
-    return review, held, question, card
+    leaves_out = None
+    if due is not None:
+        leaves_out, due_params = due
+        params.update(due_params)
+    row = session.execute(_submission_query(with_card, leaves_out), params).one()
+    review, held, question = row[:3]
+    card = row.Card if with_card else None
+    return Submission(review, held, question, card, row.due_count if due is not None else None)
 
 
 @functools.cache
-def _submission_query(with_card: bool) -> sa.Select[Any]:
+def _submission_query(with_card: bool, leaves_out: bool | None) -> sa.Select[Any]:
+    """find_submission's statement, built once for each shape (`leaves_out` None: no count)."""
     entities: list[Any] = [Review, PendingAnswer, Question] + ([Card] if with_card else [])
+    if leaves_out is not None:
+        entities.append(queue.due_count_column(leaves_out).label("due_count"))
     query = sa.select(*entities).select_from(ONE_ROW)
     query = with_submission(query, sa.bindparam("user_id"), sa.bindparam("submission_id"))
     query = query.outerjoin(Question, Question.id == PendingAnswer.question_id)

@@ -295,11 +295,18 @@ def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
 def due_count(session: Session, user: User, now: datetime) -> int:
     """How many cards are due now, up to COUNT_CAP + 1 (see shown_count); for pages that show
     only the count, which next_item's whole statement would cost twice as much to give."""
+    leaves_out, params = due_count_params(session, user, now)
+    return session.scalar(_due_count_query(leaves_out), params) or 0
+
+
+def due_count_params(session: Session, user: User, now: datetime) -> tuple[bool, dict[str, Any]]:
+    """For due_count's statement or column: whether it leaves questions out, and its
+    parameters (the questions of an open quiz attempt are not due in study)."""
     locked = questions_locked_by_open_attempt(session, user, now)
     params: dict[str, Any] = {"user_id": user.id, "now": now}
     if locked:
         params["locked"] = list(locked)
-    return session.scalar(_due_count_query(bool(locked)), params) or 0
+    return bool(locked), params
 
 
 @functools.cache
@@ -309,6 +316,14 @@ def _due_count_query(leaves_out: bool) -> sa.Select[tuple[int]]:
     now: Any = sa.bindparam("now", type_=UTCDateTime())
     due = due_cards(user_id, now).where(_not_locked(leaves_out)).with_only_columns(Card.id)
     return _capped_count(due)
+
+
+def due_count_column(leaves_out: bool) -> sa.ScalarSelect[int]:
+    """due_count as a column of another statement, for a page that reads other rows anyway.
+
+    Its parameters: `user_id`, `now`, and `locked` (with `leaves_out`) as for due_count.
+    """
+    return _scalar(_due_count_query(leaves_out))
 
 
 def _not_locked(leaves_out: bool) -> sa.ColumnElement[bool]:

@@ -25,9 +25,12 @@ CHOICES = ("hard", "good", "easy")
 def rate(submission_id: str) -> Any:
     if valid_submission_id(submission_id) is None:
         abort(404)
-    # One statement reads both, so no rating can slip in between the two lookups.
-    done, held, question, card = pending.find_submission(
-        db.session, current_user.id, submission_id, with_card=request.method == "GET"
+    # One statement reads both, so no rating can slip in between the two lookups. The page
+    # (GET) also shows the card's intervals and the due count: the same statement reads them.
+    page = request.method == "GET"
+    due = queue.due_count_params(db.session, current_user, now_utc()) if page else None
+    done, held, question, card, due_count = pending.find_submission(
+        db.session, current_user.id, submission_id, with_card=page, due=due
     )
     if done is not None:  # rated already: a double click goes on as the first click did
         if request.method == "POST":
@@ -59,5 +62,5 @@ def rate(submission_id: str) -> Any:
         response_text=describe_response(item, held.response),
         previews=next_intervals(question.id, card, known=True),
         submission_id=submission_id,
-        due_count=queue.due_count(db.session, current_user, now_utc()),
+        due_count=due_count,
     )
