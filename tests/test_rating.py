@@ -147,3 +147,14 @@ def test_rating_page_leaves_out_what_an_open_quiz_holds(
             db.session.commit()
         page = client.get(rate_page).get_data(as_text=True)
     assert '<p class="muted">1 due</p>' in page
+
+
+def test_rating_page_answers_head_as_get(app: Flask, client: FlaskClient, student: User) -> None:
+    """HEAD reads what GET reads (the card and the due count), so it answers as GET does."""
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        rate_page = answer_capital(client, "Niamey").headers["Location"]
+        head = client.head(rate_page)
+        get = client.get(rate_page)
+    assert head.status_code == get.status_code == 200
+    assert count_rows(app, PendingAnswer) == 1 and count_rows(app, Review) == 0

@@ -14,6 +14,9 @@ from quiz.models.base import Base
 from quiz.timeutil import now_utc
 
 GAP = re.compile(r"\{\{.*?\}\}")
+BLANK_LINES = re.compile(r"\n[ \t]*\n")
+# The columns that make up what a student sees and is graded on; a change is a new version.
+CONTENT_COLUMNS = ("kind", "prompt", "spec", "explanation", "tags", "paragraph")
 
 
 def question_label(kind: str, prompt: str, spec: dict[str, Any] | None) -> str:
@@ -22,11 +25,6 @@ def question_label(kind: str, prompt: str, spec: dict[str, Any] | None) -> str:
     if kind == "cloze" and isinstance(text, str):
         return GAP.sub("___", text)
     return prompt
-
-
-BLANK_LINES = re.compile(r"\n[ \t]*\n")
-# The columns that make up what a student sees and is graded on; a change is a new version.
-CONTENT_COLUMNS = ("kind", "prompt", "spec", "explanation", "tags", "paragraph")
 
 
 def split_paragraphs(text: str) -> list[str]:

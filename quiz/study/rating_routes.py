@@ -26,8 +26,9 @@ def rate(submission_id: str) -> Any:
     if valid_submission_id(submission_id) is None:
         abort(404)
     # One statement reads both, so no rating can slip in between the two lookups. The page
-    # (GET) also shows the card's intervals and the due count: the same statement reads them.
-    page = request.method == "GET"
+    # (GET, HEAD) also shows the card's intervals and the due count: the same statement
+    # reads them.
+    page = request.method != "POST"
     due = queue.due_count_params(db.session, current_user, now_utc()) if page else None
     done, held, question, card, due_count = pending.find_submission(
         db.session, current_user.id, submission_id, with_card=page, due=due
