@@ -89,6 +89,7 @@ def summarize(trials: list[drive.Trial]) -> dict[str, float]:
         "cpu_ms_per_request": statistics.median(t.cpu_ms_per_request for t in trials),
         "requests": sum(t.requests for t in trials),
         "errors": sum(t.errors for t in trials),
+        "dry_rounds": sum(t.dry_rounds for t in trials),
         "trials": len(trials),
     }
 
@@ -312,6 +313,13 @@ def table(report: dict[str, Any]) -> str:
                 f"  study/floor x{count}: throughput {r['throughput_ratio']:.2f}, "
                 f"p99 {r['p99_ratio']:.2f}, CPU {r['cpu_ratio']:.2f}"
             )
+            dry = entry["loops"]["study"][count].get("dry_rounds", 0)
+            if dry:
+                lines.append(
+                    f"  warning: {dry} study rounds at x{count} found nothing to study (the "
+                    "all-done page): the students ran out of questions, so the loop measured "
+                    "less than the study loop"
+                )
         lines.append(
             f"  {'page':<28} {'KB (html+assets, compressed)':>28} {'ms':>7} {'x scale':>8}"
         )

@@ -43,7 +43,9 @@ class Scale:
 
 SCALES = {
     "tiny": Scale("tiny", 36, 1, 200, 3_000),
-    "small": Scale("small", 60, 2, 100, 40_000),
+    # Ten sets: each student has more new questions than the trials can use (two sets ran out
+    # in the first trial, and the later ones then measured the all-done page).
+    "small": Scale("small", 60, 10, 100, 40_000),
     "large": Scale("large", 300, 20, 100, 1_000_000),
 }
 

@@ -118,6 +118,7 @@ class Client:
         self.latencies: list[tuple[float, float]] = []  # (finished at, seconds)
         self.recording = False
         self.stop_at: float | None = None
+        self.dry_rounds = 0  # study rounds that found nothing to study (the all-done page)
 
     def request(self, method: str, path: str, data: dict[str, Any] | None = None) -> Response:
         """One request (redirects are not followed)."""
@@ -205,8 +206,9 @@ def study_round(client: Client, ctx: Context) -> None:
     if flip:  # a flashcard: turn it over, then rate it
         page = client.get(unescape(flip.group(1))).body
     candidates = [f for f in forms(page) if "/study/answer" in f.action]
-    if not candidates:
-        return  # nothing due and nothing new: the done page
+    if not candidates:  # nothing due and nothing new: the all-done page
+        client.dry_rounds += 1
+        return
     form = candidates[0]
     data = fill(form, right)
     if any(a.get("name") == "rating" for _t, a in form.controls):
@@ -286,6 +288,7 @@ class Trial:
     latencies: list[float]
     cpu_seconds: float
     errors: int
+    dry_rounds: int = 0  # study rounds that found nothing to study (see study_round)
 
     @property
     def throughput(self) -> float:
@@ -320,6 +323,7 @@ def run_trial(
         client.latencies = []
         client.recording = True
         client.stop_at = stop_at
+        client.dry_rounds = 0
 
     def student(client: Client, seed: int) -> None:
         local = Context(ctx.built, random.Random(seed))
@@ -368,4 +372,5 @@ def run_trial(
         latencies,
         cpu_end - cpu_start,
         len(errors),
+        sum(client.dry_rounds for client in clients),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -11,12 +12,14 @@ from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quiz.extensions import db
 
 IMMEDIATE = "quiz_begin_immediate"
 WRITING = "quiz_writing"
 HOLDS_WRITE_LOCK = "quiz_holds_write_lock"  # on a SQLite connection: began IMMEDIATE
+CHANGES_AT_BEGIN = "quiz_changes_at_begin"  # on a SQLite connection: total_changes at BEGIN
 DEFERS_WRITE_LOCK = "quiz_defers_write_lock"  # on a view: see defers_write_lock
 WROTE = "quiz_wrote"  # on a PostgreSQL connection: the transaction ran a statement that writes
 READ_AUTOCOMMIT = "quiz_read_autocommit"  # on a PostgreSQL connection: a GET's, in autocommit
@@ -69,8 +72,23 @@ def install_sqlite_profile(app: Flask) -> None:
         # Straight to the driver: every request begins, and SQLAlchemy's statement machinery
         # (events, cursor, result) cost more than BEGIN itself. As on PostgreSQL, whose driver
         # sends BEGIN unseen, statement counts therefore leave it out.
-        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        _to_driver(conn, "BEGIN IMMEDIATE" if immediate else "BEGIN")
         conn.info[HOLDS_WRITE_LOCK] = immediate
+        conn.info[CHANGES_AT_BEGIN] = conn.connection.driver_connection.total_changes
+
+
+def _to_driver(conn: sa.Connection, *statements: str) -> None:
+    """Run transaction statements on a SQLite connection's driver, in order.
+
+    SQLAlchemy does not wrap what fails here, so a busy timeout that ran out is raised as its
+    OperationalError, which quiz.errors answers with a 503 ("busy, try again"), not a 500.
+    """
+    driver = conn.connection.driver_connection
+    try:
+        for statement in statements:
+            driver.execute(statement)
+    except sqlite3.OperationalError as error:
+        raise sa.exc.OperationalError(statement, None, error) from error
 
 
 def _writing_request() -> bool:
@@ -107,9 +125,27 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
         if connection.dialect.name == "postgresql" or connection.info.get(HOLDS_WRITE_LOCK):
             session.info[WRITING] = True
             return
+        if not _holds_writes(session, connection):
+            # SQLite, a transaction that only read: end it and take the write lock on the same
+            # connection, inside the session's transaction (the write's COMMIT ends both).
+            # Committing the session and beginning again did the same but gave the connection
+            # back to the pool and took it out again, which cost more than a rating.
+            _to_driver(connection, "COMMIT", "BEGIN IMMEDIATE")
+            connection.info[HOLDS_WRITE_LOCK] = True
+            session.info[WRITING] = True
+            return
         session.commit()
     session.connection(execution_options={IMMEDIATE: True})
     session.info[WRITING] = True
+
+
+def _holds_writes(session: Session, connection: sa.Connection) -> bool:
+    """Whether a SQLite transaction has written (rows changed since its BEGIN) or the session
+    has changes waiting: those are committed first, as the session's own."""
+    if session.new or session.deleted or session.dirty:
+        return True
+    changes = connection.connection.driver_connection.total_changes
+    return bool(changes != connection.info.get(CHANGES_AT_BEGIN))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -165,11 +201,21 @@ Row = TypeVar("Row")
 
 def add_once(session: Session, row: Row, find: Callable[[], Row | None]) -> Row:
     """Commit a row that a unique key (a submission id) allows once; if a double click raced
-    the same row in first, roll back and return that one instead."""
+    the same row in first, roll back and return that one instead.
+
+    The row is inserted as a Core statement, as study answers are (quiz.study.answers): the
+    unit of work's flush of one object cost more than twice the insert. The row given comes
+    back filled in (its id and defaults) but is not in the session.
+    """
     if not session.info.get(WRITING):
         begin_write(session)
-    session.add(row)
+    state = sa.inspect(row)
+    columns = {attr.key: attr.columns[0] for attr in state.mapper.column_attrs}
+    values = {columns[key].key: state.dict[key] for key in columns if key in state.dict}
     try:
+        session.flush()  # what the session holds goes first, as autoflush would have sent it
+        stored = session.connection().execute(_insert_query(state.mapper.local_table), values)
+        stored_row = stored.one()._mapping
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -177,7 +223,15 @@ def add_once(session: Session, row: Row, find: Callable[[], Row | None]) -> Row:
         if existing is None:
             raise
         return existing
+    for key, column in columns.items():
+        set_committed_value(row, key, stored_row[column.key])
     return row
+
+
+@functools.cache
+def _insert_query(table: sa.Table) -> sa.Insert:
+    """An insert into the table returning the whole row, built once per table."""
+    return sa.insert(table).returning(*table.c)
 
 
 def install_postgres_profile(app: Flask) -> None:

@@ -47,6 +47,13 @@ def render_error(
     )
 
 
+def _without_the_database() -> None:
+    """Let the error page find out who is logged in without the database: if the loader did
+    not get to run, the page shows the menu of someone logged out."""
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
 
@@ -62,9 +69,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(PoolTimeout)
     def _pool_timeout(error: PoolTimeout) -> Any:
         db.session.rollback()
-        # The page must not wait for the pool again to find out who is logged in.
-        if "_login_user" not in g:
-            g._login_user = login_manager.anonymous_user()
+        _without_the_database()  # it must not wait for the pool again
         body, code = render_error(503)
         return body, code, {"Retry-After": "5"}
 
@@ -74,6 +79,7 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         if "database is locked" not in str(error.orig):
             raise error
+        _without_the_database()  # a POST's first read begins with the lock it could not get
         body, code = render_error(503)
         return body, code, {"Retry-After": "2"}
 

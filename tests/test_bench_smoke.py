@@ -48,6 +48,8 @@ def test_bench_tiny_runs_end_to_end(tmp_path: Path) -> None:
             assert figures["p99_ms"] >= figures["p50_ms"] > 0
     for students in ("8", "32"):
         assert sqlite["floor"][students]["requests"] > 0
+        # The study loop studied throughout: no student ran out of questions.
+        assert sqlite["loops"]["study"][students]["dry_rounds"] == 0
     # Counted in the profiling pass: the one-page submit is batched, the pages are light.
     assert sqlite["statements_per_request"]["onepage66"] < 20
     assert sqlite["page_weight"]["/study/next"]["total"] < 50 * 1024

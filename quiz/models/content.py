@@ -97,9 +97,7 @@ class Question(Base):
     __tablename__ = "question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    set_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("question_set.id", ondelete="CASCADE"), index=True
-    )
+    set_id: Mapped[int] = mapped_column(sa.ForeignKey("question_set.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(sa.String(80))
     kind: Mapped[str] = mapped_column(sa.String(32))
     prompt: Mapped[str] = mapped_column(sa.Text)
@@ -117,7 +115,12 @@ class Question(Base):
 
     question_set: Mapped[QuestionSet] = relationship(back_populates="questions")
 
-    __table_args__ = (sa.UniqueConstraint("set_id", "key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("set_id", "key"),
+        # A set's live questions in order (the study queue's next new question); its leading
+        # column also serves every lookup by set.
+        sa.Index("ix_question_set_id_retired_position", "set_id", "retired", "position", "id"),
+    )
 
     @property
     def label(self) -> str:

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from fsrs import Rating
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
 from quiz import scheduling
@@ -46,16 +48,51 @@ def card_state(card: Card) -> scheduling.CardState:
     )
 
 
-def _store_state(card: Card, state: scheduling.CardState, rating: Rating) -> None:
-    card.state = state.state
-    card.step = state.step
-    card.stability = state.stability
-    card.difficulty = state.difficulty
-    card.due = state.due
-    card.last_review = state.last_review
-    card.reps += 1
-    if rating == Rating.Again:
-        card.lapses += 1
+def card_changes(card: Card, state: scheduling.CardState, rating: Rating) -> dict[str, Any]:
+    """The card row's new values after one review (its version moves on with them)."""
+    return {
+        "state": state.state,
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": state.due,
+        "last_review": state.last_review,
+        "reps": card.reps + 1,
+        "lapses": card.lapses + (rating == Rating.Again),
+        "version": card.version + 1,
+    }
+
+
+def review_row(
+    user: User,
+    card: Card,
+    answer: Any,
+    rating: Rating,
+    state: scheduling.CardState,
+    *,
+    at: datetime,
+    duration_ms: int | None,
+    submission_id: str,
+    attempt_id: int | None = None,
+    question_version: int | None = None,
+) -> dict[str, Any]:
+    """The review row of one answer (anything with question_id, response and grade)."""
+    return {
+        "user_id": user.id,
+        "card_id": card.id,
+        "question_id": answer.question_id,
+        "question_version": question_version,
+        "attempt_id": attempt_id,
+        "response": answer.response,
+        "correct": answer.grade.correct,
+        "score": answer.grade.score,
+        "rating": int(rating),
+        "desired_retention": user.desired_retention,
+        "duration_ms": duration_ms,
+        "reviewed_at": at,
+        "due_after": state.due,
+        "submission_id": submission_id,
+    }
 
 
 class StaleAnswer(Exception):
@@ -163,18 +200,6 @@ def find_card(session: Session, user_id: int, question_id: int) -> Card | None:
     return session.scalar(_card_query(), {"user_id": user_id, "question_id": question_id})
 
 
-def _lock_card(
-    session: Session, user_id: int, question_id: int, expected_version: int | None = None
-) -> Card:
-    """The student's card for the question, created if new, locked for this transaction."""
-    card = lock_fresh_card(session, user_id, question_id, expected_version)
-    if card is None:
-        card = Card(user_id=user_id, question_id=question_id)
-        session.add(card)
-        session.flush()
-    return card
-
-
 def apply_review(
     session: Session,
     user: User,
@@ -191,12 +216,20 @@ def apply_review(
     Without `now`, the clock is read once the card is locked, so that review times always
     follow the order in which reviews are applied (and a replay sorted by time agrees).
     With `expected_version`, a card changed since the page was shown raises StaleAnswer.
+    The rows are written as Core statements, as the quiz's bulk review writes them
+    (attempts._review_in_bulk): through the unit of work, flushing one new card cost
+    270 microseconds against 105. The review returned is not in the session.
     """
     retention = user.desired_retention
     duration = None
     if answer.duration_ms is not None:
         duration = max(0, min(int(answer.duration_ms), MAX_DURATION_MS))
-    card = _lock_card(session, user.id, answer.question_id, expected_version)
+    session.flush()  # what the session holds goes first, as autoflush would have sent it
+    connection = session.connection()
+    card = lock_fresh_card(session, user.id, answer.question_id, expected_version)
+    if card is None:  # a new card: its row as the table's defaults make it
+        params = {"user_id": user.id, "question_id": answer.question_id}
+        card = Card(**connection.execute(_insert_card_query(), params).one()._mapping)
     now = now or now_utc()
     if card.last_review is not None and now < card.last_review:
         # A held answer settled late keeps its own time unless the card moved on meanwhile:
@@ -212,25 +245,48 @@ def apply_review(
         duration_ms=duration,
         fuzzing=fuzzing,
     )
-    _store_state(card, state, rating)
-    review = Review(
-        user_id=user.id,
-        card_id=card.id,
-        question_id=answer.question_id,
-        question_version=question_version(session, answer.question_id),
-        attempt_id=attempt_id,
-        response=answer.response,
-        correct=answer.grade.correct,
-        score=answer.grade.score,
-        rating=int(rating),
-        desired_retention=retention,
-        duration_ms=duration,
-        reviewed_at=now,
-        due_after=state.due,
-        submission_id=submission_id,
+    changes = card_changes(card, state, rating)
+    # Locked above, so the version check cannot fail unless something is badly wrong.
+    updated = connection.execute(
+        _update_card_query(), {"card_id": card.id, "old_version": card.version, **changes}
     )
-    session.add(review)
-    return review
+    if updated.rowcount != 1:
+        raise StaleDataError(f"card {card.id} changed while it was locked")
+    for name, value in changes.items():  # the loaded card, if any, as the row now is
+        set_committed_value(card, name, value)
+    values = review_row(
+        user,
+        card,
+        answer,
+        rating,
+        state,
+        at=now,
+        duration_ms=duration,
+        submission_id=submission_id,
+        attempt_id=attempt_id,
+        question_version=question_version(session, answer.question_id),
+    )
+    review_id = connection.execute(_insert_review_query(), values).scalar_one()
+    return Review(id=review_id, **values)
+
+
+@functools.cache
+def _insert_card_query() -> sa.Insert:
+    table = Card.__table__
+    return sa.insert(table).returning(*table.c)
+
+
+@functools.cache
+def _update_card_query() -> sa.Update:
+    table = Card.__table__
+    return sa.update(table).where(
+        table.c.id == sa.bindparam("card_id"), table.c.version == sa.bindparam("old_version")
+    )
+
+
+@functools.cache
+def _insert_review_query() -> sa.Insert:
+    return sa.insert(Review.__table__).returning(Review.__table__.c.id)
 
 
 def question_version(session: Session, question_id: int) -> int | None:

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from fsrs import Rating
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +17,7 @@ from quiz import request_hints, scheduling
 from quiz.database import begin_write, is_postgres
 from quiz.models import Attempt, AttemptAnswer, Card, Question, QuestionSet, Review, User
 from quiz.questions import Grade
-from quiz.study.answers import MAX_DURATION_MS, card_state
+from quiz.study.answers import MAX_DURATION_MS, card_changes, card_state, review_row
 from quiz.study.quiz_items import can_quiz_flashcard, flashcard_backs
 from quiz.timeutil import now_utc
 
@@ -231,36 +230,19 @@ def _review_in_bulk(
             duration_ms=duration,
             fuzzing=fuzzing,
         )
-        card_rows.append(
-            {
-                "card_id": card.id,
-                "state": state.state,
-                "step": state.step,
-                "stability": state.stability,
-                "difficulty": state.difficulty,
-                "due": state.due,
-                "last_review": state.last_review,
-                "reps": card.reps + 1,
-                "lapses": card.lapses + (rating == Rating.Again),
-                "version": card.version + 1,
-            }
-        )
+        card_rows.append({"card_id": card.id, **card_changes(card, state, rating)})
         review_rows.append(
-            {
-                "user_id": user.id,
-                "card_id": card.id,
-                "question_id": answer.question_id,
-                "attempt_id": attempt.id,
-                "response": answer.response,
-                "correct": answer.grade.correct,
-                "score": answer.grade.score,
-                "rating": int(rating),
-                "desired_retention": retention,
-                "duration_ms": duration,
-                "reviewed_at": moment,
-                "due_after": state.due,
-                "submission_id": submission_id(attempt, answer.question_id),
-            }
+            review_row(
+                user,
+                card,
+                answer,
+                rating,
+                state,
+                at=moment,
+                duration_ms=duration,
+                submission_id=submission_id(attempt, answer.question_id),
+                attempt_id=attempt.id,
+            )
         )
     if card_rows:
         # Locked above, so the version check the ORM would make cannot fail: the rows are

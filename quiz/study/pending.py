@@ -59,7 +59,7 @@ class Submission(NamedTuple):
 
     review: Review | None
     held: PendingAnswer | None
-    question: Question | None  # the held answer's, with its set
+    question: Question | None  # the held answer's (with its set, with_card)
     card: Card | None  # with_card: the student's card for that question
     due_count: int | None  # with due: queue.due_count's figure
 
@@ -73,10 +73,10 @@ def find_submission(
     due: tuple[bool, dict[str, Any]] | None = None,
 ) -> Submission:
     """The review and the held answer stored for this submission id, and the held answer's
-    question with its set: one statement for what the rating page and its POST start with
-    (the POST's review takes the question's version from it). `with_card` adds the student's
-    card for the question (the rating page previews its intervals); `due`, what
-    queue.due_count_params gave, adds the count of due cards that the page's header shows."""
+    question: one statement for what the rating page and its POST start with (the POST's
+    review takes the question's version from it). `with_card` (the page) adds the question's
+    set and the student's card for the question (the page previews its intervals); `due`,
+    what queue.due_count_params gave, adds the count of due cards that the header shows."""
     params = {"user_id": user_id, "submission_id": submission_id}
     leaves_out = None
     if due is not None:
@@ -97,15 +97,16 @@ def _submission_query(with_card: bool, leaves_out: bool | None) -> sa.Select[Any
     query = sa.select(*entities).select_from(ONE_ROW)
     query = with_submission(query, sa.bindparam("user_id"), sa.bindparam("submission_id"))
     query = query.outerjoin(Question, Question.id == PendingAnswer.question_id)
-    if with_card:
-        query = query.outerjoin(
-            Card,
-            sa.and_(
-                Card.user_id == PendingAnswer.user_id,
-                Card.question_id == PendingAnswer.question_id,
-            ),
-        )
-    return query.options(joinedload(Question.question_set))
+    if not with_card:  # the POST: the question only for its version (quiz.study.answers)
+        return query
+    query = query.outerjoin(
+        Card,
+        sa.and_(
+            Card.user_id == PendingAnswer.user_id,
+            Card.question_id == PendingAnswer.question_id,
+        ),
+    )
+    return query.options(joinedload(Question.question_set))  # the page shows the set
 
 
 @functools.cache
@@ -169,11 +170,8 @@ def settle(
         duration_ms=pending.duration_ms,
     )
     # The review now stands for the answer: the held copy goes in the same transaction.
-    # A Core delete: the ORM's would first look for the rows among loaded objects.
-    table = PendingAnswer.__table__
-    delete = sa.delete(table).where(
-        table.c.user_id == user.id, table.c.submission_id == submission_id
-    )
+    delete = _delete_held_query()
+    ids = {"user_id": user.id, "submission_id": submission_id}
     # Dated when it was answered (apply_review keeps review times in order per card).
     review, new = record_answer(
         session,
@@ -182,13 +180,24 @@ def settle(
         submission_id=submission_id,
         now=pending.answered_at,
         fuzzing=fuzzing,
-        also=lambda s: s.execute(delete),
+        also=lambda s: s.execute(delete, ids),
     )
     if not new:  # recorded before (another tab): the held copy still goes
         begin_write(session)
-        session.execute(delete)
+        session.execute(delete, ids)
         session.commit()
     return review
+
+
+@functools.cache
+def _delete_held_query() -> sa.Delete:
+    """settle's delete of the held copy, built once. A Core delete: the ORM's would first look
+    for the rows among loaded objects."""
+    table = PendingAnswer.__table__
+    return sa.delete(table).where(
+        table.c.user_id == sa.bindparam("user_id"),
+        table.c.submission_id == sa.bindparam("submission_id"),
+    )
 
 
 def settle_all(

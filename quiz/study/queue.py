@@ -201,6 +201,8 @@ class Next:
     card_version: int | None  # the question's card's (None: never answered, no card yet)
     due_count: int  # exact up to COUNT_CAP, COUNT_CAP + 1 for more (see shown_count)
     new_left: int
+    # A due card's: when it fell due. With nothing to study now: when the next card comes
+    # back (None when none will). A new question: None.
     next_due: datetime | None
     locked_by: Attempt | None = None  # an open quiz holding some questions back
 
@@ -279,9 +281,14 @@ def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
     card_row, question_row = aliased(Card, name="next_card"), aliased(Question, name="next_q")
     allowed_new = sa.case((met < new_per_day + sa.func.coalesce(raised, 0), first_new))
     one = sa.select(sa.literal(1).label("one")).subquery("one")
+    # When the next card comes back is shown only when there is nothing to study now: both
+    # databases evaluate a subquery in a CASE branch only when the branch is taken.
+    upcoming_if_none = sa.case((question_row.id.is_(None), upcoming))
     return (
         # The card's version and due time only: a whole Card would cost more to load.
-        sa.select(question_row, card_row.version, card_row.due, due_count, met, raised, upcoming)
+        sa.select(
+            question_row, card_row.version, card_row.due, due_count, met, raised, upcoming_if_none
+        )
         .select_from(one)
         .outerjoin(card_row, card_row.id == first_due)
         .outerjoin(
