@@ -120,22 +120,21 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
     """
     if isinstance(session, scoped_session):
         session = session()
-    if session.in_transaction():
-        connection = session.connection()
-        if connection.dialect.name == "postgresql" or connection.info.get(HOLDS_WRITE_LOCK):
-            session.info[WRITING] = True
-            return
-        if not _holds_writes(session, connection):
-            # SQLite, a transaction that only read: end it and take the write lock on the same
-            # connection, inside the session's transaction (the write's COMMIT ends both).
-            # Committing the session and beginning again did the same but gave the connection
-            # back to the pool and took it out again, which cost more than a rating.
-            _to_driver(connection, "COMMIT", "BEGIN IMMEDIATE")
-            connection.info[HOLDS_WRITE_LOCK] = True
-            session.info[WRITING] = True
-            return
+    connection = session.connection() if session.in_transaction() else None
+    if connection is None:
+        session.connection(execution_options={IMMEDIATE: True})
+    elif connection.dialect.name == "postgresql" or connection.info.get(HOLDS_WRITE_LOCK):
+        pass  # the transaction can write as it is
+    elif not _holds_writes(session, connection):
+        # SQLite, a transaction that only read: end it and take the write lock on the same
+        # connection, inside the session's transaction (the write's COMMIT ends both).
+        # Committing the session and beginning again did the same but gave the connection
+        # back to the pool and took it out again, which cost more than a rating.
+        _to_driver(connection, "COMMIT", "BEGIN IMMEDIATE")
+        connection.info[HOLDS_WRITE_LOCK] = True
+    else:
         session.commit()
-    session.connection(execution_options={IMMEDIATE: True})
+        session.connection(execution_options={IMMEDIATE: True})
     session.info[WRITING] = True
 
 
@@ -214,7 +213,7 @@ def add_once(session: Session, row: Row, find: Callable[[], Row | None]) -> Row:
     values = {columns[key].key: state.dict[key] for key in columns if key in state.dict}
     try:
         session.flush()  # what the session holds goes first, as autoflush would have sent it
-        stored = session.connection().execute(_insert_query(state.mapper.local_table), values)
+        stored = session.connection().execute(insert_returning(state.mapper.local_table), values)
         stored_row = stored.one()._mapping
         session.commit()
     except IntegrityError:
@@ -229,7 +228,7 @@ def add_once(session: Session, row: Row, find: Callable[[], Row | None]) -> Row:
 
 
 @functools.cache
-def _insert_query(table: sa.Table) -> sa.Insert:
+def insert_returning(table: sa.Table) -> sa.Insert:
     """An insert into the table returning the whole row, built once per table."""
     return sa.insert(table).returning(*table.c)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
 from quiz import scheduling
-from quiz.database import begin_write, is_postgres
+from quiz.database import begin_write, insert_returning, is_postgres
 from quiz.models import Card, PendingAnswer, Question, Review, ReviewOverride, User
 from quiz.questions import Grade, ResponseError, question_from_dict
 from quiz.timeutil import now_utc
@@ -229,7 +229,7 @@ def apply_review(
     card = lock_fresh_card(session, user.id, answer.question_id, expected_version)
     if card is None:  # a new card: its row as the table's defaults make it
         params = {"user_id": user.id, "question_id": answer.question_id}
-        card = Card(**connection.execute(_insert_card_query(), params).one()._mapping)
+        card = Card(**connection.execute(insert_returning(Card.__table__), params).one()._mapping)
     now = now or now_utc()
     if card.last_review is not None and now < card.last_review:
         # A held answer settled late keeps its own time unless the card moved on meanwhile:
@@ -268,12 +268,6 @@ def apply_review(
     )
     review_id = connection.execute(_insert_review_query(), values).scalar_one()
     return Review(id=review_id, **values)
-
-
-@functools.cache
-def _insert_card_query() -> sa.Insert:
-    table = Card.__table__
-    return sa.insert(table).returning(*table.c)
 
 
 @functools.cache
