@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -15,6 +14,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quiz.extensions import db
+from quiz.statements import built_once
 
 IMMEDIATE = "quiz_begin_immediate"
 WRITING = "quiz_writing"
@@ -227,7 +227,7 @@ def add_once(session: Session, row: Row, find: Callable[[], Row | None]) -> Row:
     return row
 
 
-@functools.cache
+@built_once
 def insert_returning(table: sa.Table) -> sa.Insert:
     """An insert into the table returning the whole row, built once per table."""
     return sa.insert(table).returning(*table.c)

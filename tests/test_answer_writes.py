@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 
 from quiz.database import add_once, begin_write
 from quiz.extensions import db
-from quiz.models import Card, PendingAnswer, Review, User
+from quiz.models import Card, PendingAnswer, Question, Review, User
 from quiz.questions import Grade
 from quiz.study import queue
 from quiz.study.answers import Answer, record_answer
@@ -218,3 +218,58 @@ def test_begin_write_first_commits_what_the_session_wrote_or_holds(
         db.session.rollback()  # the write that followed failed
         assert sa.inspect(held).persistent
         assert stored(PendingAnswer, held.id).submission_id == "e" * 32
+
+
+def test_the_queue_reads_its_question_as_plain_columns_after_what_the_session_holds(
+    app: Flask, sam: int
+) -> None:
+    """next_item's question is the stored one (as a ShownQuestion, not loaded as a Question);
+    its Core read still sees what the session holds unflushed, as autoflush would send it."""
+    load_set(app)
+    with app.app_context():
+        user = db.session.get(User, sam)
+        first = queue.next_item(db.session, user, T0).question
+        assert first is not None
+        question = db.session.get(Question, first.id)
+        assert (first.version, first.retired, first.question_set.title) == (
+            question.version,
+            False,
+            question.question_set.title,
+        )
+        assert first.as_dict() == question.as_dict()
+        question.retired = True  # not flushed
+        # No open quiz to look for (as when the login's hints said so): no ORM read before.
+        after = queue.next_item(db.session, user, T0, locked={}).question
+        assert after is not None and after.id != first.id
+        db.session.rollback()
+
+
+def test_a_wrong_answer_keeps_the_version_it_was_graded_on_without_reading_it_again(
+    app: Flask, client: FlaskClient, sam: int, auth: AuthActions
+) -> None:
+    """The answer page's lookup reads the question's version with the question, and the
+    review takes it from there: no second read of the version."""
+    question_id = load_set(app)["capital"]
+    with app.app_context():  # as if edited six times since (the version only moves on)
+        db.session.execute(sa.update(Question).values(version=7))
+        db.session.commit()
+    auth.login("sam")
+    ids = form_ids(client.get("/study/next").get_data(as_text=True))
+    assert ids["question_id"] == str(question_id)
+    seen: list[str] = []
+
+    def note(*args: Any) -> None:
+        seen.append(args[2])
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = client.post("/study/answer", data={**ids, "answer": "Paris"})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    assert response.status_code == 302 and "/study/reviews/" in response.headers["Location"]
+    assert not [s for s in seen if s.lstrip().startswith("SELECT question.version")]
+    assert [(r.question_id, r.correct, r.question_version) for r in reviews(app)] == [
+        (question_id, False, 7)
+    ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +26,7 @@ from quiz.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterFo
 from quiz.auth.passwords import hashing_slot, verify_password
 from quiz.extensions import db, login_manager
 from quiz.models import Attempt, PendingAnswer, Role, User, normalize_name
+from quiz.statements import built_once
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -44,7 +44,7 @@ def load_user(token: str) -> User | None:
     return user
 
 
-@functools.cache
+@built_once
 def _load_user_query() -> sa.Select[tuple[User, bool, bool]]:
     """load_user's statement, built once: it runs on every request of a logged-in user."""
     open_attempt = sa.exists().where(Attempt.user_id == User.id, Attempt.finished_at.is_(None))

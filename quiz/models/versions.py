@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from quiz.models.base import Base
-from quiz.models.content import CONTENT_COLUMNS, Question
+from quiz.models.content import CONTENT_COLUMNS, Question, question_fields
 from quiz.timeutil import now_utc
 
 
@@ -42,14 +42,7 @@ class QuestionVersion(Base):
 
     def as_dict(self) -> dict[str, Any]:
         """The fields quiz.questions.question_from_dict reads, as Question.as_dict gives them."""
-        return {
-            "kind": self.kind,
-            "prompt": self.prompt,
-            "explanation": self.explanation,
-            "tags": list(self.tags or ()),
-            "paragraph": self.paragraph,
-            **self.spec,
-        }
+        return question_fields(self)
 
 
 def _snapshot(question: Question) -> QuestionVersion:

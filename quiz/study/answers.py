@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +18,9 @@ from sqlalchemy.orm.util import identity_key
 from quiz import scheduling
 from quiz.database import begin_write, insert_returning, is_postgres
 from quiz.models import Card, PendingAnswer, Question, Review, ReviewOverride, User
+from quiz.models.content import ShownQuestion
 from quiz.questions import Grade, ResponseError, question_from_dict
+from quiz.statements import built_once
 from quiz.timeutil import now_utc
 
 MAX_DURATION_MS = 60 * 60 * 1000
@@ -34,6 +35,7 @@ class Answer:
     grade: Grade
     self_rating: str | None = None
     duration_ms: int | None = None
+    question_version: int | None = None  # the question's as graded, if the caller read it
 
 
 def card_state(card: Card) -> scheduling.CardState:
@@ -144,7 +146,7 @@ def lock_fresh_card(
     return card
 
 
-@functools.cache
+@built_once
 def _card_held_query(*, for_update: bool = False) -> sa.Select[tuple[Card, datetime | None]]:
     """The student's card for a question with when a held answer to it was given, if any."""
     held = _held_query().limit(1).scalar_subquery()  # two tabs may each hold one
@@ -160,7 +162,7 @@ def find_review(session: Session, user_id: int, submission_id: str) -> Review | 
     return session.scalar(_find_review_query(), params)
 
 
-@functools.cache
+@built_once
 def _find_review_query() -> sa.Select[tuple[Review]]:
     """find_review's statement, built once."""
     return sa.select(Review).where(
@@ -177,7 +179,7 @@ def lock_card(session: Session, user_id: int, question_id: int) -> Card | None:
 
 # Statements built once with bound parameters: they run on every answer, and building one
 # costs about as much as running it.
-@functools.cache
+@built_once
 def _card_query(*, for_update: bool = False) -> sa.Select[tuple[Card]]:
     """The student's card for a question (row-locked when `for_update`)."""
     query = sa.select(Card).where(
@@ -186,7 +188,7 @@ def _card_query(*, for_update: bool = False) -> sa.Select[tuple[Card]]:
     return query.with_for_update() if for_update else query
 
 
-@functools.cache
+@built_once
 def _held_query() -> sa.Select[tuple[datetime]]:
     """When the student's held right answer to a question was given, if there is one."""
     return sa.select(PendingAnswer.answered_at).where(
@@ -264,13 +266,13 @@ def apply_review(
         duration_ms=duration,
         submission_id=submission_id,
         attempt_id=attempt_id,
-        question_version=question_version(session, answer.question_id),
+        question_version=answer.question_version or question_version(session, answer.question_id),
     )
     review_id = connection.execute(_insert_review_query(), values).scalar_one()
     return Review(id=review_id, **values)
 
 
-@functools.cache
+@built_once
 def _update_card_query() -> sa.Update:
     table = Card.__table__
     return sa.update(table).where(
@@ -278,7 +280,7 @@ def _update_card_query() -> sa.Update:
     )
 
 
-@functools.cache
+@built_once
 def _insert_review_query() -> sa.Insert:
     return sa.insert(Review.__table__).returning(Review.__table__.c.id)
 
@@ -291,7 +293,7 @@ def question_version(session: Session, question_id: int) -> int | None:
     return session.scalar(_version_query(), {"question_id": question_id})
 
 
-@functools.cache
+@built_once
 def _version_query() -> sa.Select[tuple[int]]:
     return sa.select(Question.version).where(Question.id == sa.bindparam("question_id"))
 
@@ -393,7 +395,7 @@ def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> schedu
     return replay_rows(review_history(session, card.id, since=card.reset_at), card, fuzzing=fuzzing)
 
 
-def load_question(question: Question) -> Any:
+def load_question(question: Question | ShownQuestion) -> Any:
     """The pure question object for a stored question."""
     return question_from_dict(question.as_dict())
 

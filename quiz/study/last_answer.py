@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from quiz.database import column_rows
 from quiz.inputs import bounded_int
 from quiz.models import Card, CramAnswer, Question, Review, User
 from quiz.models.content import question_label
+from quiz.statements import built_once
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
@@ -56,7 +56,7 @@ def find(session: Session, user: User, token: str) -> LastAnswer | None:
     return LastAnswer(label, verdict, row.reviewed_at, row.due_after, undoable)
 
 
-@functools.cache
+@built_once
 def _review_query() -> sa.Select[Any]:
     """The review's columns the line shows, its question's label columns and its card's latest
     review id (as latest_review_id counts it: after the card's reset), in one statement built

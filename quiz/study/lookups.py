@@ -1,18 +1,23 @@
 """What a study page or an answer starts from, read in one statement each.
 
 Every study request pays for each round trip in SQLAlchemy's machinery more than in the
-database, so the rows a view needs together are read together (issue 12).
+database, so the rows a view needs together are read together (issue 12). They come back as
+plain columns: the question as a ShownQuestion, since these pages show and grade it but write
+nothing through it, and loading it as a Question with its set cost more than the statement.
 """
 
 from __future__ import annotations
 
-import functools
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased
 
+from quiz.database import column_rows
 from quiz.models import PendingAnswer, Question, QuestionSet, Review
+from quiz.models.content import ShownQuestion, shown_question
+from quiz.statements import built_once
 from quiz.study import pending, queue
 
 
@@ -25,54 +30,76 @@ def _visible(user_id: Any) -> sa.Label[bool]:
     )
 
 
+def _shown_columns(user_id: Any) -> list[Any]:
+    """A ShownQuestion's columns, its set's title, and whether the student may see the set."""
+    shown_set = aliased(QuestionSet, name="shown_set")
+    title = sa.select(shown_set.title).where(shown_set.id == Question.set_id).scalar_subquery()
+    columns = [getattr(Question, name) for name in ShownQuestion.COLUMNS]
+    return [*columns, title.label("set_title"), _visible(user_id)]
+
+
 def question_with_set(
     session: Session, user_id: int, question_id: int
-) -> tuple[Question | None, bool]:
-    """A question with its set (every study page shows the set's title), and whether the
-    student may see that set."""
+) -> tuple[ShownQuestion | None, bool]:
+    """A question with its set's title (every study page shows it), and whether the student
+    may see that set."""
     params = {"question_id": question_id, "user_id": user_id}
-    row = session.execute(_question_with_set(), params).first()
-    return (row[0], bool(row.visible)) if row is not None else (None, False)
+    row = column_rows(session, _question_with_set(), params).first()
+    return (shown_question(row), bool(row.visible)) if row is not None else (None, False)
 
 
-@functools.cache
-def _question_with_set() -> sa.Select[tuple[Question, bool]]:
+@built_once
+def _question_with_set() -> sa.Select[Any]:
     user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
-    return (
-        sa.select(Question, _visible(user_id))
-        .options(joinedload(Question.question_set))
-        .where(Question.id == sa.bindparam("question_id"))
-    )
+    return sa.select(*_shown_columns(user_id)).where(Question.id == sa.bindparam("question_id"))
+
+
+class Earlier(NamedTuple):
+    """The review already stored for a submission id (a double click, Back, a retry)."""
+
+    id: int
+    question_id: int
+    response: Any
+    reviewed_at: datetime
 
 
 class AnswerLookup(NamedTuple):
     """What an answer starts from (see answer_lookup)."""
 
-    question: Question | None
+    question: ShownQuestion | None
     visible: bool
-    review: Review | None
-    held: PendingAnswer | None
+    review: Earlier | None
+    held: bool  # a right answer with this submission id waits for its rating
 
 
 def answer_lookup(
     session: Session, user_id: int, question_id: int, submission_id: str
 ) -> AnswerLookup:
-    """The question with its set and whether the student may see it (question_with_set),
-    beside the review and the held answer already stored for this submission id
-    (pending.find_submission)."""
+    """The question with its set's title and whether the student may see it
+    (question_with_set), beside the review and the held answer already stored for this
+    submission id (pending.find_submission)."""
     params = {"question_id": question_id, "user_id": user_id, "sid": submission_id}
-    question, visible, review, held = session.execute(_answer_lookup(), params).one()
-    return AnswerLookup(question, bool(visible), review, held)
+    row = column_rows(session, _answer_lookup(), params).one()
+    question = shown_question(row) if row.id is not None else None
+    review = None
+    if row.review_id is not None:
+        review = Earlier(row.review_id, row.review_question_id, row.response, row.reviewed_at)
+    return AnswerLookup(question, bool(row.visible), review, row.held_id is not None)
 
 
-@functools.cache
+@built_once
 def _answer_lookup() -> sa.Select[Any]:
     user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
     query = (
-        sa.select(Question, _visible(user_id), Review, PendingAnswer)
+        sa.select(
+            *_shown_columns(user_id),
+            Review.id.label("review_id"),
+            Review.question_id.label("review_question_id"),
+            Review.response,
+            Review.reviewed_at,
+            PendingAnswer.id.label("held_id"),
+        )
         .select_from(pending.ONE_ROW)
         .outerjoin(Question, Question.id == sa.bindparam("question_id"))
     )
-    return pending.with_submission(query, user_id, sa.bindparam("sid")).options(
-        joinedload(Question.question_set)
-    )
+    return pending.with_submission(query, user_id, sa.bindparam("sid"))

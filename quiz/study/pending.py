@@ -8,16 +8,17 @@ recorded twice and nothing recorded is changed.
 
 from __future__ import annotations
 
-import functools
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from quiz import request_hints
-from quiz.database import add_once, begin_write
+from quiz.database import add_once, begin_write, column_rows
 from quiz.models import Card, PendingAnswer, Question, Review, User
 from quiz.questions import Grade
+from quiz.statements import built_once
 from quiz.study import queue
 from quiz.study.answers import Answer, StaleAnswer, lock_fresh_card, record_answer
 from quiz.timeutil import now_utc
@@ -31,7 +32,7 @@ def find_pending(session: Session, user_id: int, submission_id: str) -> PendingA
 
 # Statements built once with bound parameters: these run on every study POST, and building a
 # statement costs about as much as running it.
-@functools.cache
+@built_once
 def _find_query() -> sa.Select[tuple[PendingAnswer]]:
     return sa.select(PendingAnswer).where(
         PendingAnswer.user_id == sa.bindparam("user_id"),
@@ -59,47 +60,33 @@ class Submission(NamedTuple):
 
     review: Review | None
     held: PendingAnswer | None
-    question: Question | None  # the held answer's (with its set, with_card)
-    card: Card | None  # with_card: the student's card for that question
-    due_count: int | None  # with due: queue.due_count's figure
+    question: Question | None  # the held answer's, with its set
+    card: Card | None  # the student's card for that question
+    due_count: int  # queue.due_count's figure
 
 
 def find_submission(
-    session: Session,
-    user_id: int,
-    submission_id: str,
-    *,
-    with_card: bool = False,
-    due: tuple[bool, dict[str, Any]] | None = None,
+    session: Session, user_id: int, submission_id: str, *, due: tuple[bool, dict[str, Any]]
 ) -> Submission:
-    """The review and the held answer stored for this submission id, and the held answer's
-    question: one statement for what the rating page and its POST start with (the POST's
-    review takes the question's version from it). `with_card` (the page) adds the question's
-    set and the student's card for the question (the page previews its intervals); `due`,
-    what queue.due_count_params gave, adds the count of due cards that the header shows."""
-    params = {"user_id": user_id, "submission_id": submission_id}
-    leaves_out = None
-    if due is not None:
-        leaves_out, due_params = due
-        params.update(due_params)
-    row = session.execute(_submission_query(with_card, leaves_out), params).one()
-    review, held, question = row[:3]
-    card = row.Card if with_card else None
-    return Submission(review, held, question, card, row.due_count if due is not None else None)
+    """The rating page's start, in one statement: the review and the held answer stored for
+    this submission id, the held answer's question with its set, the student's card for it
+    (the page previews its intervals), and with `due`, what queue.due_count_params gave,
+    the count of due cards that the header shows."""
+    leaves_out, due_params = due
+    params = {"user_id": user_id, "submission_id": submission_id, **due_params}
+    review, held, question, card, due_count = session.execute(
+        _submission_query(leaves_out), params
+    ).one()
+    return Submission(review, held, question, card, due_count)
 
 
-@functools.cache
-def _submission_query(with_card: bool, leaves_out: bool | None) -> sa.Select[Any]:
-    """find_submission's statement, built once for each shape (`leaves_out` None: no count)."""
-    entities: list[Any] = [Review, PendingAnswer, Question] + ([Card] if with_card else [])
-    if leaves_out is not None:
-        entities.append(queue.due_count_column(leaves_out).label("due_count"))
-    query = sa.select(*entities).select_from(ONE_ROW)
+@built_once
+def _submission_query(leaves_out: bool) -> sa.Select[Any]:
+    """find_submission's statement, built once for each shape."""
+    due_count = queue.due_count_column(leaves_out).label("due_count")
+    query = sa.select(Review, PendingAnswer, Question, Card, due_count).select_from(ONE_ROW)
     query = with_submission(query, sa.bindparam("user_id"), sa.bindparam("submission_id"))
-    query = query.outerjoin(Question, Question.id == PendingAnswer.question_id)
-    if not with_card:  # the POST: the question only for its version (quiz.study.answers)
-        return query
-    query = query.outerjoin(
+    query = query.outerjoin(Question, Question.id == PendingAnswer.question_id).outerjoin(
         Card,
         sa.and_(
             Card.user_id == PendingAnswer.user_id,
@@ -109,7 +96,49 @@ def _submission_query(with_card: bool, leaves_out: bool | None) -> sa.Select[Any
     return query.options(joinedload(Question.question_set))  # the page shows the set
 
 
-@functools.cache
+class Held(NamedTuple):
+    """A held answer as the rating's POST reads it, with its question's current version."""
+
+    submission_id: str
+    question_id: int
+    response: Any
+    correct: bool
+    score: float
+    duration_ms: int | None
+    answered_at: datetime
+    question_version: int | None
+
+
+def find_to_rate(
+    session: Session, user_id: int, submission_id: str
+) -> tuple[int | None, Held | None]:
+    """The rating POST's start, in one statement: the id of the review already recorded for
+    this submission id, or the held answer to rate. As plain columns: the ORM's loading of
+    the review, the held answer and its question cost more than the statement."""
+    params = {"user_id": user_id, "submission_id": submission_id}
+    row = column_rows(session, _to_rate_query(), params).one()
+    held = Held(*row[1:]) if row.submission_id is not None else None
+    return row.review_id, held
+
+
+@built_once
+def _to_rate_query() -> sa.Select[Any]:
+    query = sa.select(
+        Review.id.label("review_id"),
+        PendingAnswer.submission_id,
+        PendingAnswer.question_id,
+        PendingAnswer.response,
+        PendingAnswer.correct,
+        PendingAnswer.score,
+        PendingAnswer.duration_ms,
+        PendingAnswer.answered_at,
+        Question.version.label("question_version"),
+    ).select_from(ONE_ROW)
+    query = with_submission(query, sa.bindparam("user_id"), sa.bindparam("submission_id"))
+    return query.outerjoin(Question, Question.id == PendingAnswer.question_id)
+
+
+@built_once
 def _held_ids_query() -> sa.Select[tuple[str]]:
     return (
         sa.select(PendingAnswer.submission_id)
@@ -155,12 +184,15 @@ def hold(
 def settle(
     session: Session,
     user: User,
-    pending: PendingAnswer,
+    pending: PendingAnswer | Held,
     *,
     self_rating: str = "good",
+    question_version: int | None = None,
     fuzzing: bool = True,
 ) -> Review:
-    """Turn a held answer into its review with the student's rating; idempotent; commits."""
+    """Turn a held answer into its review with the student's rating; idempotent; commits.
+
+    `question_version`: the question's, if the caller read it (else the review reads it)."""
     submission_id = pending.submission_id
     answer = Answer(
         question_id=pending.question_id,
@@ -168,6 +200,7 @@ def settle(
         grade=Grade(pending.correct, pending.score, "", ""),
         self_rating=self_rating,
         duration_ms=pending.duration_ms,
+        question_version=question_version,
     )
     # The review now stands for the answer: the held copy goes in the same transaction.
     delete = _delete_held_query()
@@ -189,7 +222,7 @@ def settle(
     return review
 
 
-@functools.cache
+@built_once
 def _delete_held_query() -> sa.Delete:
     """settle's delete of the held copy, built once. A Core delete: the ORM's would first look
     for the rows among loaded objects."""

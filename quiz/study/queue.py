@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -10,9 +9,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased
 
 from quiz import request_hints
+from quiz.database import column_rows
 from quiz.models import (
     Assignment,
     Attempt,
@@ -27,6 +27,8 @@ from quiz.models import (
     Visibility,
 )
 from quiz.models.base import UTCDateTime
+from quiz.models.content import ShownQuestion, shown_question
+from quiz.statements import built_once
 
 # Counts the study pages show (due cards, new questions) stop one past this: "100+" beyond it,
 # so that a page costs the same however large the student's backlog has grown.
@@ -119,7 +121,7 @@ def questions_locked_by_open_attempt(
     }
 
 
-@functools.cache
+@built_once
 def _open_attempts_query() -> sa.Select[tuple[Attempt]]:
     """The student's unfinished attempts, oldest first; built once."""
     return (
@@ -197,7 +199,7 @@ def new_left_today(session: Session, user: User, now: datetime) -> int:
 class Next:
     """What the study page shows: a question (with its card, if any) or when to come back."""
 
-    question: Question | None
+    question: ShownQuestion | None
     card_version: int | None  # the question's card's (None: never answered, no card yet)
     due_count: int  # exact up to COUNT_CAP, COUNT_CAP + 1 for more (see shown_count)
     new_left: int
@@ -214,7 +216,8 @@ def next_item(
 
     One round trip: the counts, the next due time and the chosen question (with its card and
     set) come back in one row, since every study page shows them. Questions of an open quiz
-    attempt are left out (see questions_locked_by_open_attempt).
+    attempt are left out (see questions_locked_by_open_attempt). The question comes back as
+    plain columns (ShownQuestion): a page shows it, nothing writes through it.
     """
     if locked is None:
         locked = questions_locked_by_open_attempt(session, user, now)
@@ -228,15 +231,18 @@ def next_item(
     }
     if locked:
         params["locked"] = list(locked)
-    row = session.execute(_next_item_query(bool(locked)), params).one()
-    question, version, due, count, met, raised, next_due = row
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what autoflush would send first: the Core statement below does not
+    row = column_rows(session, _next_item_query(bool(locked)), params).one()
+    question = shown_question(row) if row.id is not None else None
+    version, due, count, met, raised, next_due = row[-6:]
     new_left = max(0, user.new_per_day + (raised or 0) - (met or 0))
     if version is not None:  # a due card: its version (the form's) and when it fell due
         return Next(question, version, count or 0, new_left, due, locked_by)
     return Next(question, None, count or 0, new_left, next_due, locked_by)
 
 
-@functools.cache
+@built_once
 def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
     """next_item's statement, built once: building it cost more than running it.
 
@@ -279,23 +285,33 @@ def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
     # Aliases, so that the subqueries above keep their own card and question tables instead
     # of correlating to the outer ones.
     card_row, question_row = aliased(Card, name="next_card"), aliased(Question, name="next_q")
+    set_row = aliased(QuestionSet, name="next_set")
     allowed_new = sa.case((met < new_per_day + sa.func.coalesce(raised, 0), first_new))
     one = sa.select(sa.literal(1).label("one")).subquery("one")
     # When the next card comes back is shown only when there is nothing to study now: both
     # databases evaluate a subquery in a CASE branch only when the branch is taken.
     upcoming_if_none = sa.case((question_row.id.is_(None), upcoming))
+    shown = [getattr(question_row, name) for name in ShownQuestion.COLUMNS]
     return (
         # The card's version and due time only: a whole Card would cost more to load.
         sa.select(
-            question_row, card_row.version, card_row.due, due_count, met, raised, upcoming_if_none
+            *shown,
+            # Every study page shows the question's set title (only it: a set's source text
+            # can be a whole article).
+            set_row.title.label("set_title"),
+            card_row.version.label("card_version"),
+            card_row.due,
+            due_count,
+            met,
+            raised,
+            upcoming_if_none,
         )
         .select_from(one)
         .outerjoin(card_row, card_row.id == first_due)
         .outerjoin(
             question_row, question_row.id == sa.func.coalesce(card_row.question_id, allowed_new)
         )
-        # Every study page shows the question's set title: load it in the same statement.
-        .options(joinedload(question_row.question_set))
+        .outerjoin(set_row, set_row.id == question_row.set_id)
     )
 
 
@@ -316,7 +332,7 @@ def due_count_params(session: Session, user: User, now: datetime) -> tuple[bool,
     return bool(locked), params
 
 
-@functools.cache
+@built_once
 def _due_count_query(leaves_out: bool) -> sa.Select[tuple[int]]:
     """due_count's statement, built once (`leaves_out`: as for _next_item_query)."""
     user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
@@ -372,7 +388,7 @@ def can_see_set(session: Session, user: User, qset: QuestionSet) -> bool:
     return found is not None
 
 
-@functools.cache
+@built_once
 def _can_see_query() -> sa.Select[tuple[int]]:
     """can_see_set's statement, built once."""
     user_id: Any = sa.bindparam("user_id", type_=sa.Integer)

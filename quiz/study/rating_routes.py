@@ -25,34 +25,18 @@ CHOICES = ("hard", "good", "easy")
 def rate(submission_id: str) -> Any:
     if valid_submission_id(submission_id) is None:
         abort(404)
-    # One statement reads both, so no rating can slip in between the two lookups. The page
-    # (GET, HEAD) also shows the card's intervals and the due count: the same statement
-    # reads them.
-    page = request.method != "POST"
-    due = queue.due_count_params(db.session, current_user, now_utc()) if page else None
-    done, held, question, card, due_count = pending.find_submission(
-        db.session, current_user.id, submission_id, with_card=page, due=due
-    )
-    if done is not None:  # rated already: a double click goes on as the first click did
-        if request.method == "POST":
-            return redirect(next_url(last=done.id))
-        return redirect(url_for(".feedback", review_id=done.id))
-    if held is None:
-        abort(404)
     if request.method == "POST":
-        choice = request.form.get("rating")
-        if not EmptyForm().validate_on_submit() or choice not in CHOICES:
-            abort(400)
-        review = pending.settle(
-            db.session,
-            current_user,
-            held,
-            self_rating=choice,
-            fuzzing=current_app.config["SCHEDULER_FUZZING"],
-        )
-        # The verdict was on this page already: straight on to the next card.
-        return redirect(next_url(last=review.id))
-    if question is None:  # the held answer's question is gone (deleted with its set)
+        return rate_held(submission_id)
+    # One statement reads the review and the held answer, so no rating can slip in between
+    # the two lookups; the page also shows the card's intervals and the due count: the same
+    # statement reads them.
+    due = queue.due_count_params(db.session, current_user, now_utc())
+    done, held, question, card, due_count = pending.find_submission(
+        db.session, current_user.id, submission_id, due=due
+    )
+    if done is not None:  # rated already
+        return redirect(url_for(".feedback", review_id=done.id))
+    if held is None or question is None:  # none, or its question is gone (with its set)
         abort(404)
     item = load_question(question)
     return render_template(
@@ -65,3 +49,25 @@ def rate(submission_id: str) -> Any:
         submission_id=submission_id,
         due_count=due_count,
     )
+
+
+def rate_held(submission_id: str) -> Any:
+    """The rating's POST: the held answer becomes its review, rated as the student chose."""
+    done_id, held = pending.find_to_rate(db.session, current_user.id, submission_id)
+    if done_id is not None:  # rated already: a double click goes on as the first click did
+        return redirect(next_url(last=done_id))
+    if held is None:
+        abort(404)
+    choice = request.form.get("rating")
+    if not EmptyForm().validate_on_submit() or choice not in CHOICES:
+        abort(400)
+    review = pending.settle(
+        db.session,
+        current_user,
+        held,
+        self_rating=choice,
+        question_version=held.question_version,
+        fuzzing=current_app.config["SCHEDULER_FUZZING"],
+    )
+    # The verdict was on this page already: straight on to the next card.
+    return redirect(next_url(last=review.id))

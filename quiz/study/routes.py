@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import uuid
+from dataclasses import replace
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -22,8 +22,10 @@ from quiz.database import READ_METHODS, defers_write_lock
 from quiz.extensions import db
 from quiz.inputs import bounded_int
 from quiz.models import Card, Question, QuestionSet, Review, ReviewOverride, StudiedSet
+from quiz.models.content import ShownQuestion
 from quiz.questions import ResponseError
 from quiz.security import posted_int
+from quiz.statements import built_once
 from quiz.study import (
     class_home,
     custom,
@@ -132,7 +134,9 @@ def refuse_if_in_open_quiz(question_id: int) -> dict[int, Any]:
     return locked
 
 
-def studyable_question(question_id: int, found: lookups.AnswerLookup | None = None) -> Question:
+def studyable_question(
+    question_id: int, found: lookups.AnswerLookup | None = None
+) -> ShownQuestion:
     """A live question of a set the student may see; 404 otherwise (no probing).
 
     `found`: what lookups.answer_lookup read already (the question with its set, and whether the
@@ -222,7 +226,7 @@ def card_version_of(question_id: int, card: Card | None = None, *, known: bool =
 
 
 def render_question(
-    question: Question,
+    question: Question | ShownQuestion,
     submission_id: str,
     error: str | None = None,
     status: int = 200,
@@ -348,7 +352,7 @@ def answer() -> Any:
                 "info",
             )
         return redirect(url_for(".feedback", review_id=earlier.id))
-    if held is not None:
+    if held:
         return redirect(url_for(".rate", submission_id=submission_id))
     question = studyable_question(question_id, found)
     item = load_question(question)
@@ -357,9 +361,9 @@ def answer() -> Any:
         grade = item.grade(response)
     except ResponseError as error:
         return render_question(question, submission_id, error=str(error), status=422)
-    answer = Answer(question.id, response, grade, None, duration_from_form())
+    answer = Answer(question.id, response, grade, None, duration_from_form(), question.version)
     if question.kind == "flashcard":  # the four buttons of the flip page are the rating
-        answer = Answer(question.id, response, grade, response, answer.duration_ms)
+        answer = replace(answer, self_rating=response)
     if request.form.get("mode") == "cram":
         practice = custom.store_practice(db.session, current_user, answer, submission_id)
         custom.mark_done(question.id)
@@ -441,7 +445,7 @@ def feedback(review_id: int) -> Any:
     )
 
 
-@functools.cache
+@built_once
 def _feedback_query() -> sa.Select[tuple[Review, Question, ReviewOverride]]:
     """A review with its question (and set) and its override if any: one statement, built once."""
     return (
