@@ -266,7 +266,11 @@ def apply_review(
         duration_ms=duration,
         submission_id=submission_id,
         attempt_id=attempt_id,
-        question_version=answer.question_version or question_version(session, answer.question_id),
+        question_version=(
+            question_version(session, answer.question_id)
+            if answer.question_version is None
+            else answer.question_version
+        ),
     )
     review_id = connection.execute(_insert_review_query(), values).scalar_one()
     return Review(id=review_id, **values)

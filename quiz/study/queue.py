@@ -231,8 +231,6 @@ def next_item(
     }
     if locked:
         params["locked"] = list(locked)
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # what autoflush would send first: the Core statement below does not
     row = column_rows(session, _next_item_query(bool(locked)), params).one()
     question = shown_question(row) if row.id is not None else None
     version, due, count, met, raised, next_due = row[-6:]
