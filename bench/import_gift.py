@@ -13,8 +13,8 @@ from pathlib import Path
 from quiz import create_app
 from quiz.extensions import db
 from quiz.formats.gift import read_gift
-from quiz.imports import new_set, write_import
 from quiz.models import Base, Role, User
+from quiz.transfer.imports import new_set, write_import
 
 KINDS = [
     "::mc-{n}:: Which city is number {n}? {{=Agadez#Right ~Niamey#No ~Zinder ####Agadez {n}.}}",

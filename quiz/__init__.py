@@ -142,14 +142,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach one blueprint per feature."""
+    """Attach the blueprints: accounts, and the students' and teachers' pages (quiz.blueprints)."""
+    from quiz import blueprints
     from quiz.auth import bp as auth_bp
-    from quiz.study import bp as study_bp
-    from quiz.teach import bp as teach_bp
 
     app.register_blueprint(auth_bp)
-    app.register_blueprint(study_bp)
-    app.register_blueprint(teach_bp)
+    blueprints.register(app)
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
 

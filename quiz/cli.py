@@ -116,8 +116,8 @@ def import_command(
     """Import questions from FILE into a new set of --owner, or into --set; all or nothing."""
     from quiz.formats.common import FormatError
     from quiz.formats.detect import read
-    from quiz.imports import new_set, write_import
-    from quiz.teach.access import can_edit
+    from quiz.sets.access import can_edit
+    from quiz.transfer.imports import new_set, write_import
 
     teacher = db.session.scalar(sa.select(User).where(User.username_key == normalize_name(owner)))
     if teacher is None or not teacher.is_teacher:
@@ -164,7 +164,7 @@ def import_command(
 @with_appcontext
 def export_command(set_id: int, fmt: str, output: str) -> None:
     """Write a set's questions to --output in a format (gift, csv, yaml or apkg)."""
-    from quiz.exports import export_set
+    from quiz.transfer.exports import export_set
 
     qset = db.session.get(QuestionSet, set_id)
     if qset is None:

@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz import joincode
+from quiz.classes.access import unused_code
 from quiz.extensions import db
 from quiz.models import Classroom, Enrollment, LoginFailure
-from quiz.teach.class_access import unused_code
 from tests.classes_helpers import CODE, World, login_as, make_world
 from tests.conftest import count_rows
 

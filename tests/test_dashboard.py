@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from quiz import scheduling
 from quiz.extensions import db
 from quiz.models import Assignment, Card, Enrollment, Question, QuestionSet, User
-from quiz.study import attempts
+from quiz.quizzes import attempts
+from quiz.reports.csvcells import safe_cell
 from quiz.study.answers import card_state, load_question
-from quiz.teach.exports import safe_cell
 from tests.classes_helpers import World, login_as, make_world
 from tests.conftest import make_user
 from tests.progress_helpers import make_set

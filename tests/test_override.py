@@ -28,9 +28,9 @@ from quiz.models import (
     Role,
     StudiedSet,
 )
+from quiz.overrides.claims import overridden_rating
 from quiz.questions import question_from_dict, question_to_dict
 from quiz.study.answers import card_state, replay_card
-from quiz.study.overrides import overridden_rating
 from tests.conftest import AuthActions, count_rows, csrf_token, make_user
 from tests.study_helpers import T0, choice_values, form_ids, post_answer
 

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 
 from quiz.extensions import db
 from quiz.models import Question, QuestionSet, Review, ReviewOverride, User
+from quiz.overrides.claims import override_review
 from quiz.questions import Grade
 from quiz.study.answers import Answer, record_answer
-from quiz.study.overrides import override_review
 from tests.conftest import AuthActions, csrf_token, statements_for
 from tests.study_helpers import T0
 from tests.test_override import World, answer, build_world, last_review, login, make_set, override

@@ -1,4 +1,4 @@
-"""The student's progress: the numbers in quiz.study.progress (activity, cards, recall, quizzes)."""
+"""The student's progress: the numbers in quiz.progress.data (activity, cards, recall, quizzes)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from flask import Flask
 
 from quiz.extensions import db
 from quiz.models import QuestionSet, User
+from quiz.progress import data as progress
 from quiz.questions import Grade
-from quiz.study import progress
 from quiz.study.answers import Answer, record_answer
 from tests.progress_helpers import (
     add_attempt,

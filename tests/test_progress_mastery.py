@@ -1,4 +1,4 @@
-"""The student's progress in one set: quiz.study.progress.set_mastery and most_missed."""
+"""The student's progress in one set: quiz.progress.data.set_mastery and most_missed."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from flask import Flask
 
 from quiz.extensions import db
 from quiz.models import Card, Question, QuestionSet, User
-from quiz.study import progress
-from quiz.study.progress import QuestionMastery
+from quiz.progress import data as progress
+from quiz.progress.data import QuestionMastery
 from tests.progress_helpers import answer, at, make_set, make_student, retire
 
 

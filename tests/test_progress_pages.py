@@ -12,7 +12,7 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quiz.study import progress
+from quiz.progress import data as progress
 from tests.conftest import AuthActions, statements_for
 from tests.progress_helpers import (
     add_attempt,

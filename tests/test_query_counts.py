@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from quiz.extensions import db
 from quiz.models import Attempt, AttemptAnswer, Card, Review, User
-from quiz.study.sqldays import offset_pieces
+from quiz.progress.sqldays import offset_pieces
 from tests.conftest import AuthActions
 from tests.progress_helpers import answer, make_set, make_student, study_set
 
@@ -211,7 +211,7 @@ def test_reviews_per_day_across_a_clock_change(app: Flask, user_factory: Any) ->
     """Reviews either side of the spring change land on the local days Python gives them."""
     from zoneinfo import ZoneInfo
 
-    from quiz.study import progress
+    from quiz.progress import data as progress
     from tests.progress_helpers import call
 
     user_id = make_student(user_factory, app, "paris", "Europe/Paris")

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from quiz.extensions import db
 from quiz.formats.gift import read_gift
-from quiz.imports import new_set, write_import
 from quiz.models import User, Visibility
+from quiz.transfer.imports import new_set, write_import
 from tests.conftest import AuthActions, make_user
 
 GIFT = """::host::Which country hosts Air Base 101? {=Niger#Yes ~Chad#No ####In Niamey.}

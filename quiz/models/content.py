@@ -72,7 +72,7 @@ class QuestionSet(Base):
         sa.CheckConstraint("visibility IN ('private', 'class', 'public')", name="visibility"),
     )
 
-    # The teacher's say on a student's "I was right" (quiz.study.overrides): it counts as right
+    # The teacher's say on a student's "I was right" (quiz.overrides.claims): it counts as right
     # in study progress unless switched off, and in scored quiz results only if switched on.
     overrides_count_in_study: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     overrides_count_in_quizzes: Mapped[bool] = mapped_column(

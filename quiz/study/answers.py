@@ -363,7 +363,7 @@ def review_history(
     """The card's reviews, oldest first, each with the rating it counts as.
 
     That is the review's own rating, or its override's when the student said "I was right"
-    (quiz.study.overrides): the review row itself is never changed. With `since` (the card's
+    (quiz.overrides.claims): the review row itself is never changed. With `since` (the card's
     reset time), only the reviews after it: a reset card starts again from them.
     """
     query = (

@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 
 from quiz import MAX_ID
 from quiz.auth.forms import EmptyForm
+from quiz.blueprints import student_pages as bp
 from quiz.extensions import db
 from quiz.study import browse, queue
 from quiz.study.card_actions import ACTIONS, apply_action
-from quiz.study.routes import bp
 from quiz.timeutil import now_utc
 
 DONE = {

@@ -9,19 +9,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from quiz.auth.forms import EmptyForm
+from quiz.blueprints import student_pages as bp
 from quiz.extensions import db
 from quiz.inputs import bounded_int
 from quiz.models import CramAnswer, Question
 from quiz.study import custom, last_answer, queue
 from quiz.study.answers import load_question, stored_grade
+from quiz.study.common import new_submission_id, refuse_if_in_open_quiz, visible_set_or_404
 from quiz.study.display import describe_response
-from quiz.study.routes import (
-    bp,
-    new_submission_id,
-    refuse_if_in_open_quiz,
-    render_question,
-    visible_set_or_404,
-)
+from quiz.study.routes import render_question
 from quiz.timeutil import now_utc
 
 MAX_DAYS = 30

@@ -1,4 +1,4 @@
-"""Study forms."""
+"""Study forms: the student's settings."""
 
 from __future__ import annotations
 
@@ -10,20 +10,15 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     IntegerField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     NumberRange,
-    Optional,
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from quiz.scheduling import MAX_RETENTION, MIN_RETENTION
 
@@ -63,34 +58,3 @@ class SettingsForm(FlaskForm):
         """Only IANA zone names, such as Africa/Niamey or Europe/London."""
         if field.data not in available_timezones():
             raise ValidationError("Use a time zone name such as Africa/Niamey or Europe/London.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes: choose any number (none means all)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class QuizStartForm(FlaskForm):
-    """How to take a set as a quiz."""
-
-    layout = SelectField(
-        "Layout",
-        choices=[
-            SelectChoice("paged", "One question per page"),
-            SelectChoice("one_page", "All questions on one page"),
-        ],
-        default="paged",
-    )
-    time_limit_min = IntegerField(
-        "Time limit in minutes (0 for none)", default=0, validators=[NumberRange(min=0, max=300)]
-    )
-    count = IntegerField(
-        "Number of questions",
-        validators=[Optional(), NumberRange(min=1, max=500)],
-        description="Drawn at random from the set. Leave empty for all of them.",
-    )
-    kinds = MultiCheckboxField("Only these kinds", validate_choice=False)
-    tags = MultiCheckboxField("Only these topics", validate_choice=False)
-    submit = SubmitField("Start the quiz")

@@ -107,7 +107,7 @@ def questions_locked_by_open_attempt(
     While an attempt can still take answers, its questions stay out of study, practice and
     flip: otherwise the student could see the right answer there and go back to the quiz.
     """
-    from quiz.study.attempts import is_overtime  # attempts imports this module's neighbours
+    from quiz.quizzes.attempts import is_overtime
 
     hints = request_hints.hints_for(session, user.id)
     if hints is not None and not hints.open_attempt:

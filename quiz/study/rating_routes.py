@@ -8,12 +8,13 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from quiz.auth.forms import EmptyForm
+from quiz.blueprints import student_pages as bp
 from quiz.database import defers_write_lock
 from quiz.extensions import db
 from quiz.study import pending, queue
 from quiz.study.answers import load_question, stored_grade
+from quiz.study.common import next_intervals, next_url, valid_submission_id
 from quiz.study.display import describe_response
-from quiz.study.routes import bp, next_intervals, next_url, valid_submission_id
 from quiz.timeutil import now_utc
 
 CHOICES = ("hard", "good", "easy")

@@ -2,55 +2,53 @@
 
 from __future__ import annotations
 
-import re
-import uuid
 from dataclasses import replace
 from typing import Any
-from zoneinfo import available_timezones
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from fsrs import Rating
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from werkzeug.exceptions import Conflict, NotFound
 
 from quiz import MAX_ID, scheduling
 from quiz.auth.forms import EmptyForm
+from quiz.blueprints import student_pages as bp
+from quiz.classes import home as class_home
 from quiz.database import READ_METHODS, defers_write_lock
 from quiz.extensions import db
 from quiz.inputs import bounded_int
-from quiz.models import Card, Question, QuestionSet, Review, ReviewOverride, StudiedSet
+from quiz.models import Card, Question, Review, ReviewOverride, StudiedSet
 from quiz.models.content import ShownQuestion
+from quiz.overrides import claims as overrides
 from quiz.questions import ResponseError
-from quiz.security import posted_int
 from quiz.statements import built_once
-from quiz.study import (
-    class_home,
-    custom,
-    last_answer,
-    lookups,
-    overrides,
-    pending,
-    queue,
-    summary,
-)
+from quiz.study import custom, last_answer, lookups, pending, queue, summary
 from quiz.study.answers import (
     Answer,
     StaleAnswer,
-    card_state,
     find_card,
     load_question,
     record_answer,
     stored_grade,
 )
+from quiz.study.common import (
+    duration_from_form,
+    new_submission_id,
+    next_intervals,
+    next_url,
+    posted_id,
+    refuse_if_in_open_quiz,
+    seed_of,
+    studyable_question,
+    valid_submission_id,
+    visible_set_or_404,
+)
 from quiz.study.display import describe_response
-from quiz.study.forms import SettingsForm
 from quiz.study.texts import local_time, percent_text, stale_message
 from quiz.timeutil import now_utc
 
-bp = Blueprint("study", __name__, url_prefix="/study")
 # The page that rates a held right answer; any other study POST rates held ones Good first.
 RATING_ENDPOINTS = frozenset({"study.rate"})
 
@@ -72,94 +70,6 @@ def settle_held_answers() -> None:
             keep=keep,
             fuzzing=current_app.config["SCHEDULER_FUZZING"],
         )
-
-
-# Study answers carry 32 hex digits; quiz reviews use "a<attempt>q<question>", which no study
-# form can send, so the two kinds of submission can never collide.
-SUBMISSION_ID = re.compile(r"[0-9a-f]{32}")
-
-
-def new_submission_id() -> str:
-    """A one-time id carried by an answer form."""
-    return uuid.uuid4().hex
-
-
-def valid_submission_id(value: str | None) -> str | None:
-    """The submission id if it has the shape new_submission_id makes."""
-    return value if value and SUBMISSION_ID.fullmatch(value) else None
-
-
-def seed_of(submission_id: str) -> int:
-    """A stable shuffle seed for one showing of a question."""
-    return int(submission_id[:12], 16)
-
-
-def posted_id(name: str) -> int:
-    """An id from the posted form; 400 when it is not one (see quiz.inputs)."""
-    return posted_int(name, 1, MAX_ID)
-
-
-class QuestionGone(NotFound):
-    """A retired question, or one whose set the student can no longer see."""
-
-    user_message = "This question is no longer in any set you study. Carry on with the next one."
-
-
-def visible_set_or_404(set_id: int) -> QuestionSet:
-    """A set the student may see; any other (or none) is a 404, so ids cannot be probed."""
-    qset = db.session.get(QuestionSet, set_id)
-    if qset is None or not queue.can_see_set(db.session, current_user, qset):
-        abort(404)
-    return qset
-
-
-class QuestionInQuiz(Conflict):
-    """A question of the student's open quiz attempt: not shown outside the quiz meanwhile."""
-
-    def __init__(self, attempt_id: int) -> None:
-        super().__init__()
-        self.user_message = (
-            "This question is part of your open quiz. Until you finish that quiz it is not "
-            "available in study, practice or flashcards, so its answer cannot be looked up."
-        )
-        self.user_link = (url_for("study.attempt", attempt_id=attempt_id), "Back to the quiz")
-
-
-def refuse_if_in_open_quiz(question_id: int) -> dict[int, Any]:
-    """409 with the reason when the question belongs to an open quiz attempt of the student;
-    otherwise the locked questions, for queue.next_item to reuse."""
-    locked = queue.questions_locked_by_open_attempt(db.session, current_user, now_utc())
-    if question_id in locked:
-        raise QuestionInQuiz(locked[question_id].id)
-    return locked
-
-
-def studyable_question(
-    question_id: int, found: lookups.AnswerLookup | None = None
-) -> ShownQuestion:
-    """A live question of a set the student may see; 404 otherwise (no probing).
-
-    `found`: what lookups.answer_lookup read already (the question with its set, and whether the
-    student may see it), so it is not read again.
-    """
-    if found is None:
-        question, visible = lookups.question_with_set(db.session, current_user.id, question_id)
-    else:
-        question, visible = found.question, found.visible
-    if question is None or not visible:
-        abort(404)
-    if question.retired:
-        raise QuestionGone()
-    refuse_if_in_open_quiz(question.id)
-    return question
-
-
-def duration_from_form() -> int | None:
-    """Milliseconds since the page was shown, from the form's hidden timestamp."""
-    shown = bounded_int(request.form.get("shown_ms", ""), 0, 2**53)
-    if shown is None:
-        return None
-    return max(0, int(now_utc().timestamp() * 1000) - shown)
 
 
 @bp.route("/")
@@ -314,26 +224,6 @@ def flip(question_id: int) -> Any:
     )
 
 
-def next_intervals(
-    question_id: int, card: Card | None = None, *, known: bool = False
-) -> dict[str, str]:
-    """When the student's card would come back for each rating, in words ("in 4 days").
-
-    `known`: the caller read the card already (`card`, None for none), so it is not read again.
-    """
-    now = now_utc()
-    if not known:
-        card = find_card(db.session, current_user.id, question_id)
-    state = card_state(card) if card else scheduling.CardState.new(now)
-    dues = scheduling.preview(
-        state,
-        now,
-        card_id=card.id if card else 0,
-        desired_retention=current_user.desired_retention,
-    )
-    return {name: scheduling.interval_text(now, due) for name, due in dues.items()}
-
-
 @bp.route("/answer", methods=["POST"])
 @defers_write_lock
 @login_required
@@ -399,11 +289,6 @@ def answer() -> Any:
     return redirect(url_for(".feedback", review_id=review.id))
 
 
-def next_url(**args: Any) -> str:
-    """Where the next card is: the custom run in progress, or the due queue."""
-    return url_for(".custom_next" if custom.active() else ".next", **args)
-
-
 def sent_response(question_id: int, submission_id: str) -> Any:
     """The response this form sends, for comparing with one recorded; None if unreadable."""
     question = db.session.get(Question, question_id)
@@ -455,37 +340,6 @@ def _feedback_query() -> sa.Select[tuple[Review, Question, ReviewOverride]]:
         .options(joinedload(Question.question_set))
         .where(Review.id == sa.bindparam("review_id"))
     )
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-@login_required
-def settings() -> Any:
-    form = SettingsForm(obj=current_user)
-    if form.validate_on_submit():
-        current_user.desired_retention = float(form.desired_retention.data)
-        current_user.new_per_day = form.new_per_day.data
-        current_user.timezone = form.timezone.data
-        db.session.commit()
-        flash("Settings saved. New reviews use them from now on.", "success")
-        return redirect(url_for(".settings"))
-    return render_template("study/settings.html", form=form, zones=zone_groups())
-
-
-REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia")
-REGIONS += ("Europe", "Indian", "Pacific")
-
-
-def zone_groups() -> list[tuple[str, list[str]]]:
-    """Time zones grouped by region as (region, [zone]), legacy aliases left out.
-
-    A grouped select of about 490 places instead of a 600-name datalist: under half the bytes.
-    """
-    groups: dict[str, list[str]] = {}
-    for zone in sorted(available_timezones()):
-        region, _, city = zone.partition("/")
-        if region in REGIONS and city:
-            groups.setdefault(region, []).append(zone)
-    return list(groups.items())
 
 
 bp.add_app_template_filter(percent_text, "percent")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, redirect, request, url_for
 from flask.blueprints import BlueprintSetupState
 
-from quiz.study.routes import bp
+from quiz.blueprints import student_pages as bp
 
 SHORT_PATHS = {
     "/register": "auth.register",

@@ -8,9 +8,10 @@ from flask import abort, current_app, flash, redirect
 from flask_login import current_user, login_required
 
 from quiz.auth.forms import EmptyForm
+from quiz.blueprints import student_pages as bp
 from quiz.extensions import db
 from quiz.study.card_actions import CannotUndo, undo_review
-from quiz.study.routes import bp, next_url, posted_id
+from quiz.study.common import next_url, posted_id
 
 
 @bp.route("/undo", methods=["POST"])

@@ -1,0 +1,46 @@
+"""The two audiences' blueprints and the feature modules that add their routes to them.
+
+A student's pages live under /study and a teacher's under /teach; the features (the study queue,
+quizzes, progress, classes, overrides, sets, transfer, reports) are packages of their own, and
+each package's `*routes.py` modules add their views to the blueprint of the audience they serve.
+The endpoint names ("study.attempt", "teach.dashboard") therefore say who a page is for, and
+stayed the same when the features moved out of `quiz/study/` and `quiz/teach/`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Blueprint, Flask
+
+student_pages = Blueprint("study", __name__, url_prefix="/study")
+teacher_pages = Blueprint("teach", __name__, url_prefix="/teach")
+
+# Imported for their routes (and hooks) before the blueprints are registered.
+ROUTE_MODULES = (
+    "quiz.study.routes",
+    "quiz.study.rating_routes",
+    "quiz.study.undo_routes",
+    "quiz.study.custom_routes",
+    "quiz.study.browse_routes",
+    "quiz.study.settings_routes",
+    "quiz.study.shortcuts",
+    "quiz.quizzes.routes",
+    "quiz.progress.routes",
+    "quiz.classes.student_routes",
+    "quiz.classes.teacher_routes",
+    "quiz.overrides.student_routes",
+    "quiz.overrides.teacher_routes",
+    "quiz.sets.routes",
+    "quiz.sets.question_routes",
+    "quiz.transfer.routes",
+    "quiz.reports.routes",
+)
+
+
+def register(app: Flask) -> None:
+    """Load every feature's routes, then attach both blueprints to the app."""
+    for name in ROUTE_MODULES:
+        import_module(name)
+    app.register_blueprint(student_pages)
+    app.register_blueprint(teacher_pages)

@@ -1,0 +1,1 @@
+"""A student's progress: scores, activity, memory and what comes due, as data and as pages."""

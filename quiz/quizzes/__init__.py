@@ -1,0 +1,1 @@
+"""Quizzes: scored attempts on a set (start, answer, hand in, result) and their summaries."""

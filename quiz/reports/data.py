@@ -1,0 +1,354 @@
+"""What a class's reports show, loaded in bulk: a fixed number of queries for any class size.
+
+Every function here runs the same statements for 3 students or 300: rows come back as
+tuples, grouped and computed in Python (quiz.classes.assigned, quiz.insight), never loaded as
+one object per card or per answer. A teacher sees a student only through this class's
+assignments: every query is limited to the class's members and its assigned sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quiz import insight
+from quiz.models import (
+    Assignment,
+    Attempt,
+    AttemptAnswer,
+    Card,
+    Classroom,
+    Enrollment,
+    Mode,
+    Question,
+    QuestionSet,
+    Review,
+    ReviewOverride,
+    User,
+)
+from quiz.classes import assigned
+from quiz.study.answers import load_question
+from quiz.study.display import describe_response
+
+CHOICE_KINDS = frozenset({"multiple_choice", "multiple_select", "true_false"})
+
+
+def members(classroom: Classroom) -> sa.Select[tuple[int]]:
+    """The ids of the class's students, as a subquery."""
+    return sa.select(Enrollment.user_id).where(Enrollment.classroom_id == classroom.id)
+
+
+def class_question_ids(classroom: Classroom) -> sa.Select[tuple[int]]:
+    """Live questions of the sets assigned to the class, as a subquery."""
+    set_ids = sa.select(Assignment.set_id).where(Assignment.classroom_id == classroom.id)
+    return sa.select(Question.id).where(Question.set_id.in_(set_ids), Question.retired.is_(False))
+
+
+@dataclass
+class ClassData:
+    """The class's students, assignments and the rows every report starts from."""
+
+    students: list[tuple[int, str]]
+    assignments: list[tuple[Assignment, str]]
+    questions: dict[int, list[int]]
+    cards: list[assigned.CardRow]
+    attempts: list[assigned.AttemptRow]
+    grid: dict[tuple[int, int], assigned.Progress] = field(default_factory=dict)
+
+
+def load(session: Session, classroom: Classroom, now: datetime, *, grid: bool = True) -> ClassData:
+    """Students, assignments, questions, cards and attempts: five queries.
+
+    With grid=False the per-assignment progress is left out (the forecast does not show it).
+    """
+    students = [
+        (row.id, row.username)
+        for row in session.execute(
+            sa.select(User.id, User.username)
+            .join(Enrollment, Enrollment.user_id == User.id)
+            .where(Enrollment.classroom_id == classroom.id)
+            .order_by(User.username_key)
+        )
+    ]
+    pairs = [
+        (a, title)
+        for a, title in session.execute(
+            sa.select(Assignment, QuestionSet.title)
+            .join(QuestionSet, QuestionSet.id == Assignment.set_id)
+            .where(Assignment.classroom_id == classroom.id)
+            .order_by(Assignment.due_at, Assignment.id)
+        )
+    ]
+    questions = assigned.live_question_ids(session, {a.set_id for a, _t in pairs})
+    cards = assigned.card_rows(
+        session,
+        Card.user_id.in_(members(classroom)),
+        Card.question_id.in_(class_question_ids(classroom)),
+    )
+    tries = assigned.attempt_rows(
+        session, Attempt.user_id.in_(members(classroom)), [a.id for a, _t in pairs]
+    )
+    data = ClassData(students, pairs, questions, cards, tries)
+    if grid:
+        data.grid = assigned.progress_grid(
+            [a for a, _t in pairs], questions, [s for s, _n in students], cards, tries, now
+        )
+    return data
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    """One row of the dashboard."""
+
+    id: int
+    username: str
+    cells: list[assigned.Progress]
+    last_activity: datetime | None
+    overdue: int
+
+
+def dashboard_rows(data: ClassData, now: datetime) -> list[StudentRow]:
+    """A row per student: progress per assignment, last activity and overdue cards."""
+    last: dict[int, datetime] = {}
+    overdue: dict[int, int] = {}
+    for card in data.cards:
+        if card.last_review and (card.user_id not in last or card.last_review > last[card.user_id]):
+            last[card.user_id] = card.last_review
+        if card.due <= now and card.reps > 0:
+            overdue[card.user_id] = overdue.get(card.user_id, 0) + 1
+    for attempt in data.attempts:
+        moment = attempt.finished_at or attempt.started_at
+        if attempt.user_id not in last or moment > last[attempt.user_id]:
+            last[attempt.user_id] = moment
+    return [
+        StudentRow(
+            user_id,
+            name,
+            [data.grid[(user_id, a.id)] for a, _t in data.assignments],
+            last.get(user_id),
+            overdue.get(user_id, 0),
+        )
+        for user_id, name in data.students
+    ]
+
+
+def cell_value(cell: assigned.Progress) -> float:
+    """A cell as one number for sorting and the gradebook: best score or recall at due."""
+    value = cell.best if cell.best is not None else cell.recall_at_due
+    return -1.0 if value is None else value
+
+
+def sort_rows(
+    rows: list[StudentRow], assignments: Sequence[Assignment], key: str, descending: bool
+) -> list[StudentRow]:
+    """Sort by name, activity, overdue cards or an assignment column ("a<id>")."""
+    index = {f"a{a.id}": i for i, a in enumerate(assignments)}
+    oldest = datetime.min.replace(tzinfo=None)
+
+    def sort_key(row: StudentRow) -> Any:
+        if key == "activity":
+            return row.last_activity.replace(tzinfo=None) if row.last_activity else oldest
+        if key == "overdue":
+            return row.overdue
+        if key in index:
+            return cell_value(row.cells[index[key]])
+        return row.username.casefold()
+
+    return sorted(rows, key=sort_key, reverse=descending)
+
+
+def behind(rows: list[StudentRow], now: datetime, days: int) -> list[StudentRow]:
+    """Students with overdue cards or no activity in the last `days` days."""
+    since = now - timedelta(days=days)
+    return [
+        row
+        for row in rows
+        if row.overdue > 0 or row.last_activity is None or row.last_activity < since
+    ]
+
+
+def weekly_scores(data: ClassData, zone: Any) -> list[insight.WeekSpread]:
+    """Median and quartiles of the class's finished assigned quizzes per week (percent)."""
+    return insight.weekly_spread(
+        [
+            (row.finished_at, row.score * 100)
+            for row in data.attempts
+            if row.finished_at is not None and row.score is not None
+        ],
+        zone,
+    )
+
+
+# Item analysis.
+
+
+def picked_labels(item: Any, response: Any) -> list[str]:
+    """The choice texts a response picked, for the choice counts; none for other kinds."""
+    if item.kind not in CHOICE_KINDS or response is None:
+        return []
+    text = describe_response(item, response)
+    return text.split("; ") if item.kind == "multiple_select" else [text]
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    """Item analysis of one set in one class."""
+
+    questions: list[Question]
+    stats: list[insight.ItemStats]
+    attempts: int
+
+
+def item_report(session: Session, classroom: Classroom, qset: QuestionSet) -> ItemReport:
+    """Facility, discrimination and choices over each student's first attempt (four queries).
+
+    First attempts only, as a test is first taken: later attempts are practice on questions
+    already seen and would flatten the discrimination.
+    """
+    quiz_ids = sa.select(Assignment.id).where(
+        Assignment.classroom_id == classroom.id,
+        Assignment.set_id == qset.id,
+        Assignment.mode == Mode.QUIZ.value,
+    )
+    first = (
+        sa.select(Attempt.user_id, sa.func.min(Attempt.id).label("attempt_id"))
+        .where(
+            Attempt.assignment_id.in_(quiz_ids),
+            Attempt.user_id.in_(members(classroom)),
+            Attempt.finished_at.is_not(None),
+        )
+        .group_by(Attempt.user_id)
+        .subquery()
+    )
+    orders = session.execute(
+        sa.select(Attempt.id, Attempt.question_order).where(
+            Attempt.id.in_(sa.select(first.c.attempt_id))
+        )
+    ).all()
+    rows = session.execute(
+        sa.select(
+            AttemptAnswer.attempt_id,
+            AttemptAnswer.question_id,
+            AttemptAnswer.score,
+            AttemptAnswer.response,
+        ).where(AttemptAnswer.attempt_id.in_(sa.select(first.c.attempt_id)))
+    ).all()
+    questions = list(
+        session.scalars(
+            sa.select(Question)
+            .where(Question.set_id == qset.id, Question.retired.is_(False))
+            .order_by(Question.position, Question.id)
+        )
+    )
+    items = {q.id: load_question(q) for q in questions}
+    # A question the attempt asked but the student left unanswered scores 0, as in Moodle.
+    scores: dict[int, dict[int, float]] = {
+        attempt_id: dict.fromkeys(order or [], 0.0) for attempt_id, order in orders
+    }
+    picks = []
+    for attempt_id, question_id, score, response in rows:
+        scores.setdefault(attempt_id, {})[question_id] = score
+        if question_id in items:
+            picks.extend(
+                (question_id, label) for label in picked_labels(items[question_id], response)
+            )
+    scored = [insight.ScoredAttempt(key, values) for key, values in scores.items()]
+    stats = insight.item_analysis(scored, [q.id for q in questions], picks)
+    return ItemReport(questions, stats, len(scored))
+
+
+# A student's answers and the answer export.
+
+
+def answer_rows(
+    session: Session, classroom: Classroom, users: sa.ColumnElement[bool], set_id: int | None
+) -> sa.Select[Any]:
+    """Reviews of class members on the class's sets (optionally one set), newest first."""
+    set_ids = sa.select(Assignment.set_id).where(Assignment.classroom_id == classroom.id)
+    query = (
+        sa.select(
+            Review.id,
+            Review.user_id,
+            User.username,
+            Review.question_id,
+            Question.set_id,
+            Question.key,
+            Review.response,
+            Review.correct,
+            Review.score,
+            Review.duration_ms,
+            Review.reviewed_at,
+            Review.attempt_id,
+            ReviewOverride.rating.label("override_rating"),
+            ReviewOverride.accepted_at.label("override_accepted_at"),
+        )
+        .join(Question, Question.id == Review.question_id)
+        .join(User, User.id == Review.user_id)
+        .outerjoin(ReviewOverride, ReviewOverride.review_id == Review.id)
+        .where(users, Question.set_id.in_(set_ids), Review.user_id.in_(members(classroom)))
+        .order_by(Review.reviewed_at.desc(), Review.id.desc())
+    )
+    if set_id is not None:
+        query = query.where(Question.set_id == set_id)
+    return query
+
+
+def override_text(row: Any) -> str:
+    """The student's "I was right" on an answer, if any, in words."""
+    if row.override_rating is None:
+        return ""
+    accepted = " and the teacher accepted it" if row.override_accepted_at else ""
+    return f"student said it was right{accepted}"
+
+
+def question_rows(session: Session, question_ids: Sequence[int]) -> dict[int, Question]:
+    """Question rows by id (for their labels)."""
+    questions = session.scalars(sa.select(Question).where(Question.id.in_(question_ids)))
+    return {q.id: q for q in questions}
+
+
+def question_items(session: Session, question_ids: Sequence[int] | sa.Select[Any]) -> dict:
+    """Question rows and their pure objects by id, to describe responses."""
+    questions = session.scalars(sa.select(Question).where(Question.id.in_(question_ids)))
+    return {q.id: (q, load_question(q)) for q in questions}
+
+
+def iter_answers(session: Session, query: sa.Select[Any], batch: int = 2000) -> Iterator[Any]:
+    """Stream a large result in batches, so a year of answers is not held in memory."""
+    result = session.execute(query.execution_options(yield_per=batch))
+    yield from result
+
+
+def percent_text(value: float | None) -> str:
+    """'87%', or '—' for never studied."""
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+def band(value: float | None) -> str:
+    """The heat class of a recall: none, low (<50%), mid (<80%) or high."""
+    if value is None:
+        return "none"
+    return "low" if value < 0.5 else "mid" if value < 0.8 else "high"
+
+
+def heat_rows(
+    result: insight.Forecast, students: Sequence[tuple[int, str]], question_ids: Sequence[int]
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The forecast table as text: (student, average, [(cell text, heat class), ...]).
+
+    Formatted here rather than in the template: a class of 300 and 100 questions is 30,000
+    cells, and a Jinja macro call per cell would dominate the page's time.
+    """
+    rows = []
+    for user_id, name in students:
+        cells = []
+        for question_id in question_ids:
+            value = result.cells.get((user_id, question_id))
+            cells.append((percent_text(value), band(value)))
+        rows.append((name, percent_text(result.by_user.get(user_id)), cells))
+    return rows

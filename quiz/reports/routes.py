@@ -1,0 +1,300 @@
+"""Class reports: dashboard, a student's answers, item analysis, forecast and CSV exports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    abort,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+
+from quiz import charts, insight
+from quiz.auth.decorators import teacher_required
+from quiz.blueprints import teacher_pages as bp
+from quiz.classes.access import class_or_404, class_zone, local_morning, member_or_404
+from quiz.extensions import db
+from quiz.inputs import bounded_int
+from quiz.markup import markdown_inline
+from quiz.models import Assignment, Mode, Question, QuestionSet, Review
+from quiz.reports import data as class_data
+from quiz.reports.csvcells import csv_lines
+from quiz.sets.access import can_edit
+from quiz.timeutil import now_utc
+
+SORT_KEYS = re.compile(r"name|activity|overdue|a\d{1,10}")
+DEFAULT_BEHIND_DAYS = 7
+ANSWER_PAGE = 500
+STUDY_LIST = 10
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """A bounded integer query parameter; anything else falls back to the default."""
+    raw = request.args.get(name, "")
+    if not (raw.isascii() and raw.isdigit()):
+        return default
+    value = bounded_int(raw, 0, high)  # None: more digits than any bound (never int() them)
+    return high if value is None else max(value, low)
+
+
+def question_edit_url(qset: QuestionSet, question: Question) -> str:
+    """Where to fix a flagged question: its edit page if the teacher may edit the set, else the
+    set's page (a bank set, or another teacher's, is duplicated there to be changed)."""
+    if can_edit(current_user, qset):
+        return url_for("teach.edit_question", question_id=question.id)
+    return url_for("teach.set_page", set_id=qset.id)
+
+
+@bp.route("/classes/<int:class_id>/dashboard")
+@teacher_required
+def dashboard(class_id: int) -> Any:
+    classroom = class_or_404(class_id)
+    now = now_utc()
+    data = class_data.load(db.session, classroom, now)
+    rows = class_data.dashboard_rows(data, now)
+    sort = request.args.get("sort", "name")
+    sort = sort if SORT_KEYS.fullmatch(sort) else "name"
+    descending = request.args.get("dir") == "desc"
+    days = int_arg("days", DEFAULT_BEHIND_DAYS, 1, 365)
+    only_behind = request.args.get("behind") == "1"
+    assignments = [a for a, _t in data.assignments]
+    rows = class_data.sort_rows(rows, assignments, sort, descending)
+    if only_behind:
+        rows = class_data.behind(rows, now, days)
+    weeks = class_data.weekly_scores(data, class_zone(classroom))
+    chart = charts.line_chart(
+        [(local_morning(classroom, week.week), week.median) for week in weeks],
+        title=f"Median quiz score per week: {classroom.name}",
+        y_label="Median score (%)",
+    )
+    return render_template(
+        "reports/dashboard.html",
+        classroom=classroom,
+        data=data,
+        rows=rows,
+        total=len(data.students),
+        sort=sort,
+        descending=descending,
+        only_behind=only_behind,
+        days=days,
+        weeks=weeks,
+        chart=chart,
+        zone=class_zone(classroom),
+    )
+
+
+def class_set_or_404(classroom: Any, set_id: int, mode: str | None = None) -> QuestionSet:
+    """A set assigned to this class (in this mode, if given); anything else is a 404."""
+    query = sa.select(Assignment.id).where(
+        Assignment.classroom_id == classroom.id, Assignment.set_id == set_id
+    )
+    if mode is not None:
+        query = query.where(Assignment.mode == mode)
+    if db.session.scalar(query.limit(1)) is None:
+        abort(404)
+    return db.get_or_404(QuestionSet, set_id)
+
+
+@bp.route("/classes/<int:class_id>/students/<int:user_id>")
+@teacher_required
+def student_page(class_id: int, user_id: int) -> Any:
+    classroom = class_or_404(class_id)
+    student = member_or_404(classroom, user_id)
+    sets = db.session.execute(
+        sa.select(QuestionSet.id, QuestionSet.title)
+        .where(
+            QuestionSet.id.in_(
+                sa.select(Assignment.set_id).where(Assignment.classroom_id == classroom.id)
+            )
+        )
+        .order_by(QuestionSet.title)
+    ).all()
+    set_id = int_arg("set", 0, 0, 2**31 - 1) or None
+    if set_id is not None and set_id not in {s.id for s in sets}:
+        abort(404)
+    query = class_data.answer_rows(db.session, classroom, Review.user_id == student.id, set_id)
+    answers = db.session.execute(query.limit(ANSWER_PAGE)).all()
+    items = class_data.question_items(db.session, sorted({a.question_id for a in answers}))
+    return render_template(
+        "reports/student.html",
+        classroom=classroom,
+        student=student,
+        sets=sets,
+        set_id=set_id,
+        answers=answers,
+        items=items,
+        limit=ANSWER_PAGE,
+        zone=class_zone(classroom),
+        describe=class_data.describe_response,
+        override_text=class_data.override_text,
+    )
+
+
+@bp.route("/classes/<int:class_id>/sets/<int:set_id>/items")
+@teacher_required
+def item_analysis(class_id: int, set_id: int) -> Any:
+    classroom = class_or_404(class_id)
+    qset = class_set_or_404(classroom, set_id, Mode.QUIZ.value)
+    report = class_data.item_report(db.session, classroom, qset)
+    by_id = {q.id: q for q in report.questions}
+    return render_template(
+        "reports/items.html",
+        classroom=classroom,
+        qset=qset,
+        report=report,
+        rows=list(zip(report.questions, report.stats, strict=True)),
+        missed=[(by_id[s.question_id], s) for s in insight.most_missed(report.stats)],
+        edit_url=partial(question_edit_url, qset),
+        flag_below=insight.FLAG_BELOW,
+    )
+
+
+def exam_date(classroom: Any) -> date:
+    """The exam date from ?exam=YYYY-MM-DD, a week from today (class time) by default."""
+    try:
+        return date.fromisoformat(request.args.get("exam", ""))
+    except ValueError:
+        return now_utc().astimezone(class_zone(classroom)).date() + timedelta(days=7)
+
+
+@bp.route("/classes/<int:class_id>/forecast")
+@teacher_required
+def forecast(class_id: int) -> Any:
+    classroom = class_or_404(class_id)
+    exam = exam_date(classroom)
+    when = local_morning(classroom, exam)
+    now = now_utc()
+    data = class_data.load(db.session, classroom, now, grid=False)
+    set_id = int_arg("set", 0, 0, 2**31 - 1) or None
+    set_ids = [set_id] if set_id in data.questions else list(data.questions)
+    question_ids = [qid for sid in set_ids for qid in data.questions[sid]]
+    states = [(c.user_id, c.question_id, c.stability, c.last_review) for c in data.cards]
+    user_ids = [uid for uid, _name in data.students]
+    result = insight.forecast(states, user_ids, question_ids, when)
+    questions = class_data.question_rows(db.session, question_ids)
+    return render_template(
+        "reports/forecast.html",
+        classroom=classroom,
+        exam=exam,
+        when=when,
+        data=data,
+        set_id=set_id,
+        titles={a.set_id: t for a, t in data.assignments},
+        question_ids=question_ids,
+        questions=questions,
+        result=result,
+        heat=class_data.heat_rows(result, data.students, question_ids),
+        averages=[
+            (class_data.percent_text(v), class_data.band(v))
+            for v in (result.by_question[q] for q in question_ids)
+        ],
+        pct=class_data.percent_text,
+        # Rendered once per question, not once per student who should study it.
+        labels={qid: markdown_inline(q.label) for qid, q in questions.items()},
+        study_list=STUDY_LIST,
+    )
+
+
+def attachment(lines: Iterator[str], name: str, *, stream: bool = False) -> Response:
+    """A CSV download; a long one is streamed, so it is never all in memory at once."""
+    body = stream_with_context(lines) if stream else "".join(lines)
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def file_slug(text: str) -> str:
+    """A safe piece of a file name."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "class"
+
+
+@bp.route("/classes/<int:class_id>/gradebook.csv")
+@teacher_required
+def gradebook_csv(class_id: int) -> Any:
+    """One row per student, one column per assignment (best score or recall at due), totals."""
+    classroom = class_or_404(class_id)
+    data = class_data.load(db.session, classroom, now_utc())
+    zone = class_zone(classroom)
+    header = ["Student"]
+    for assignment, title in data.assignments:
+        due = (
+            assignment.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            if assignment.due_at
+            else ""
+        )
+        header.append(f"{title} ({assignment.mode}, due {due})")
+    header += ["Done", "Late", "Missing", "Average %"]
+    rows: list[list[Any]] = [header]
+    for user_id, name in data.students:
+        cells = [data.grid[(user_id, a.id)] for a, _t in data.assignments]
+        values = [class_data.cell_value(c) for c in cells]
+        percents = [round(v * 100, 1) if v >= 0 else "" for v in values]
+        counted = [v for v in values if v >= 0]
+        rows.append(
+            [
+                name,
+                *percents,
+                sum(1 for c in cells if c.status == "done"),
+                sum(1 for c in cells if c.status == "late"),
+                sum(1 for c in cells if c.status == "missing"),
+                round(sum(counted) / len(counted) * 100, 1) if counted else "",
+            ]
+        )
+    return attachment(csv_lines(rows), f"{file_slug(classroom.name)}-gradebook.csv")
+
+
+def answer_lines(classroom: Any) -> Iterator[list[Any]]:
+    """Every answer of the class's students on its sets, oldest first, streamed."""
+    zone = class_zone(classroom)
+    query = class_data.answer_rows(db.session, classroom, sa.true(), None).order_by(None)
+    query = query.order_by(Review.reviewed_at, Review.id)
+    set_ids = sa.select(Assignment.set_id).where(Assignment.classroom_id == classroom.id)
+    items = class_data.question_items(
+        db.session, sa.select(Question.id).where(Question.set_id.in_(set_ids))
+    )
+    titles = dict(
+        db.session.execute(
+            sa.select(QuestionSet.id, QuestionSet.title).where(QuestionSet.id.in_(set_ids))
+        ).all()
+    )
+    yield [
+        "Student", "Set", "Question key", "Question", "Response", "Correct", "Score",
+        "Seconds", "Answered at", "Source", "Override",
+    ]  # fmt: skip
+    for row in class_data.iter_answers(db.session, query):
+        question, item = items.get(row.question_id, (None, None))
+        yield [
+            row.username,
+            titles.get(row.set_id, ""),
+            row.key,
+            question.label if question else "",
+            class_data.describe_response(item, row.response) if item else str(row.response),
+            "yes" if row.correct else "no",
+            round(row.score, 3),
+            round(row.duration_ms / 1000, 1) if row.duration_ms is not None else "",
+            row.reviewed_at.astimezone(zone).isoformat(timespec="seconds"),
+            f"quiz attempt {row.attempt_id}" if row.attempt_id else "study",
+            class_data.override_text(row),
+        ]
+
+
+@bp.route("/classes/<int:class_id>/answers.csv")
+@teacher_required
+def answers_csv(class_id: int) -> Any:
+    classroom = class_or_404(class_id)
+    return attachment(
+        csv_lines(answer_lines(classroom)),
+        f"{file_slug(classroom.name)}-answers.csv",
+        stream=True,
+    )

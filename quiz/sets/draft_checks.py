@@ -1,0 +1,135 @@
+"""Judging a draft question by the question rules, and naming each error's form field. Pure.
+
+The rules (quiz.questions, shared with the YAML loader) raise one QuestionError whose message
+starts with the path of the field at fault ("choices[2].text: ..."); this module turns that path
+into the name of the form field the error is shown next to.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from quiz.questions import KINDS, QuestionError, question_from_dict, question_to_dict
+from quiz.sets.drafts import ROW_NOUNS, Draft, draft_to_dict
+
+LINE_FIELDS = ("answers", "near_misses")  # one alternative per line of a text box
+PATH_INDEX = re.compile(r"\[(\d+)\]")
+NOUNS = {**ROW_NOUNS, "answers": "answer", "near_misses": "near miss", "range": "bound"}
+
+
+def field_key(path: str) -> str:
+    """The form field a QuestionError path names: "choices[2].text" -> "choices-2-text"."""
+    key = PATH_INDEX.sub(r"-\1", path).replace(".", "-")
+    if key == "range-1":
+        return "high"
+    if key in ("range", "range-0"):
+        return "low"
+    if re.fullmatch(r"items-\d+", key):
+        return key + "-text"
+    for name in LINE_FIELDS:  # one text box for the list: the message names the line
+        if key.startswith(name + "-"):
+            return name
+    return key
+
+
+def humane(path: str, problem: str) -> str:
+    """The rules' wording made friendlier for a form: list positions counted from 1."""
+
+    def position(match: re.Match[str]) -> str:
+        return f"{NOUNS.get(match.group(1), match.group(1))} {int(match.group(2)) + 1}"
+
+    where = ""
+    index = PATH_INDEX.search(path)
+    name = path.split("[")[0]
+    if name in LINE_FIELDS and index:
+        where = f"Line {int(index.group(1)) + 1}: "
+    problem = re.sub(r"(\w+)\[(\d+)\]", position, problem)
+    if problem.startswith("must be a non-empty string"):
+        problem = "write something here" + problem[len("must be a non-empty string") :]
+    if problem == "required":
+        problem = "this is required"
+    return where + problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
+
+
+def error_fields(error: QuestionError) -> dict[str, str]:
+    """A QuestionError as {field key: message}; the key is where the form shows it."""
+    message = str(error)
+    path, _, problem = message.partition(": ")
+    if not problem:
+        return {"form": message}
+    return {field_key(path): humane(path, problem)}
+
+
+COMMON_KEYS = ("prompt", "explanation", "tags", "paragraph")
+PLACEHOLDER = "-"
+
+
+def _problems(data: dict[str, Any]) -> dict[str, str]:
+    """The rules' error on these fields, if any, by field key."""
+    try:
+        question_from_dict(data)
+    except QuestionError as error:
+        return error_fields(error)
+    return {}
+
+
+def check_draft(draft: Draft, paragraphs: int) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The question dict when the draft is valid, else the errors by field key.
+
+    The rules stop at the first problem, so the common fields and the kind's own fields are
+    judged apart (each with stand-ins for the other part): a form can show one error in each.
+    `paragraphs` is the number of paragraphs in the set's source text (0 when it has none):
+    a cited paragraph must exist in it.
+    """
+    if draft.kind not in KINDS:
+        return None, {"form": f"Unknown kind of question: {draft.kind}."}
+    data = draft_to_dict(draft)
+    common = {key: data[key] for key in COMMON_KEYS if key in data}
+    errors = _problems({"kind": "flashcard", "back": PLACEHOLDER, **common})
+    own = {k: v for k, v in data.items() if k not in COMMON_KEYS}
+    errors |= _problems({**own, "prompt": PLACEHOLDER, "explanation": PLACEHOLDER})
+    errors = errors or _problems(data)  # nothing found apart: judge the whole, to be sure
+    if errors:
+        return None, errors
+    question = question_from_dict(data)
+    if paragraphs and question.paragraph is not None and question.paragraph > paragraphs:
+        return None, {
+            "paragraph": f"The source text has {paragraphs} paragraphs; "
+            f"there is no paragraph {question.paragraph}."
+        }
+    return question_to_dict(question), {}
+
+
+ROW_LABELS = {"text": "text", "feedback": "feedback", "left": "left", "right": "goes with"}
+LABELS = {
+    "prompt": "Question",
+    "explanation": "Explanation",
+    "tags": "Tags",
+    "paragraph": "Source paragraph",
+    "answer": "True or false",
+    "feedback_true": "Feedback for True",
+    "feedback_false": "Feedback for False",
+    "answers": "Accepted answers",
+    "near_misses": "Near misses",
+    "value": "Value",
+    "tolerance": "Tolerance",
+    "low": "Lowest right value",
+    "high": "Highest right value",
+    "unit": "Unit",
+    "text": "Text with gaps",
+    "back": "Back of the card",
+    "choices": "Choices",
+    "pairs": "Pairs",
+    "items": "Items",
+}
+
+
+def field_label(key: str) -> str:
+    """What the form calls a field, for the list of errors: "choices-1-text" -> "Choice 2 text"."""
+    match = re.fullmatch(r"(choices|pairs|items)-(\d+)-(\w+)", key)
+    if match:
+        noun = ROW_NOUNS[match.group(1)].capitalize()
+        part = "" if match.group(1) == "items" else " " + ROW_LABELS.get(match.group(3), "")
+        return f"{noun} {int(match.group(2)) + 1}{part}"
+    return LABELS.get(key, "The question")

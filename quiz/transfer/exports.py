@@ -1,0 +1,53 @@
+"""Exporting a stored set in each format: one function for the download links and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from quiz.formats.apkg import write_apkg
+from quiz.formats.common import Notice, slugify
+from quiz.formats.delimited_writer import write_csv
+from quiz.formats.gift_writer import write_gift
+from quiz.formats.yaml_bank import dump_set
+from quiz.models import QuestionSet
+from quiz.transfer.imports import set_data, set_identity
+
+EXPORTS = {
+    "gift": ("GIFT (Moodle)", "gift", "text/plain; charset=utf-8"),
+    "csv": ("CSV (spreadsheets)", "csv", "text/csv; charset=utf-8"),
+    "yaml": ("YAML (this app)", "yaml", "application/yaml; charset=utf-8"),
+    "apkg": ("Anki package", "apkg", "application/octet-stream"),
+}
+
+
+@dataclass(frozen=True)
+class Export:
+    """A file to hand over."""
+
+    content: bytes
+    filename: str
+    mimetype: str
+    notices: tuple[Notice, ...]
+
+
+def export_set(session: Session, qset: QuestionSet, fmt: str) -> Export:
+    """The set's live questions in a format (gift, csv, yaml or apkg)."""
+    if fmt not in EXPORTS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    data = set_data(session, qset)
+    notices: list[Notice] = []
+    if fmt == "gift":
+        text, notices = write_gift(data)
+        content = text.encode()
+    elif fmt == "csv":
+        text, notices = write_csv(data)
+        content = text.encode()
+    elif fmt == "yaml":
+        content = dump_set(data).encode()
+    else:
+        content, notices = write_apkg(data, set_identity(qset))
+    _, extension, mimetype = EXPORTS[fmt]
+    name = slugify(qset.title, limit=60) or f"set-{qset.id}"
+    return Export(content, f"{name}.{extension}", mimetype, tuple(notices))

@@ -1,0 +1,263 @@
+"""Import (read, preview, then write), export downloads and the printable worksheet."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
+
+from quiz import MAX_ID
+from quiz.auth.decorators import teacher_required
+from quiz.blueprints import teacher_pages as bp
+from quiz.database import begin_write
+from quiz.extensions import db
+from quiz.formats.common import FormatError, ReadResult, plain_label
+from quiz.formats.delimited import COLUMN_HELP
+from quiz.formats.detect import LABELS, read
+from quiz.inputs import bounded_int
+from quiz.models import Question, QuestionSet, Visibility
+from quiz.sets.access import can_edit, readable_set_or_404
+from quiz.transfer.exports import EXPORTS, export_set
+from quiz.transfer.forms import ConfirmForm, ImportForm
+from quiz.transfer.imports import NEW, SAME, UPDATE, new_set, plan_import, set_data, write_import
+
+# What each export changes, by kind; the same mapping is documented in questions/README.md.
+EXPORT_CHANGES = {
+    "gift": {
+        "ordering": "written as matching (position -> item); this app reads it back as ordering",
+        "flashcard": "written as a short answer (the back); this app reads it back as a card",
+        "cloze": "with several gaps, Moodle reads only the first gap",
+    },
+    "apkg": {
+        kind: "a Basic note: question and options in front, answer and explanation behind"
+        for kind in (
+            "multiple_choice",
+            "multiple_select",
+            "true_false",
+            "short_answer",
+            "numeric",
+            "matching",
+            "ordering",
+        )
+    },
+}
+
+
+def editable_sets() -> list[QuestionSet]:
+    """The sets the teacher may import into: their own, not the read-only bank sets."""
+    return list(
+        db.session.scalars(
+            sa.select(QuestionSet)
+            .where(QuestionSet.owner_id == current_user.id, QuestionSet.slug.is_(None))
+            .order_by(QuestionSet.title)
+        )
+    )
+
+
+def target_set(value: str | None) -> QuestionSet | None:
+    """The set named by a target field ("new" -> None); anything not editable is a 404."""
+    if not value or value == "new":
+        return None
+    set_id = bounded_int(value, 1, MAX_ID) if value.isdigit() else None
+    if set_id is None:
+        abort(404)
+    qset = db.session.get(QuestionSet, set_id)
+    if qset is None or not can_edit(current_user, qset):
+        abort(404)
+    return qset
+
+
+def uploaded_text(form: ImportForm) -> tuple[str, str]:
+    """The text to import (a file wins over the paste box) and the file's name."""
+    upload = form.upload.data
+    if upload is not None and getattr(upload, "filename", ""):
+        raw = upload.read()
+        try:
+            return raw.decode("utf-8-sig"), upload.filename
+        except UnicodeDecodeError as error:
+            raise FormatError(
+                raw[: error.start].count(b"\n") + 1,
+                f"the file is not UTF-8 text (byte {error.start + 1}); save it as UTF-8",
+            ) from error
+    return (form.text.data or ""), ""
+
+
+def preview_rows(result: ReadResult, plan: list[str]) -> list[dict[str, Any]]:
+    """Each question in short for the preview table."""
+    return [
+        {
+            "line": line,
+            "key": item.key,
+            "kind": item.question.kind,
+            "label": plain_label(item.question),
+            "answer": plain_label(item.question, answer=True),
+            "status": status,
+        }
+        for item, line, status in zip(result.questions, result.lines, plan, strict=True)
+    ]
+
+
+def _render_form(form: ImportForm, error: str | None = None, status: int = 200) -> Any:
+    """The import page."""
+    return (
+        render_template(
+            "transfer/import.html",
+            form=form,
+            error=error,
+            columns=COLUMN_HELP,
+            formats=LABELS,
+        ),
+        status,
+    )
+
+
+def _import_form() -> ImportForm:
+    """The import form with the teacher's sets as targets."""
+    form = ImportForm()
+    choices = [SelectChoice("new", "A new set")]
+    choices += [SelectChoice(str(s.id), s.title) for s in editable_sets()]
+    wanted = request.args.get("set", "") or request.form.get("target", "")
+    if wanted and wanted not in {choice.value for choice in choices}:
+        qset = target_set(wanted)  # a 404 unless the user may change it
+        if qset is not None:
+            choices.append(SelectChoice(str(qset.id), qset.title))
+    form.target.choices = choices
+    if request.method == "GET" and wanted:
+        form.target.data = wanted
+    return form
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@teacher_required
+def import_page() -> Any:
+    form = _import_form()
+    if not form.validate_on_submit():
+        return _render_form(form, status=422 if request.method == "POST" else 200)
+    qset = target_set(form.target.data)
+    db.session.commit()  # end the read transaction: no lock is held while the file is read
+    try:
+        text, filename = uploaded_text(form)
+        fmt, result = read(text, form.fmt.data or "guess")
+    except FormatError as error:
+        return _render_form(form, error=str(error), status=422)
+    title = (form.title.data or "").strip() or result.title or filename.rsplit(".", 1)[0]
+    plan = plan_import(db.session, qset.id if qset else None, result)
+    confirm = ConfirmForm(
+        formdata=None,
+        data={
+            "text": text,
+            "fmt": fmt,
+            "target": str(qset.id) if qset else "new",
+            "title": title or "Imported questions",
+            "visibility": form.visibility.data,
+            "retire": "1" if form.retire.data and qset else "",
+        },
+    )
+    return render_template(
+        "transfer/preview.html",
+        confirm=confirm,
+        qset=qset,
+        fmt_label=LABELS[fmt],
+        title=title or "Imported questions",
+        counts=result.counts(),
+        warnings=result.warnings,
+        rows=preview_rows(result, plan),
+        totals={status: plan.count(status) for status in (NEW, UPDATE, SAME)},
+        retire=bool(form.retire.data and qset),
+    )
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@teacher_required
+def import_confirm() -> Any:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    visibility = form.visibility.data or Visibility.PRIVATE.value
+    if visibility not in {v.value for v in Visibility}:
+        abort(400)
+    qset = target_set(form.target.data)
+    try:
+        db.session.commit()  # the write lock is taken again after reading, not held through it
+        _, result = read(form.text.data or "", form.fmt.data or "guess")
+    except FormatError as error:
+        return _render_form(_import_form(), error=str(error), status=422)
+    begin_write(db.session)
+    if qset is not None and not can_edit(current_user, qset):
+        abort(404)  # the set changed hands while the file was read
+    if qset is None:
+        title = (form.title.data or "").strip()[:200] or "Imported questions"
+        qset = new_set(db.session, current_user, title, visibility, result.description)
+    try:
+        report = write_import(db.session, qset, result, retire_missing=form.retire.data == "1")
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # another import into the same set won the race for a key
+        flash("The set changed while importing. Nothing was written; try again.", "error")
+        return redirect(url_for(".import_page"))
+    flash(f"Imported into “{qset.title}”: {report.summary()}.", "success")
+    return redirect(url_for(".export_page", set_id=qset.id))
+
+
+@bp.route("/sets/<int:set_id>/export")
+@teacher_required
+def export_page(set_id: int) -> Any:
+    qset = readable_set_or_404(set_id)
+    kinds = dict(
+        db.session.execute(
+            sa.select(Question.kind, sa.func.count())
+            .where(Question.set_id == qset.id, Question.retired.is_(False))
+            .group_by(Question.kind)
+        ).all()
+    )
+    changes = {
+        fmt: [(kind, kinds[kind], note) for kind, note in notes.items() if kind in kinds]
+        for fmt, notes in EXPORT_CHANGES.items()
+    }
+    return render_template(
+        "transfer/export.html",
+        qset=qset,
+        kinds=kinds,
+        exports=EXPORTS,
+        changes=changes,
+        editable=can_edit(current_user, qset),
+    )
+
+
+@bp.route("/sets/<int:set_id>/export/<fmt>")
+@teacher_required
+def export_download(set_id: int, fmt: str) -> Any:
+    qset = readable_set_or_404(set_id)
+    if fmt not in EXPORTS:
+        abort(404)
+    export = export_set(db.session, qset, fmt)
+    return send_file(
+        io.BytesIO(export.content),
+        mimetype=export.mimetype,
+        as_attachment=True,
+        download_name=export.filename,
+        max_age=0,
+    )
+
+
+@bp.route("/sets/<int:set_id>/print")
+@teacher_required
+def print_worksheet(set_id: int) -> Any:
+    qset = readable_set_or_404(set_id)
+    data = set_data(db.session, qset)
+    return render_template(
+        "transfer/worksheet.html", qset=qset, questions=data.questions, seed=qset.id
+    )
+
+
+@bp.route("/sets/<int:set_id>/print/answers")
+@teacher_required
+def print_answers(set_id: int) -> Any:
+    qset = readable_set_or_404(set_id)
+    data = set_data(db.session, qset)
+    return render_template("transfer/answer_key.html", qset=qset, questions=data.questions)
