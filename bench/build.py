@@ -380,8 +380,9 @@ def build(
     )
     writer.write(
         "assignment",
-        ("id", "classroom_id", "set_id", "due_at", "created_at"),
-        [(1, 1, built.study_set_ids[0], None, now)],
+        # Assigned to study: a set given only as a quiz stays out of the queue (quiz.study.queue).
+        ("id", "classroom_id", "set_id", "due_at", "created_at", "mode"),
+        [(1, 1, built.study_set_ids[0], None, now, "study")],
     )
     writer.write(
         "studied_set",

@@ -65,6 +65,7 @@ class InProcessClient(Client):
         self.recording = False
         self.cookies = {}
         self.seen: dict[str, list[str]] = defaultdict(list)  # page -> concrete GET paths
+        self.dry_rounds = 0  # study rounds that found nothing to study (see drive.study_round)
 
     def request(self, method: str, path: str, data: dict[str, Any] | None = None) -> Response:
         before = self.counter.count

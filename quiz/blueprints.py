@@ -24,7 +24,7 @@ ROUTE_MODULES = (
     "quiz.study.custom_routes",
     "quiz.study.browse_routes",
     "quiz.study.settings_routes",
-    "quiz.study.shortcuts",
+    "quiz.shortcuts",
     "quiz.quizzes.routes",
     "quiz.progress.routes",
     "quiz.classes.student_routes",

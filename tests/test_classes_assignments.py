@@ -81,10 +81,12 @@ def test_a_teacher_can_assign_their_own_private_set_but_not_anothers(
     theirs, _ = make_set(app, 2, title="Theirs", visibility="private", owner_id=world.other_teacher)
     login_as(client, "teacher")
     url = f"/teach/classes/{world.classroom}/assignments/new"
-    assert client.post(url, data=assignment_form(world, set_id=str(own))).status_code == 302
+    data = assignment_form(world, set_id=str(own), mode="study")
+    assert client.post(url, data=data).status_code == 302
     refused = client.post(url, data=assignment_form(world, set_id=str(theirs)))
     assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
-    # The private set is now visible to the class's students (queue.visible_to).
+    # The private set, assigned to study, is now visible to the class's students
+    # (queue.visible_to; a quiz-only set would not be: tests/test_quiz_key_secret.py).
     student = app.test_client()
     login_as(student, "member")
     assert student.get(f"/study/sets/{own}/progress").status_code == 200

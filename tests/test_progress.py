@@ -129,7 +129,7 @@ def test_cards_by_state(app: Flask, user_factory: Any) -> None:
     retire(app, q5)  # retired: neither counted as learning nor as new
     answer(app, alice, other_questions[0], "2026-03-04 10:00")  # a card outside studied sets
 
-    assert call(app, alice, progress.cards_by_state) == {
+    assert call(app, alice, progress.cards_by_state, at("2026-03-04 12:00")) == {
         "new": 2,
         "learning": 2,
         "review": 1,
@@ -140,14 +140,14 @@ def test_cards_by_state(app: Flask, user_factory: Any) -> None:
 def test_cards_by_state_of_a_new_student(app: Flask, user_factory: Any) -> None:
     alice = make_student(user_factory, app, "alice")
     set_id, _questions = make_set(app, 3)
-    assert call(app, alice, progress.cards_by_state) == {
+    assert call(app, alice, progress.cards_by_state, at("2026-03-04 12:00")) == {
         "new": 0,
         "learning": 0,
         "review": 0,
         "relearning": 0,
     }
     study_set(app, alice, set_id)
-    assert call(app, alice, progress.cards_by_state)["new"] == 3
+    assert call(app, alice, progress.cards_by_state, at("2026-03-04 12:00"))["new"] == 3
 
 
 def test_average_retrievability(app: Flask, user_factory: Any) -> None:

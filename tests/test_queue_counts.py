@@ -99,14 +99,14 @@ def test_new_count_on_home_caps_and_progress_stays_exact(
     app: Flask, client: FlaskClient, student: User
 ) -> None:
     with app.app_context():
-        assert queue.count_new_available(db.session, student.id) == queue.COUNT_CAP + 1
-        assert queue.count_new_available(db.session, student.id, capped=False) == QUESTIONS
+        assert queue.count_new_available(db.session, student.id, T0) == queue.COUNT_CAP + 1
+        assert queue.count_new_available(db.session, student.id, T0, capped=False) == QUESTIONS
     with time_machine.travel(T0, tick=False):
         home = text_of(client.get("/study/").get_data(as_text=True))
     assert "100+ new left today" in home
     give_due_cards(app, student.id, QUESTIONS - queue.COUNT_CAP)  # COUNT_CAP new ones left
     with app.app_context():
-        assert queue.count_new_available(db.session, student.id) == queue.COUNT_CAP
+        assert queue.count_new_available(db.session, student.id, T0) == queue.COUNT_CAP
     with time_machine.travel(T0, tick=False):
         home = text_of(client.get("/study/").get_data(as_text=True))
     assert "100 new left today" in home
@@ -124,7 +124,7 @@ def test_new_questions_come_in_set_order_when_sets_were_added_together(
             db.session.add(StudiedSet(user_id=user.id, set_id=set_id(app, slug), added_at=T0))
         db.session.commit()
         found = db.session.execute(
-            queue.new_questions(user.id).with_only_columns(Question.key)
+            queue.new_questions(user.id, T0).with_only_columns(Question.key)
         ).scalars()
         assert list(found) == ["zeta0", "zeta1", "zeta2", "alpha0", "alpha1", "alpha2"]
 

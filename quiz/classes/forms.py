@@ -66,6 +66,13 @@ class AssignmentForm(FlaskForm):
             SelectChoice(Mode.STUDY.value, "Study: the set joins each student's queue"),
         ],
         default=Mode.QUIZ.value,
+        description=(
+            "A set given to students only as a quiz stays out of their study, flashcards and "
+            "practice until its answers are released: after the due date, or once a student has "
+            "used every attempt allowed, as “Show the right answers” says (never with “Never”). "
+            "Assigning the set to study as well, or a public set, lets students study it and see "
+            "its answers at any time."
+        ),
     )
     due_at = DateTimeLocalField(
         "Due", format="%Y-%m-%dT%H:%M", validators=[DataRequired(message="Give a due date.")]

@@ -223,7 +223,7 @@ def set_choices() -> list[SelectChoice]:
     """Sets the teacher may assign: their own, public ones, and for admins every set."""
     query = sa.select(QuestionSet.id, QuestionSet.title).order_by(QuestionSet.title)
     if not current_user.is_admin:
-        query = query.where(queue.visible_to(current_user.id))
+        query = query.where(queue.visible_to(current_user.id, now_utc()))
     return [SelectChoice(row.id, row.title) for row in db.session.execute(query)]
 
 

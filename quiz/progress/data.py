@@ -74,9 +74,9 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _live_card_filter(user: User) -> sa.ColumnElement[bool]:
+def _live_card_filter(user: User, now: datetime) -> sa.ColumnElement[bool]:
     """The student's cards of live questions in sets they may still see."""
-    return sa.and_(Card.user_id == user.id, live_questions(user.id))
+    return sa.and_(Card.user_id == user.id, live_questions(user.id, now))
 
 
 def _day_counts(session: Session, user: User, since: datetime, until: datetime) -> Counter[date]:
@@ -144,7 +144,7 @@ def _card_summary(
             sqldays.recall(Card.stability, Card.last_review, now, dialect).label("recall"),
         )
         .join(Question, Question.id == Card.question_id)
-        .where(_live_card_filter(user))
+        .where(_live_card_filter(user, now))
         .subquery()
     )
     query = sa.select(
@@ -256,16 +256,16 @@ def reviews_per_day(
     return dict(_day_counts(session, user, _window_start(user, now, days), now))
 
 
-def cards_by_state(session: Session, user: User) -> dict[str, int]:
+def cards_by_state(session: Session, user: User, now: datetime) -> dict[str, int]:
     """Live questions by state: new (studied but never answered), learning, review, relearning."""
     query = (
         sa.select(Card.state, sa.func.count())
         .join(Question, Question.id == Card.question_id)
-        .where(_live_card_filter(user))
+        .where(_live_card_filter(user, now))
         .group_by(Card.state)
     )
     states = {scheduling.STATE_LABELS[state]: count for state, count in session.execute(query)}
-    return _count_states(states, count_new_available(session, user.id, capped=False))
+    return _count_states(states, count_new_available(session, user.id, now, capped=False))
 
 
 def average_retrievability(session: Session, user: User, now: datetime) -> float | None:
@@ -304,7 +304,7 @@ def overview(session: Session, user: User, now: datetime) -> Overview:
         attempts=attempt_scores(session, user),
         reviews_per_day=per_day,
         cards_by_state=_count_states(
-            cards.states, count_new_available(session, user.id, capped=False)
+            cards.states, count_new_available(session, user.id, now, capped=False)
         ),
         average_retrievability=cards.mean_recall,
         due_per_day=cards.due_per_day,

@@ -72,7 +72,7 @@ def search(session: Session, user: User, filters: Filters, now: datetime) -> lis
         sa.select(Card, Question, QuestionSet.title)
         .join(Question, Question.id == Card.question_id)
         .join(QuestionSet, QuestionSet.id == Question.set_id)
-        .where(Card.user_id == user.id, live_questions(user.id))
+        .where(Card.user_id == user.id, live_questions(user.id, now))
     )
     if filters.text:
         pattern = f"%{_escape_like(filters.text)}%"

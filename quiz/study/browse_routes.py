@@ -33,7 +33,7 @@ def browse_cards() -> Any:
         "study/browse.html",
         rows=browse.search(db.session, current_user, filters, now),
         filters=filters,
-        sets=db.session.scalars(queue.visible_sets(current_user.id)).all(),
+        sets=db.session.scalars(queue.visible_sets(current_user.id, now_utc())).all(),
         states=browse.STATES,
         dues=browse.DUE,
         limit=browse.LIMIT,

@@ -93,7 +93,9 @@ def studyable_question(
     student may see it), so it is not read again.
     """
     if found is None:
-        question, visible = lookups.question_with_set(db.session, current_user.id, question_id)
+        question, visible = lookups.question_with_set(
+            db.session, current_user.id, question_id, now_utc()
+        )
     else:
         question, visible = found.question, found.visible
     if question is None or not visible:

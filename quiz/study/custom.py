@@ -77,7 +77,8 @@ def ahead_ids(session: Session, user: User, now: datetime, days: int) -> list[in
             sa.select(Card.question_id)
             .join(Question, Question.id == Card.question_id)
             .where(Card.user_id == user.id, Card.due > now, Card.due <= until)
-            .where(queue.live_questions(user.id), queue.in_play(now), queue.not_held(user.id))
+            .where(queue.live_questions(user.id, now), queue.in_play(now))
+            .where(queue.not_held(user.id))
             .order_by(Card.due, Card.id)
             .limit(MAX_CARDS)
         )
@@ -91,7 +92,7 @@ def wrong_today_ids(session: Session, user: User, now: datetime) -> list[int]:
         sa.select(Review.question_id, sa.func.max(Review.reviewed_at).label("last"))
         .join(Question, Question.id == Review.question_id)
         .where(Review.user_id == user.id, Review.reviewed_at >= since, Review.correct.is_(False))
-        .where(queue.live_questions(user.id))
+        .where(queue.live_questions(user.id, now))
         .group_by(Review.question_id)
         .order_by(sa.desc("last"))
         .limit(MAX_CARDS)
@@ -99,12 +100,12 @@ def wrong_today_ids(session: Session, user: User, now: datetime) -> list[int]:
     return [qid for qid, _last in rows]
 
 
-def cram_ids(session: Session, user: User, set_id: int) -> list[int]:
+def cram_ids(session: Session, user: User, set_id: int, now: datetime) -> list[int]:
     """The live questions of a set, in set order."""
     return list(
         session.scalars(
             sa.select(Question.id)
-            .where(Question.set_id == set_id, queue.live_questions(user.id))
+            .where(Question.set_id == set_id, queue.live_questions(user.id, now))
             .order_by(Question.position, Question.id)
             .limit(MAX_CARDS)
         )

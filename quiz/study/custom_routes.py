@@ -46,7 +46,7 @@ def custom_study() -> Any:
         error = start_run(mode, now)
         if error is None:
             return redirect(url_for(".next") if mode == "raise" else url_for(".custom_next"))
-    sets = db.session.scalars(queue.visible_sets(current_user.id)).all()
+    sets = db.session.scalars(queue.visible_sets(current_user.id, now_utc())).all()
     return (
         render_template(
             "study/custom.html",
@@ -87,7 +87,7 @@ def start_run(mode: str, now: datetime) -> str | None:
         if set_id is None:
             return "Choose a set to cram."
         qset = visible_set_or_404(set_id)
-        ids = custom.cram_ids(db.session, current_user, qset.id)
+        ids = custom.cram_ids(db.session, current_user, qset.id, now_utc())
         title = f"Cram: {qset.title}"
     else:
         return "Choose what to study."

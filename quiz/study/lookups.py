@@ -16,34 +16,35 @@ from sqlalchemy.orm import Session, aliased
 
 from quiz.database import column_rows
 from quiz.models import PendingAnswer, Question, QuestionSet, Review
+from quiz.models.base import UTCDateTime
 from quiz.models.content import ShownQuestion, shown_question
 from quiz.statements import built_once
 from quiz.study import pending, queue
 
 
-def _visible(user_id: Any) -> sa.Label[bool]:
+def _visible(user_id: Any, now: Any) -> sa.Label[bool]:
     """Whether the student may see the question's set (queue.visible_to, as can_see_set)."""
     return (
         sa.exists()
-        .where(QuestionSet.id == Question.set_id, queue.visible_to(user_id))
+        .where(QuestionSet.id == Question.set_id, queue.visible_to(user_id, now))
         .label("visible")
     )
 
 
-def _shown_columns(user_id: Any) -> list[Any]:
+def _shown_columns(user_id: Any, now: Any) -> list[Any]:
     """A ShownQuestion's columns, its set's title, and whether the student may see the set."""
     shown_set = aliased(QuestionSet, name="shown_set")
     title = sa.select(shown_set.title).where(shown_set.id == Question.set_id).scalar_subquery()
     columns = [getattr(Question, name) for name in ShownQuestion.COLUMNS]
-    return [*columns, title.label("set_title"), _visible(user_id)]
+    return [*columns, title.label("set_title"), _visible(user_id, now)]
 
 
 def question_with_set(
-    session: Session, user_id: int, question_id: int
+    session: Session, user_id: int, question_id: int, now: datetime
 ) -> tuple[ShownQuestion | None, bool]:
     """A question with its set's title (every study page shows it), and whether the student
     may see that set."""
-    params = {"question_id": question_id, "user_id": user_id}
+    params = {"question_id": question_id, "user_id": user_id, "now": now}
     row = column_rows(session, _question_with_set(), params).first()
     return (shown_question(row), bool(row.visible)) if row is not None else (None, False)
 
@@ -51,7 +52,10 @@ def question_with_set(
 @built_once
 def _question_with_set() -> sa.Select[Any]:
     user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
-    return sa.select(*_shown_columns(user_id)).where(Question.id == sa.bindparam("question_id"))
+    now: Any = sa.bindparam("now", type_=UTCDateTime())
+    return sa.select(*_shown_columns(user_id, now)).where(
+        Question.id == sa.bindparam("question_id")
+    )
 
 
 class Earlier(NamedTuple):
@@ -73,12 +77,12 @@ class AnswerLookup(NamedTuple):
 
 
 def answer_lookup(
-    session: Session, user_id: int, question_id: int, submission_id: str
+    session: Session, user_id: int, question_id: int, submission_id: str, now: datetime
 ) -> AnswerLookup:
     """The question with its set's title and whether the student may see it
     (question_with_set), beside the review and the held answer already stored for this
     submission id (pending.find_submission)."""
-    params = {"question_id": question_id, "user_id": user_id, "sid": submission_id}
+    params = {"question_id": question_id, "user_id": user_id, "sid": submission_id, "now": now}
     row = column_rows(session, _answer_lookup(), params).one()
     question = shown_question(row) if row.id is not None else None
     review = None
@@ -90,9 +94,10 @@ def answer_lookup(
 @built_once
 def _answer_lookup() -> sa.Select[Any]:
     user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
+    now: Any = sa.bindparam("now", type_=UTCDateTime())
     query = (
         sa.select(
-            *_shown_columns(user_id),
+            *_shown_columns(user_id, now),
             Review.id.label("review_id"),
             Review.question_id.label("review_question_id"),
             Review.response,

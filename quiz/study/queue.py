@@ -18,10 +18,12 @@ from quiz.models import (
     Attempt,
     Card,
     Enrollment,
+    Mode,
     NewLimitRaise,
     PendingAnswer,
     Question,
     QuestionSet,
+    ShowAnswers,
     StudiedSet,
     User,
     Visibility,
@@ -29,6 +31,7 @@ from quiz.models import (
 from quiz.models.base import UTCDateTime
 from quiz.models.content import ShownQuestion, shown_question
 from quiz.statements import built_once
+from quiz.timeutil import now_utc
 
 # Counts the study pages show (due cards, new questions) stop one past this: "100+" beyond it,
 # so that a page costs the same however large the student's backlog has grown.
@@ -55,36 +58,72 @@ def start_of_day(user: User, now: datetime) -> datetime:
     return midnight.astimezone(now.tzinfo)
 
 
-def visible_to(user_id: int) -> sa.ColumnElement[bool]:
-    """The one rule for who sees a set: public ones, your own, and your classes' assigned ones.
+def visible_to(user_id: Any, now: Any) -> sa.ColumnElement[bool]:
+    """The one rule for who sees a set in study: public ones, your own, your classes' sets
+    assigned to study, and sets assigned as a quiz once the quiz's answers are released.
 
-    Archived sets (deleted after students studied them) leave every list and queue.
+    A set a class gets only as a quiz is its answer key: studying, practising or browsing it
+    would show the answers, so it stays out of every student list, queue and page until
+    `quiz_released` (the quiz itself is reached through its assignment). Archived sets
+    (deleted after students studied them) leave every list and queue.
     """
-    assigned = (
-        sa.select(Assignment.set_id)
-        .join(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
-        .where(Enrollment.user_id == user_id)
+    mine = sa.select(Assignment.set_id).join(
+        Enrollment, Enrollment.classroom_id == Assignment.classroom_id
+    )
+    to_study = mine.where(Enrollment.user_id == user_id, Assignment.mode == Mode.STUDY.value)
+    released = mine.where(
+        Enrollment.user_id == user_id,
+        Assignment.mode == Mode.QUIZ.value,
+        quiz_released(user_id, now),
     )
     return sa.and_(
         QuestionSet.archived.is_(False),
         sa.or_(
             QuestionSet.visibility == Visibility.PUBLIC.value,
             QuestionSet.owner_id == user_id,
-            QuestionSet.id.in_(assigned),
+            QuestionSet.id.in_(to_study),
+            QuestionSet.id.in_(released),
         ),
     )
 
 
-def visible_sets(user_id: int) -> sa.Select[tuple[QuestionSet]]:
-    """Sets the student may study or take as a quiz, by title."""
-    return sa.select(QuestionSet).where(visible_to(user_id)).order_by(QuestionSet.title)
+def quiz_released(user_id: Any, now: Any) -> sa.ColumnElement[bool]:
+    """Whether an assigned quiz (the `Assignment` row in the query) has released its answers
+    to the student, so that its set may be studied: never with "never show answers"; after
+    the due date; and with "after each attempt", once the student has used every attempt
+    (before that, the set's other questions would still be unseen quiz questions)."""
+    finished = (
+        sa.select(sa.func.count(Attempt.id))
+        .where(
+            Attempt.assignment_id == Assignment.id,
+            Attempt.user_id == user_id,
+            Attempt.finished_at.is_not(None),
+        )
+        .scalar_subquery()
+    )
+    return sa.and_(
+        Assignment.show_answers != ShowAnswers.NEVER.value,
+        sa.or_(
+            sa.and_(Assignment.due_at.is_not(None), Assignment.due_at < now),
+            sa.and_(
+                Assignment.show_answers == ShowAnswers.AFTER_ATTEMPT.value,
+                Assignment.max_attempts.is_not(None),
+                finished >= Assignment.max_attempts,
+            ),
+        ),
+    )
 
 
-def live_questions(user_id: int) -> sa.ColumnElement[bool]:
+def visible_sets(user_id: int, now: datetime) -> sa.Select[tuple[QuestionSet]]:
+    """Sets the student may study or take as a quiz of their own, by title."""
+    return sa.select(QuestionSet).where(visible_to(user_id, now)).order_by(QuestionSet.title)
+
+
+def live_questions(user_id: Any, now: Any) -> sa.ColumnElement[bool]:
     """Questions that are not retired and belong to a set the student may still see."""
     return sa.and_(
         Question.retired.is_(False),
-        Question.set_id.in_(sa.select(QuestionSet.id).where(visible_to(user_id))),
+        Question.set_id.in_(sa.select(QuestionSet.id).where(visible_to(user_id, now))),
     )
 
 
@@ -144,20 +183,22 @@ def due_cards(user_id: int, now: datetime, exclude: Collection[int] = ()) -> sa.
     query = (
         sa.select(Card)
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user_id, Card.due <= now, live_questions(user_id))
+        .where(Card.user_id == user_id, Card.due <= now, live_questions(user_id, now))
         .where(not_held(user_id), in_play(now))
         .order_by(Card.due, Card.id)
     )
     return query.where(Question.id.not_in(exclude)) if exclude else query
 
 
-def new_questions(user_id: int, exclude: Collection[int] = ()) -> sa.Select[tuple[Question]]:
+def new_questions(
+    user_id: Any, now: Any, exclude: Collection[int] = ()
+) -> sa.Select[tuple[Question]]:
     """Questions of the studied sets the student has never answered, in set order."""
     has_card = sa.exists().where(Card.user_id == user_id, Card.question_id == Question.id)
     query = (
         sa.select(Question)
         .join(StudiedSet, StudiedSet.set_id == Question.set_id)
-        .where(StudiedSet.user_id == user_id, live_questions(user_id), ~has_card)
+        .where(StudiedSet.user_id == user_id, live_questions(user_id, now), ~has_card)
         .where(not_held(user_id))
         # StudiedSet.set_id (equal to Question.set_id) lets SQLite take the sets in index order
         # and sort one set's questions at a time, stopping at the first set with a new one.
@@ -273,12 +314,12 @@ def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
     )
     first_due = _scalar(sa.select(due_top.c.id).order_by(due_top.c.due, due_top.c.id).limit(1))
     first_new = _scalar(
-        new_questions(user_id).where(allowed).with_only_columns(Question.id).limit(1)
+        new_questions(user_id, now).where(allowed).with_only_columns(Question.id).limit(1)
     )
     upcoming = _scalar(
         sa.select(sa.func.min(Card.due))
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user_id, Card.due > now, live_questions(user_id), in_play(now))
+        .where(Card.user_id == user_id, Card.due > now, live_questions(user_id, now), in_play(now))
     )
     # Aliases, so that the subqueries above keep their own card and question tables instead
     # of correlating to the outer ones.
@@ -366,9 +407,11 @@ def _scalar(query: sa.Select[Any]) -> sa.ScalarSelect[Any]:
     return query.correlate(None).scalar_subquery()
 
 
-def count_new_available(session: Session, user_id: int, *, capped: bool = True) -> int:
+def count_new_available(
+    session: Session, user_id: int, now: datetime, *, capped: bool = True
+) -> int:
     """How many never-seen questions the studied sets still hold (capped: up to COUNT_CAP + 1)."""
-    query = new_questions(user_id).with_only_columns(Question.id)
+    query = new_questions(user_id, now).with_only_columns(Question.id)
     if capped:
         return session.scalar(_capped_count(query)) or 0
     return (
@@ -376,20 +419,23 @@ def count_new_available(session: Session, user_id: int, *, capped: bool = True) 
     )
 
 
-def can_see_set(session: Session, user: User, qset: QuestionSet) -> bool:
-    """Whether the student may see this set (see visible_to)."""
+def can_see_set(
+    session: Session, user: User, qset: QuestionSet, now: datetime | None = None
+) -> bool:
+    """Whether the student may see this set in study (see visible_to)."""
     if qset.archived:
         return False
     if qset.visibility == Visibility.PUBLIC.value or qset.owner_id == user.id:
         return True
-    found = session.scalar(_can_see_query(), {"set_id": qset.id, "user_id": user.id})
-    return found is not None
+    params = {"set_id": qset.id, "user_id": user.id, "now": now or now_utc()}
+    return session.scalar(_can_see_query(), params) is not None
 
 
 @built_once
 def _can_see_query() -> sa.Select[tuple[int]]:
     """can_see_set's statement, built once."""
     user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
+    now: Any = sa.bindparam("now", type_=UTCDateTime())
     return sa.select(QuestionSet.id).where(
-        QuestionSet.id == sa.bindparam("set_id"), visible_to(user_id)
+        QuestionSet.id == sa.bindparam("set_id"), visible_to(user_id, now)
     )

@@ -77,7 +77,7 @@ def settle_held_answers() -> None:
 def index() -> Any:
     now = now_utc()
     studied = set(queue.studied_set_ids(db.session, current_user.id))
-    sets = db.session.scalars(queue.visible_sets(current_user.id)).all()
+    sets = db.session.scalars(queue.visible_sets(current_user.id, now)).all()
     upcoming = queue.next_item(db.session, current_user, now)
     starter_slug = current_app.config["STARTER_SET_SLUG"]
     return render_template(
@@ -86,7 +86,7 @@ def index() -> Any:
         starter=next((s for s in sets if s.slug == starter_slug), sets[0] if sets else None),
         studied=studied,
         upcoming=upcoming,
-        new_available=queue.count_new_available(db.session, current_user.id),
+        new_available=queue.count_new_available(db.session, current_user.id, now),
         form=EmptyForm(),
         **class_home.home_context(db.session, current_user, now),  # classes (issue 9)
     )
@@ -232,7 +232,9 @@ def answer() -> Any:
     submission_id = valid_submission_id(request.form.get("submission_id"))
     if submission_id is None:
         abort(400)
-    found = lookups.answer_lookup(db.session, current_user.id, question_id, submission_id)
+    found = lookups.answer_lookup(
+        db.session, current_user.id, question_id, submission_id, now_utc()
+    )
     earlier, held = found.review, found.held
     if earlier is not None:  # answered already: show what was recorded the first time
         if earlier.response != sent_response(earlier.question_id, submission_id):
