@@ -136,17 +136,19 @@ class Limits:
     window_s: int
 
 
-def begin_attempt(session: AnySession, key: str, address: str, limits: Limits) -> bool:
-    """Record one guess before it is checked; False when it is over a hard limit.
+def begin_attempt(session: AnySession, key: str, address: str, limits: Limits) -> int | None:
+    """Record one guess before it is checked; its row id, or None when over a hard limit.
 
     For guesses that lock nobody out when refused (a class code is the student's own
     counter): refused attempts count too, so the limit holds while the guessing goes on.
-    Committed before counting, like pace_attempt.
+    Committed before counting, like pace_attempt. A guess that turns out right is given back
+    with forget_attempt; it clears nothing, so right guesses cannot reset the count.
     """
     key, address = key[:KEY_MAX], address[:ADDRESS_MAX]
     since = now_utc() - timedelta(seconds=limits.window_s)
     session.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at < since))
-    session.add(LoginFailure(username_key=key, address=address))
+    row = LoginFailure(username_key=key, address=address)
+    session.add(row)
     session.commit()
     same_key = LoginFailure.username_key == key
     same_address = LoginFailure.address == address
@@ -156,7 +158,13 @@ def begin_attempt(session: AnySession, key: str, address: str, limits: Limits) -
         )
     ).one()
     session.commit()
-    return per_key <= limits.per_account and per_address <= limits.per_address
+    allowed = per_key <= limits.per_account and per_address <= limits.per_address
+    return row.id if allowed else None
+
+
+def forget_attempt(session: AnySession, attempt: int) -> None:
+    """Uncount one guess that was right (only that one: earlier wrong ones still count)."""
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.id == attempt))
 
 
 @dataclass(frozen=True)
