@@ -100,7 +100,7 @@ def check_password(user: User | None, key: str, password: str) -> tuple[bool, in
     with hashing_slot():
         right = verify_password(stored_hash, password, config["PASSWORD_HASH_METHOD"])
     if right:
-        limiter.clear_failures(db.session, key, device=device)
+        limiter.clear_failures(db.session, key, device=device, address=client_address())
     return right, 0
 
 
