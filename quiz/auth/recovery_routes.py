@@ -7,10 +7,11 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, url_for
 from werkzeug.exceptions import BadRequest
 
-from quiz.auth import limiter
+from quiz.auth import limiter, mailer
 from quiz.auth.forms import ForgotForm, ResetForm
+from quiz.auth.mailer import mail_configured
 from quiz.auth.passwords import hashing_slot
-from quiz.auth.reset import mail_configured, send_reset_mail, user_for_token
+from quiz.auth.reset import queue_reset_mail, user_for_token
 from quiz.auth.routes import bp, client_address, find_user, too_many
 from quiz.extensions import db
 
@@ -47,7 +48,10 @@ def forgot() -> Any:
         if wait:
             return too_many("auth/forgot.html", wait, form=form, mail=mail, sent=False)
         if mail and user is not None and user.active:
-            send_reset_mail(user)
+            queue_reset_mail(user)
+            db.session.commit()
+        if mail:  # sent after the response, whose time must not tell if the account exists
+            mailer.send_soon()
         # The same answer whether or not the account exists (no probing for accounts).
         form.email.data = ""
         return render_template("auth/forgot.html", form=form, mail=mail, sent=True)
