@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 
 from quiz.auth.limiter import AnySession
 from quiz.extensions import db
@@ -38,9 +38,16 @@ def mail_configured() -> bool:
     return mail_configured_in(current_app.config)
 
 
-def queue_mail(session: AnySession, recipient: str, subject: str, body: str) -> None:
-    """Add one e-mail to the queue (the caller commits, then calls send_soon)."""
-    session.add(OutgoingMail(recipient=recipient, subject=subject[:200], body=body))
+def queue_mail(session: AnySession, recipient: str, subject: str, body: str) -> OutgoingMail:
+    """Add one e-mail to the queue (the caller commits, then calls send_after)."""
+    mail = OutgoingMail(recipient=recipient, subject=subject[:200], body=body)
+    session.add(mail)
+    return mail
+
+
+def unqueue(session: AnySession, mail: OutgoingMail) -> None:
+    """Take back a queued e-mail that is not to be sent after all (committed by the caller)."""
+    session.execute(sa.delete(OutgoingMail).where(OutgoingMail.id == mail.id))
 
 
 def smtp_send(config: Mapping[str, Any], recipient: str, subject: str, body: str) -> bool:
@@ -122,13 +129,19 @@ def _send_in_thread(app: Flask) -> None:
         _senders.discard(threading.current_thread())
 
 
-def send_soon() -> None:
-    """Start sending the queue in a thread: the response does not wait for the mail server."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+def _start_sender(app: Flask) -> None:
     thread = threading.Thread(target=_send_in_thread, args=(app,), name="quiz-mail", daemon=True)
     with _senders_lock:
         _senders.add(thread)
     thread.start()
+
+
+def send_after(response: Response) -> Response:
+    """Send the queue in a thread once the response is sent (the WSGI server closes it then):
+    neither the mail server's time nor the sender's work shows in the answer."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    response.call_on_close(lambda: _start_sender(app))
+    return response
 
 
 def wait_for_senders(timeout: float) -> bool:

@@ -17,7 +17,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from quiz.auth.mailer import queue_mail
 from quiz.extensions import db
-from quiz.models import User
+from quiz.models import OutgoingMail, User
 
 SALT = "quiz-password-reset"
 
@@ -62,7 +62,7 @@ def reset_url(user: User) -> str:
     return url_for("auth.reset", token=token, _external=True)
 
 
-def queue_reset_mail(user: User) -> None:
+def queue_reset_mail(user: User) -> OutgoingMail:
     """Queue an e-mail with a reset link for the user (sent after the response)."""
     minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE_S"]) // 60
     body = (
@@ -72,7 +72,7 @@ def queue_reset_mail(user: User) -> None:
         f"{reset_url(user)}\n\n"
         "The link works once. If you did not ask, ignore this message: nothing changes.\n"
     )
-    queue_mail(db.session, user.email, "Reset your quiz password", body)
+    return queue_mail(db.session, user.email, "Reset your quiz password", body)
 
 
 def queue_taken_mail(user: User) -> None:

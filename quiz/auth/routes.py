@@ -145,12 +145,13 @@ def answer_taken_email(owner: User, password: str) -> Any:
     tell who has an account), hash as long, and tell the owner by e-mail instead."""
     with hashing_slot():  # the same cost as a real registration
         verify_password(None, password, current_app.config["PASSWORD_HASH_METHOD"])
+    response = registered_response()
     if mailer.mail_configured() and owner.active:
         if not limiter.begin_event(db.session, taken_mail_limit(), f"user:{owner.id}", ""):
             queue_taken_mail(owner)
             db.session.commit()
-        mailer.send_soon()
-    return registered_response()
+        mailer.send_after(response)
+    return response
 
 
 def browser_timezone(name: str) -> str:

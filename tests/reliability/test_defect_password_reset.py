@@ -87,8 +87,11 @@ def inbox(app: Flask) -> Iterator[Inbox]:
 
 
 def ask(client: FlaskClient, who: str) -> Any:
-    """Post the forgotten-password form."""
-    return client.post("/auth/forgot", data={"email": who})
+    """Post the forgotten-password form (closed, as a server does once it is sent: the mail
+    goes out then)."""
+    response = client.post("/auth/forgot", data={"email": who})
+    response.close()
+    return response
 
 
 def path_of(link: str) -> str:
@@ -109,6 +112,7 @@ def test_reset_by_email_is_signed_single_use_and_ends_sessions(
     response = client.post(
         "/auth/forgot", data={"email": "Alice@Example.org"}, headers={"Host": "evil.example"}
     )
+    response.close()
     assert response.status_code == 200
     assert "If an account" in response.get_data(as_text=True)
     inbox.wait_for(1)
