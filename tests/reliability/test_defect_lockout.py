@@ -206,3 +206,9 @@ def test_guessing_spread_over_many_addresses_is_slowed_and_holds_the_owner_a_min
         assert 0 < wait_of(refused) <= app.config["LOGIN_ACCOUNT_DELAY_MAX_S"]
         clock.shift(timedelta(seconds=wait_of(refused)))
         assert login(at(app, "203.0.113.9"), password=PASSWORD).status_code == 302
+    report(
+        "D11-spread",
+        addresses=free + 4,
+        checked=codes.count(200),
+        new_browser_locked_s=wait_of(refused),
+    )
