@@ -1,4 +1,5 @@
-"""Flask commands: seed, create-user, check-deploy, import, export; and the local start."""
+"""Flask commands: seed, create-user, check-deploy, import, export, send-mail; and the local
+start."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(check_deploy_command)
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(send_mail_command)
     backup.init_app(app)
 
 
@@ -155,6 +157,20 @@ def import_command(
         db.session.rollback()
         raise
     click.echo(f"Set {qset.id} “{qset.title}” ({fmt}): {report.summary()}")
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send the queued e-mails (after a crash or a refusal; run it from cron, say hourly)."""
+    from quiz.auth.mailer import mail_configured_in, send_queued
+
+    if not mail_configured_in(current_app.config):
+        raise click.ClickException("MAIL_SERVER and PUBLIC_URL must be set to send e-mail")
+    sent, failed = send_queued(db.session, current_app.config)
+    click.echo(f"{sent} sent, {failed} failed (kept in the queue)")
+    if failed:
+        raise SystemExit(1)
 
 
 @click.command("export")

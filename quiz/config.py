@@ -59,8 +59,14 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LOGIN_DELAY_MAX_S": 15 * 60,
         "LOGIN_FAILURE_WINDOW_S": 60 * 60,
         # Per address, for browsers that never logged in to the account: a school's pupils
-        # share one public address, and their own browsers are not counted here.
+        # share one public address, and their own browsers are not counted here. Past the
+        # limit, one check per LOGIN_ADDRESS_DELAY_S, so the school is slowed, not shut out.
         "LOGIN_FAILURE_LIMIT_PER_ADDRESS": 50,
+        "LOGIN_ADDRESS_DELAY_S": 60,
+        # Per account from every address (guessing spread over many): free failures, then the
+        # same doubling delay capped here, so a stranger holds a new browser a minute at most.
+        "LOGIN_ACCOUNT_FREE_FAILURES": 20,
+        "LOGIN_ACCOUNT_DELAY_MAX_S": 60,
         "DEVICE_COOKIE_NAME": "quiz_device",
         "DEVICE_COOKIE_MAX_AGE_S": 365 * 24 * 3600,
         "REGISTRATION_LIMIT_PER_ADDRESS": 60,  # a whole year group signing up from school

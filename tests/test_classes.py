@@ -168,11 +168,13 @@ def test_code_guessing_is_rate_limited_in_the_database(
 
 
 @pytest.mark.config(JOIN_CODE_LIMIT=3)
-def test_a_right_code_clears_the_count(app: Flask, client: FlaskClient, world: World) -> None:
+def test_a_right_code_is_not_counted_and_clears_nothing(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     login_as(client, "outsider")
     client.post("/study/join", data={"code": "HJK4MN"})
     client.post("/study/join", data={"code": CODE})
-    assert count_rows(app, LoginFailure) == 0
+    assert count_rows(app, LoginFailure) == 1  # the wrong guess still counts
 
 
 def test_join_link_through_login_and_back(app: Flask, client: FlaskClient, world: World) -> None:

@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from quiz.auth.decorators import admin_required
 from quiz.auth.forms import EmptyForm
-from quiz.auth.reset import mail_configured, reset_url
+from quiz.auth.mailer import mail_configured
+from quiz.auth.reset import reset_url
 from quiz.auth.routes import bp
 from quiz.extensions import db
 from quiz.models import Role, User

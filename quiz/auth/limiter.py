@@ -1,14 +1,20 @@
 """Limits on password checks and other account actions, kept in the database so every worker
 shares them (OWASP Authentication Cheat Sheet: delays rather than lock-outs, device cookies).
 
-Password checks: each attempt is written and committed *before* it is counted. Per account,
-the first `free_failures` failures cost nothing; after that each check must wait a delay that
-doubles with every failure (up to `delay_max_s`) after the previous one. An attempt made too
-early is refused unchecked and its row deleted, so hammering does not extend the wait. A
-browser holding a device cookie for the account (it logged in there before) counts on its own
-counter instead, so guessing from elsewhere never keeps the owner out. Unknown devices also
-share a per-address limit. Racing attempts see each other's committed rows, so a burst cannot
-slip past: the k-th to commit sees k-1 earlier failures.
+Password checks: each attempt is written and committed *before* it is counted, then paced by
+three counters of failures in the window, the wait being the longest of them:
+- per (account, address): `free_failures` free, then a delay after the last one that doubles
+  with every failure up to `delay_max_s` (15 minutes): the one guessing is slowed for good;
+- per account from every address: `account_free_failures` free, then the same doubling but
+  capped at `account_delay_max_s` (a minute), so guessing spread over many addresses stays
+  slow while a stranger can hold a new browser of the owner's for a minute at most;
+- per address: `per_address` free, then one check per `address_delay_s` (a minute), so a
+  school's shared address is slowed, not shut for the window.
+An attempt made too early is refused unchecked and its row deleted, so hammering does not
+extend the wait. A browser holding a device cookie for the account (it logged in there before)
+counts on its own counter only, so guessing from elsewhere never keeps the owner out. Racing
+attempts see each other's committed rows, so a burst cannot slip past: the k-th to commit sees
+k-1 earlier failures.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ class Policy:
     delay_max_s: int
     per_address: int
     window_s: int
+    account_free_failures: int = 20
+    account_delay_max_s: int = 60
+    address_delay_s: int = 60
 
 
 def policy_from(config: Mapping[str, Any]) -> Policy:
@@ -49,15 +58,22 @@ def policy_from(config: Mapping[str, Any]) -> Policy:
         delay_max_s=int(config["LOGIN_DELAY_MAX_S"]),
         per_address=int(config["LOGIN_FAILURE_LIMIT_PER_ADDRESS"]),
         window_s=int(config["LOGIN_FAILURE_WINDOW_S"]),
+        account_free_failures=int(config["LOGIN_ACCOUNT_FREE_FAILURES"]),
+        account_delay_max_s=int(config["LOGIN_ACCOUNT_DELAY_MAX_S"]),
+        address_delay_s=int(config["LOGIN_ADDRESS_DELAY_S"]),
     )
 
 
-def delay_after(failures: int, policy: Policy) -> int:
-    """Seconds the next check must wait after the last of `failures` failures."""
-    if failures < policy.free_failures:
+def delay_after(
+    failures: int, policy: Policy, *, free: int | None = None, most: int | None = None
+) -> int:
+    """Seconds the next check must wait after the last of `failures` failures (by default
+    with the per-account-and-address allowance and cap)."""
+    free = policy.free_failures if free is None else free
+    if failures < free:
         return 0
-    doublings = min(failures - policy.free_failures, 40)
-    return min(policy.delay_base_s * 2**doublings, policy.delay_max_s)
+    doublings = min(failures - free, 40)
+    return min(policy.delay_base_s * 2**doublings, policy.delay_max_s if most is None else most)
 
 
 def account_key(user_id: int | None, typed: str = "") -> str:
@@ -97,34 +113,52 @@ def pace_attempt(
     row = LoginFailure(username_key=counter, address=row_address, failed_at=now)
     session.add(row)
     session.commit()  # visible to every other worker before we count
-    earlier, last = session.execute(
-        sa.select(sa.func.count(), sa.func.max(LoginFailure.failed_at)).where(
-            LoginFailure.username_key == counter,
-            LoginFailure.failed_at >= since,
-            LoginFailure.id != row.id,
-        )
+    same_key = LoginFailure.username_key == counter
+    same_address = LoginFailure.address == row_address
+    pair = sa.and_(same_key, same_address)
+    at = LoginFailure.failed_at
+    counts = session.execute(
+        sa.select(
+            sa.func.count().filter(pair),
+            sa.func.max(at).filter(pair),
+            sa.func.count().filter(same_key),
+            sa.func.max(at).filter(same_key),
+            sa.func.count().filter(same_address),
+            sa.func.max(at).filter(same_address),
+        ).where(at >= since, LoginFailure.id != row.id, sa.or_(same_key, same_address))
     ).one()
-    wait = (
-        _seconds_until(last + timedelta(seconds=delay_after(earlier, policy)), now) if last else 0
-    )
+    pair_n, pair_last, key_n, key_last, address_n, address_last = counts
+
+    def until(last: datetime | None, delay: int) -> int:
+        return _seconds_until(last + timedelta(seconds=delay), now) if last and delay else 0
+
+    wait = until(pair_last, delay_after(pair_n, policy))
     if not device:
-        from_address, oldest = session.execute(
-            sa.select(sa.func.count(), sa.func.min(LoginFailure.failed_at)).where(
-                LoginFailure.address == row_address, LoginFailure.failed_at >= since
-            )
-        ).one()
-        if from_address > policy.per_address:
-            wait = max(wait, _seconds_until(oldest + timedelta(seconds=policy.window_s), now), 1)
+        account_delay = delay_after(
+            key_n, policy, free=policy.account_free_failures, most=policy.account_delay_max_s
+        )
+        wait = max(wait, until(key_last, account_delay))
+        if address_n >= policy.per_address:
+            wait = max(wait, until(address_last, policy.address_delay_s))
     if wait:
         session.execute(sa.delete(LoginFailure).where(LoginFailure.id == row.id))
     session.commit()
     return wait
 
 
-def clear_failures(session: AnySession, key: str, *, device: str | None = None) -> None:
-    """Forget the failures of the counter a right password was given on."""
-    counter = device_key(device) if device else key[:KEY_MAX]
-    session.execute(sa.delete(LoginFailure).where(LoginFailure.username_key == counter))
+def clear_failures(
+    session: AnySession, key: str, *, device: str | None = None, address: str | None = None
+) -> None:
+    """Forget the failures of the counter a right password was given on: a trusted browser's,
+    or those of the account from `address` (the account's from everywhere when None)."""
+    if device:
+        counter = device_key(device)
+        session.execute(sa.delete(LoginFailure).where(LoginFailure.username_key == counter))
+        return
+    where = LoginFailure.username_key == key[:KEY_MAX]
+    if address is not None:
+        where = sa.and_(where, LoginFailure.address == address[:ADDRESS_MAX])
+    session.execute(sa.delete(LoginFailure).where(where))
 
 
 @dataclass(frozen=True)
@@ -136,17 +170,19 @@ class Limits:
     window_s: int
 
 
-def begin_attempt(session: AnySession, key: str, address: str, limits: Limits) -> bool:
-    """Record one guess before it is checked; False when it is over a hard limit.
+def begin_attempt(session: AnySession, key: str, address: str, limits: Limits) -> int | None:
+    """Record one guess before it is checked; its row id, or None when over a hard limit.
 
     For guesses that lock nobody out when refused (a class code is the student's own
     counter): refused attempts count too, so the limit holds while the guessing goes on.
-    Committed before counting, like pace_attempt.
+    Committed before counting, like pace_attempt. A guess that turns out right is given back
+    with forget_attempt; it clears nothing, so right guesses cannot reset the count.
     """
     key, address = key[:KEY_MAX], address[:ADDRESS_MAX]
     since = now_utc() - timedelta(seconds=limits.window_s)
     session.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at < since))
-    session.add(LoginFailure(username_key=key, address=address))
+    row = LoginFailure(username_key=key, address=address)
+    session.add(row)
     session.commit()
     same_key = LoginFailure.username_key == key
     same_address = LoginFailure.address == address
@@ -156,7 +192,13 @@ def begin_attempt(session: AnySession, key: str, address: str, limits: Limits) -
         )
     ).one()
     session.commit()
-    return per_key <= limits.per_account and per_address <= limits.per_address
+    allowed = per_key <= limits.per_account and per_address <= limits.per_address
+    return row.id if allowed else None
+
+
+def forget_attempt(session: AnySession, attempt: int) -> None:
+    """Uncount one guess that was right (only that one: earlier wrong ones still count)."""
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.id == attempt))
 
 
 @dataclass(frozen=True)

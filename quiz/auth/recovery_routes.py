@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, make_response, redirect, render_template, url_for
 from werkzeug.exceptions import BadRequest
 
-from quiz.auth import limiter
+from quiz.auth import limiter, mailer
 from quiz.auth.forms import ForgotForm, ResetForm
+from quiz.auth.mailer import mail_configured
 from quiz.auth.passwords import hashing_slot
-from quiz.auth.reset import mail_configured, send_reset_mail, user_for_token
+from quiz.auth.reset import queue_reset_mail, user_for_token
 from quiz.auth.routes import bp, client_address, find_user, too_many
 from quiz.extensions import db
 
@@ -43,14 +44,21 @@ def forgot() -> Any:
     if form.validate_on_submit():
         user = find_user(form.email.data)
         key = limiter.account_key(user.id if user is not None else None, form.email.data)
+        # The mail is queued in begin_event's own commit (no extra round trip for a real
+        # account) and sent after the response: its time must not tell who has an account.
+        queued = queue_reset_mail(user) if mail and user is not None and user.active else None
         wait = limiter.begin_event(db.session, reset_limit(), key, client_address())
         if wait:
+            if queued is not None:
+                mailer.unqueue(db.session, queued)
+                db.session.commit()
             return too_many("auth/forgot.html", wait, form=form, mail=mail, sent=False)
-        if mail and user is not None and user.active:
-            send_reset_mail(user)
         # The same answer whether or not the account exists (no probing for accounts).
         form.email.data = ""
-        return render_template("auth/forgot.html", form=form, mail=mail, sent=True)
+        response = make_response(
+            render_template("auth/forgot.html", form=form, mail=mail, sent=True)
+        )
+        return mailer.send_after(response) if mail else response
     return render_template("auth/forgot.html", form=form, mail=mail, sent=False)
 
 

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
-import smtplib
-from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app, url_for
 from itsdangerous import BadData, URLSafeTimedSerializer
 
+from quiz.auth.mailer import queue_mail
 from quiz.extensions import db
-from quiz.models import User
+from quiz.models import OutgoingMail, User
 
 SALT = "quiz-password-reset"
-log = logging.getLogger(__name__)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -56,12 +53,6 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
-def mail_configured() -> bool:
-    """Whether reset links can go out by e-mail."""
-    config = current_app.config
-    return bool(config.get("MAIL_SERVER") and config.get("PUBLIC_URL"))
-
-
 def reset_url(user: User) -> str:
     """The full reset link, on PUBLIC_URL when set (else this server's own root)."""
     token = make_token(user)
@@ -71,32 +62,29 @@ def reset_url(user: User) -> str:
     return url_for("auth.reset", token=token, _external=True)
 
 
-def send_reset_mail(user: User) -> bool:
-    """E-mail the user a reset link; False (logged) when the mail server refused or failed."""
-    config = current_app.config
-    message = EmailMessage()
-    message["Subject"] = "Reset your quiz password"
-    message["From"] = config.get("MAIL_FROM") or f"quiz@{config['MAIL_SERVER']}"
-    message["To"] = user.email
-    minutes = int(config["PASSWORD_RESET_MAX_AGE_S"]) // 60
-    message.set_content(
+def queue_reset_mail(user: User) -> OutgoingMail:
+    """Queue an e-mail with a reset link for the user (sent after the response)."""
+    minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE_S"]) // 60
+    body = (
         f"Hello {user.username},\n\n"
         f"Someone (we hope you) asked to reset the password of your quiz account.\n"
         f"Open this link within {minutes} minutes to choose a new one:\n\n"
         f"{reset_url(user)}\n\n"
         "The link works once. If you did not ask, ignore this message: nothing changes.\n"
     )
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    try:
-        with smtp_class(
-            config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT_S"]
-        ) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send the password reset e-mail")
-        return False
-    return True
+    return queue_mail(db.session, user.email, "Reset your quiz password", body)
+
+
+def queue_taken_mail(user: User) -> None:
+    """Queue a note to an account's owner that someone tried to register with their e-mail
+    (registration answers as for a new address, so it does not tell who has an account)."""
+    base = current_app.config.get("PUBLIC_URL") or ""
+    body = (
+        f"Hello {user.username},\n\n"
+        "Someone tried to register a new quiz account with this e-mail address, which "
+        "already has one, so no account was made.\n\n"
+        f"If it was you: log in as {user.username}, or if you forgot your password, "
+        f"reset it at {base.rstrip('/')}{url_for('auth.forgot')}\n\n"
+        "If it was not you, ignore this message: nothing changes.\n"
+    )
+    queue_mail(db.session, user.email, "Someone tried to register with your address", body)

@@ -21,9 +21,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from quiz import request_hints
-from quiz.auth import devices, limiter
+from quiz.auth import devices, limiter, mailer
 from quiz.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
 from quiz.auth.passwords import hashing_slot, verify_password
+from quiz.auth.reset import queue_taken_mail
 from quiz.extensions import db, login_manager
 from quiz.models import Attempt, PendingAnswer, Role, User, normalize_name
 from quiz.statements import built_once
@@ -100,7 +101,7 @@ def check_password(user: User | None, key: str, password: str) -> tuple[bool, in
     with hashing_slot():
         right = verify_password(stored_hash, password, config["PASSWORD_HASH_METHOD"])
     if right:
-        limiter.clear_failures(db.session, key, device=device)
+        limiter.clear_failures(db.session, key, device=device, address=client_address())
     return right, 0
 
 
@@ -115,10 +116,42 @@ def registration_limit() -> limiter.EventLimit:
     )
 
 
-def name_taken(username_key: str, email: str) -> bool:
-    """Whether the username or email is registered already (a cheap query, before hashing)."""
-    query = sa.select(User.id).where(sa.or_(User.username_key == username_key, User.email == email))
-    return db.session.scalar(query) is not None
+def username_taken(username_key: str) -> bool:
+    """Whether the username is registered already (a cheap query, before hashing)."""
+    return (
+        db.session.scalar(sa.select(User.id).where(User.username_key == username_key)) is not None
+    )
+
+
+def taken_mail_limit() -> limiter.EventLimit:
+    """Notes to an address's owner about registrations with it (no flooding their inbox)."""
+    config = current_app.config
+    return limiter.EventLimit(
+        kind="taken",
+        per_key=int(config["PASSWORD_RESET_LIMIT"]),
+        per_address=None,
+        window_s=int(config["PASSWORD_RESET_WINDOW_S"]),
+    )
+
+
+def registered_response() -> Any:
+    """What a registration answers, whether or not its e-mail had an account already."""
+    flash("Welcome! Your account is ready.", "success")
+    return redirect(safe_next(request.args.get("next")) or url_for("study.index"))
+
+
+def answer_taken_email(owner: User, password: str) -> Any:
+    """Registration with an e-mail that has an account: answer as for a new one (OWASP: do not
+    tell who has an account), hash as long, and tell the owner by e-mail instead."""
+    with hashing_slot():  # the same cost as a real registration
+        verify_password(None, password, current_app.config["PASSWORD_HASH_METHOD"])
+    response = registered_response()
+    if mailer.mail_configured() and owner.active:
+        if not limiter.begin_event(db.session, taken_mail_limit(), f"user:{owner.id}", ""):
+            queue_taken_mail(owner)
+            db.session.commit()
+        mailer.send_after(response)
+    return response
 
 
 def browser_timezone(name: str) -> str:
@@ -137,12 +170,15 @@ def register() -> Any:
     if form.validate_on_submit():
         user = User(email=normalize_name(form.email.data), role=Role.STUDENT.value)
         user.set_username(form.username.data)
-        if name_taken(user.username_key, user.email):
-            form.username.errors.append("That username or email is already registered.")
+        if username_taken(user.username_key):
+            form.username.errors.append("That username is already registered: choose another.")
             return render_template("auth/register.html", form=form)
         wait = limiter.begin_event(db.session, registration_limit(), "", client_address())
         if wait:
             return too_many("auth/register.html", wait, form=form)
+        owner = db.session.scalar(sa.select(User).where(User.email == user.email))
+        if owner is not None:
+            return answer_taken_email(owner, form.password.data)
         user.timezone = browser_timezone(request.form.get("timezone", ""))
         with hashing_slot():
             user.set_password(form.password.data, current_app.config["PASSWORD_HASH_METHOD"])
@@ -154,8 +190,7 @@ def register() -> Any:
             form.username.errors.append("That username or email is already registered.")
             return render_template("auth/register.html", form=form)
         login_user(user)
-        flash("Welcome! Your account is ready.", "success")
-        response = redirect(safe_next(request.args.get("next")) or url_for("study.index"))
+        response = registered_response()
         devices.remember(response, user.id)
         return response
     return render_template("auth/register.html", form=form)

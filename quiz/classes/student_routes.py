@@ -46,7 +46,8 @@ def join() -> Any:
         form.code.data = request.args["code"][:32]
     if form.validate_on_submit():
         # Counted before the lookup, as logins are, so parallel guesses cannot slip through.
-        if not limiter.begin_attempt(db.session, join_key(), client_address(), join_limits()):
+        guess = limiter.begin_attempt(db.session, join_key(), client_address(), join_limits())
+        if guess is None:
             form.code.errors.append("Too many codes tried. Wait a few minutes and try again.")
             return render_template("classes/student/join.html", form=form), 429
         classroom = class_home.find_class(db.session, form.code.data)
@@ -56,7 +57,7 @@ def join() -> Any:
                 "and digits, and never use 0, O, 1, I, L, 2, Z, 5, S, 8 or B."
             )
             return render_template("classes/student/join.html", form=form), 422
-        limiter.clear_failures(db.session, join_key())
+        limiter.forget_attempt(db.session, guess)  # a right code must not clear wrong ones
         if classroom.teacher_id == current_user.id:
             db.session.commit()
             flash("That is your own class: share its code with your students.", "info")

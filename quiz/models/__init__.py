@@ -3,6 +3,7 @@
 from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
+from quiz.models.mail import OutgoingMail
 from quiz.models.study import (
     Attempt,
     AttemptAnswer,
@@ -29,6 +30,7 @@ __all__ = [
     "LoginFailure",
     "Mode",
     "NewLimitRaise",
+    "OutgoingMail",
     "PendingAnswer",
     "Question",
     "QuestionSet",

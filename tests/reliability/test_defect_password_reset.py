@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes
@@ -16,6 +17,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
+from quiz.auth import mailer
 from tests.conftest import PASSWORD, AuthActions
 from tests.study_helpers import T0
 
@@ -24,16 +26,32 @@ LINK = re.compile(r"https?://\S+/auth/reset/[\w.\-]+")
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
+    """An aiosmtpd handler that keeps every message it receives (mail is sent after the
+    response, so tests wait for it)."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.recipients: list[list[str]] = []
+        self.arrived = threading.Condition()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        self.recipients.append(list(envelope.rcpt_tos))
+        with self.arrived:
+            self.messages.append(message_from_bytes(envelope.content))
+            self.recipients.append(list(envelope.rcpt_tos))
+            self.arrived.notify_all()
         return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 15) -> None:
+        """Wait until `count` messages have arrived."""
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: len(self.messages) >= count, timeout), (
+                f"{len(self.messages)} of {count} messages arrived"
+            )
+
+    def settled(self) -> int:
+        """The number of messages once every sender this process started has finished."""
+        assert mailer.wait_for_senders(15)
+        return len(self.messages)
 
     def link(self) -> str:
         """The reset link in the last message."""
@@ -64,12 +82,16 @@ def inbox(app: Flask) -> Iterator[Inbox]:
         PUBLIC_URL="https://quiz.example.org",
     )
     yield handler
+    mailer.wait_for_senders(15)
     controller.stop()
 
 
 def ask(client: FlaskClient, who: str) -> Any:
-    """Post the forgotten-password form."""
-    return client.post("/auth/forgot", data={"email": who})
+    """Post the forgotten-password form (closed, as a server does once it is sent: the mail
+    goes out then)."""
+    response = client.post("/auth/forgot", data={"email": who})
+    response.close()
+    return response
 
 
 def path_of(link: str) -> str:
@@ -90,8 +112,10 @@ def test_reset_by_email_is_signed_single_use_and_ends_sessions(
     response = client.post(
         "/auth/forgot", data={"email": "Alice@Example.org"}, headers={"Host": "evil.example"}
     )
+    response.close()
     assert response.status_code == 200
     assert "If an account" in response.get_data(as_text=True)
+    inbox.wait_for(1)
     assert inbox.recipients == [["alice@example.org"]]
     link = inbox.link()
     assert link.startswith("https://quiz.example.org/auth/reset/")
@@ -118,7 +142,7 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(
     assert strip.sub("", known.get_data(as_text=True)) == strip.sub(
         "", unknown.get_data(as_text=True)
     )
-    assert len(inbox.messages) == 1
+    assert inbox.settled() == 1
 
 
 def test_reset_link_expires(
@@ -127,6 +151,7 @@ def test_reset_link_expires(
     user_factory("alice")
     with time_machine.travel(T0, tick=False) as clock:
         ask(client, "alice@example.org")
+        inbox.wait_for(1)
         path = path_of(inbox.link())
         clock.shift(timedelta(seconds=app.config["PASSWORD_RESET_MAX_AGE_S"] + 1))
         response = client.get(path)
@@ -138,7 +163,7 @@ def test_reset_mails_are_limited(client: FlaskClient, user_factory: Any, inbox: 
     user_factory("alice")
     codes = [ask(client, "alice").status_code for _ in range(4)]
     assert codes == [200, 200, 429, 429]
-    assert len(inbox.messages) == 2
+    assert inbox.settled() == 2
 
 
 def test_without_smtp_an_admin_makes_the_link(

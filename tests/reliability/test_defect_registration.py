@@ -55,12 +55,13 @@ class Hashes:
         monkeypatch.setattr(user_module, "generate_password_hash", counting)
 
 
-def test_a_taken_name_costs_no_hash(
+def test_a_taken_username_costs_no_hash(
     client: FlaskClient, user_factory: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """(A taken e-mail is answered as a new one, at the same cost: test_defect_enumeration.)"""
     user_factory("alice")
     hashes = Hashes(monkeypatch)
-    for name, email in [("alice", "new@example.org"), ("newbie", "alice@example.org")]:
+    for name, email in [("alice", "new@example.org"), (" ALICE", "newer@example.org")]:
         response = register(client, name, email)
         assert response.status_code == 200
         assert "already registered" in response.get_data(as_text=True)
