@@ -157,12 +157,15 @@ def test_teacher_writes_every_kind_and_a_student_studies_it(
     page.click("a:has-text('New set')")
     assert_accessible(page)
     page.fill("#title", "Browser set")
-    page.fill("#description", "Written in the browser.")
+    page.fill("#description", "Written in the **browser**.")
     page.check("input[name='visibility'][value='public']")
     page.fill("#source_text", "Notes paragraph one.\n\nNotes paragraph two.")
     page.click("button:has-text('Save set')")
     page.wait_for_url(re.compile(r"/teach/sets/\d+$"))
     set_url = page.url
+    # The description is authored Markdown, shown rendered (issue 20), not as asterisks.
+    expect(page.locator(".set-description strong")).to_have_text("browser")
+    assert "**browser**" not in page.locator("main").inner_text()
     assert_accessible(page)
     for kind in KIND_ORDER:
         page.goto(set_url)
@@ -207,6 +210,7 @@ def test_teacher_writes_every_kind_and_a_student_studies_it(
     make_user(live_server.app, "stu")
     log_in(spage, base, "stu")
     card = spage.locator("article.card", has_text="Browser set")
+    expect(card.locator(".set-description strong")).to_have_text("browser")
     card.locator("button:has-text('Study this set')").click()
     expect(card.locator("button:has-text('Stop studying')")).to_be_visible()
     assert_accessible(spage)
