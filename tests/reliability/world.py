@@ -88,6 +88,9 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         db.session.add(Enrollment(classroom_id=classroom.id, user_id=users["student_a"].id))
         assignment = Assignment(classroom_id=classroom.id, set_id=private.id)
         db.session.add(assignment)
+        # Assigned to study as well, so that its students may study it (a quiz-only set stays
+        # out of study: tests/test_quiz_key_secret.py).
+        db.session.add(Assignment(classroom_id=classroom.id, set_id=private.id, mode="study"))
         for role in ("student_a", "student_b"):
             db.session.add(StudiedSet(user_id=users[role].id, set_id=public.id))
         db.session.commit()
