@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 
 # No 0/O, 1/I/L, 2/Z, 5/S or 8/B: a code read off a projector or typed in lower case still
@@ -28,3 +31,22 @@ def looks_valid(code: str) -> bool:
 def spaced(code: str) -> str:
     """'ACD EFG': easier to read aloud and off a screen."""
     return f"{code[:3]} {code[3:]}"
+
+
+def link_token(code: str, secret: str | bytes) -> str:
+    """The short signature a teacher's join link carries beside its code.
+
+    A page that names a class for a code would tell a guesser which codes exist; with this
+    token only links made by the app (the class page, the projector, the QR code) name it,
+    and a typed code still goes through the guessing limit.
+    """
+    key = secret.encode() if isinstance(secret, str) else secret
+    digest = hmac.new(key, f"join-link:{code}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:5]).decode("ascii").lower()  # 8 characters, 40 bits
+
+
+def link_token_matches(code: str, token: str, secret: str | bytes) -> bool:
+    """Whether `token` is the join link's signature of `code` (in constant time)."""
+    if not token.isascii():  # compare_digest refuses other strings (a 500, not a 'no')
+        return False
+    return hmac.compare_digest(link_token(code, secret), token.lower()[:16])

@@ -82,7 +82,7 @@ def test_teacher_creates_renames_and_archives_a_class(
     assert world.outsider not in enrolled(app, made.id)
 
 
-def test_projector_page_and_qr_code(client: FlaskClient, world: World) -> None:
+def test_projector_page_and_qr_code(app: Flask, client: FlaskClient, world: World) -> None:
     login_as(client, "teacher")
     page = client.get(f"/teach/classes/{world.classroom}/projector").get_data(as_text=True)
     assert "ACD 3FG" in page and f"/teach/classes/{world.classroom}/qr.svg" in page
@@ -90,9 +90,10 @@ def test_projector_page_and_qr_code(client: FlaskClient, world: World) -> None:
     assert qr.mimetype == "image/svg+xml"
     svg = qr.get_data(as_text=True)
     assert svg.startswith("<svg") and "<path" in svg
-    # It is the QR code of the join link, made on the server (the same symbol segno makes).
+    # It is the QR code of the signed join link, made on the server (as segno makes it).
+    token = joincode.link_token(CODE, app.config["SECRET_KEY"])
     expected = io.BytesIO()
-    segno.make(f"http://localhost/study/join/{CODE}", error="m").save(
+    segno.make(f"http://localhost/study/join/{CODE}?k={token}", error="m").save(
         expected, kind="svg", scale=8, border=2, dark="#000", light="#fff", xmldecl=False,
         title="QR code to join Geography 9B",
     )  # fmt: skip
@@ -235,3 +236,47 @@ def test_teacher_typing_their_own_code_is_not_enrolled(
     response = client.post("/study/join", data={"code": CODE})
     assert response.status_code == 302 and "/teach/classes/" in response.location
     assert world.teacher not in enrolled(app, world.classroom)
+
+
+def signed_link(client: FlaskClient, world: World) -> str:
+    """The join link as the teacher's class page gives it (with its signature)."""
+    login_as(client, "teacher")
+    page = client.get(f"/teach/classes/{world.classroom}").get_data(as_text=True)
+    client.post("/auth/logout")
+    found = re.search(r'href="http://localhost(/study/join/[A-Z0-9]+\?k=[a-z2-7]{8})"', page)
+    assert found, "no signed join link on the class page"
+    return found.group(1)
+
+
+def test_a_signed_join_link_names_the_class_and_its_teacher(
+    client: FlaskClient, world: World
+) -> None:
+    link = signed_link(client, world)
+    before_login = client.get(link).get_data(as_text=True)
+    assert "Geography 9B" in before_login and "teacher" in before_login
+    login = re.search(r'href="(/auth/login\?next=[^"]+)"', before_login).group(1)
+    response = client.post(
+        "/auth/login",
+        data={"username": "outsider", "password": "correct horse battery", "next": link},
+    )
+    assert response.location.endswith(link)  # back to the signed link, so still named
+    page = client.get(link).get_data(as_text=True)
+    assert "invited to the class <strong>Geography 9B</strong>" in page
+    assert "taught by <strong>teacher</strong>" in page
+    assert "k%3D" in login  # the login link carries the signature along
+
+
+def test_an_altered_join_link_names_nothing(client: FlaskClient, world: World) -> None:
+    link = signed_link(client, world)
+    code, token = link.split("/")[-1].split("?k=")
+    altered = [
+        f"/study/join/{code}",
+        f"/study/join/{code}?k={token[:-1]}{'a' if token[-1] != 'a' else 'b'}",
+        f"/study/join/HJK4MN?k={token}",  # another code under this code's signature
+        f"/study/join/{code}?k=%C3%A9t%C3%A9",  # not ASCII
+        f"/study/join/{code}?k={'x' * 5000}",
+    ]
+    for url in altered:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Geography" not in response.get_data(as_text=True), url

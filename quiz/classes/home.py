@@ -137,6 +137,27 @@ def find_class(session: Session, typed: str) -> Classroom | None:
     )
 
 
+@dataclass(frozen=True)
+class Invitation:
+    """What a signed join link says before the student joins: the class and its teacher."""
+
+    class_name: str
+    teacher_name: str
+
+
+def invited_class(session: Session, code: str, token: str, secret: str) -> Invitation | None:
+    """The active class a signed join link invites to; None for an unsigned or altered link."""
+    normalized = joincode.normalize(code)
+    if not token or not joincode.link_token_matches(normalized, token, secret):
+        return None
+    row = session.execute(
+        sa.select(Classroom.name, User.username)
+        .join(User, User.id == Classroom.teacher_id)
+        .where(Classroom.join_code == normalized, Classroom.archived_at.is_(None))
+    ).first()
+    return Invitation(row.name, row.username) if row is not None else None
+
+
 def enroll(session: Session, user: User, classroom: Classroom) -> bool:
     """Put the student in the class and its study sets in their queue; False if already in."""
     if session.get(Enrollment, (classroom.id, user.id)) is not None:

@@ -77,19 +77,24 @@ def join() -> Any:
 def join_link(code: str) -> Any:
     """The shared link: through login or registration and back, then one click to join.
 
-    It never says whether the code exists, so it is no way around the guessing limit.
+    A link the app made (signed: joincode.link_token) names the class and its teacher before
+    the student joins; a typed or altered one never says whether its code exists, so it is no
+    way around the guessing limit.
     """
     code = code[:32]
-    here = url_for(".join_link", code=code)
+    token = request.args.get("k", "")[:16]
+    invited = class_home.invited_class(db.session, code, token, current_app.config["SECRET_KEY"])
+    here = url_for(".join_link", code=code, **({"k": token} if invited else {}))
     if not current_user.is_authenticated:
         return render_template(
             "classes/student/join.html",
             form=None,
+            invited=invited,
             login_url=url_for("auth.login", next=here),
             register_url=url_for("auth.register", next=here),
         )
     form = JoinForm(data={"code": code})
-    return render_template("classes/student/join.html", form=form)
+    return render_template("classes/student/join.html", form=form, invited=invited)
 
 
 @bp.route("/assignments/<int:assignment_id>")

@@ -7,7 +7,7 @@ from typing import Any
 
 import segno
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
@@ -36,7 +36,8 @@ from quiz.timeutil import now_utc
 
 def join_url(classroom: Classroom) -> str:
     """The link a student follows to join, absolute so it can be shared and QR-coded."""
-    return url_for("study.join_link", code=classroom.join_code, _external=True)
+    token = joincode.link_token(classroom.join_code, current_app.config["SECRET_KEY"])
+    return url_for("study.join_link", code=classroom.join_code, k=token, _external=True)
 
 
 def valid_post() -> None:

@@ -135,12 +135,19 @@ def test_class_journey(live_server: LiveServer, browser: Any) -> None:
     assert "You joined" in amy.content() and "Geography 9B" in amy.content()
     assert_accessible(amy)
 
+    # The link the class page shares is signed: it names the class and its teacher.
+    teacher.goto(class_url)
+    link = teacher.locator("a[href*='/study/join/']").get_attribute("href")
+    assert re.search(rf"/study/join/{code}\?k=[a-z2-7]{{8}}$", link)
     ben = new_page(browser)
-    ben.goto(f"{base}/study/join/{code}")
+    ben.goto(link)
+    invitation = "You are invited to the class Geography 9B, taught by tess."
+    assert invitation in ben.locator("main").inner_text()
     assert_accessible(ben)
     ben.click("a.button:has-text('Create an account')")
     fill_registration(ben, "ben")
-    ben.wait_for_url(re.compile(rf"/study/join/{code}$"))
+    ben.wait_for_url(re.compile(rf"/study/join/{code}\?k="))
+    assert invitation in ben.locator("main").inner_text()
     assert_accessible(ben)
     ben.click("input[type=submit]")
     ben.wait_for_url(re.compile(r"/study/$"))
