@@ -54,6 +54,24 @@ def test_feedback_partly_right_and_paragraph_without_source(ctx: None) -> None:
     assert '<p class="source">Paragraph 3</p>' in html
 
 
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        ({"title": "Russians sent to Niger"}, "Source: Russians sent to Niger, paragraph 16"),
+        (None, "Paragraph 16"),
+    ],
+)
+def test_a_cited_passage_is_named_once(ctx: None, source: Any, line: str) -> None:
+    """One line names the source, then the passage: not "Paragraph 16 / Paragraph 16 / text"."""
+    html = render_feedback(
+        make("multiple_choice", paragraph=16), 0, source=source, passage="Agadez lies north."
+    )
+    assert html.count("aragraph 16") == 1
+    assert f'<figcaption class="source">{line}</figcaption>' in html
+    assert "<blockquote><p>Agadez lies north.</p>" in html
+
+
 CASES: list[tuple[str, Any, str]] = [
     ("multiple_choice", 0, "The junta"),
     ("multiple_choice", "2", "<b>France</b>"),

@@ -82,5 +82,8 @@ def test_starter_feedback_shows_the_cited_note(
     )
     html = response.get_data(as_text=True)
     assert ">Wrong</h2>" in html
-    assert f"Paragraph {question.paragraph} of the notes on" in html
+    # One line names the source and paragraph, then the note (not the paragraph twice).
+    line = f"Source: {qset.source['title']}, paragraph {question.paragraph}"
+    assert unescape(html).count(f"aragraph {question.paragraph}") == 1
+    assert f'<figcaption class="source">{line}</figcaption>' in unescape(html)
     assert note.split(".")[0] in unescape(html)
