@@ -54,7 +54,6 @@ def test_feedback_partly_right_and_paragraph_without_source(ctx: None) -> None:
     assert '<p class="source">Paragraph 3</p>' in html
 
 
-
 @pytest.mark.parametrize(
     ("source", "line"),
     [

@@ -266,3 +266,28 @@ def test_rows_are_added_and_removed(
     else:
         assert len([url for url in requests if "/questions/new" in url]) == 2
     context.close()
+
+
+def test_printed_true_false_choices_stand_apart(live_server: LiveServer, page: Any) -> None:
+    """The worksheet's "☐ True ☐ False" has room between the two choices, on screen and on
+    paper (issue 20: they ran together as "☐ True☐ False")."""
+    base = live_server.url
+    make_user(live_server.app, "petra", role="teacher")
+    log_in(page, base, "petra")
+    with live_server.app.app_context():
+        from quiz.extensions import db
+        from quiz.models import QuestionSet
+
+        set_id = db.session.query(QuestionSet.id).filter_by(slug="niger-air-base-101").scalar()
+    page.goto(f"{base}/teach/sets/{set_id}/print")
+    assert_accessible(page)
+    gap = """() => {
+        const [yes, no] = document.querySelectorAll('.print-choices-inline .print-option');
+        return no.querySelector('.box').getBoundingClientRect().left
+            - yes.getBoundingClientRect().right;
+    }"""
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        assert page.evaluate(gap) >= 16, media  # a clear gap, not a run-on
+    text = page.locator(".print-choices-inline").first.inner_text()
+    assert re.fullmatch(r"\s*True\s+False\s*", text), text
