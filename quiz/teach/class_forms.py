@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -17,6 +18,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from quiz.models import Mode, ShowAnswers
+from quiz.timeutil import now_utc
+
+EARLIEST_DUE = datetime(2000, 1, 1)  # naive: compared with the local wall-clock time typed
+MAX_DUE_AHEAD = timedelta(days=10 * 366)  # a due date 68 years ahead overflowed a time limit
 
 
 class ClassForm(FlaskForm):
@@ -94,3 +99,9 @@ class AssignmentForm(FlaskForm):
     )
     allow_late = BooleanField("Accept late work", default=True)
     submit = SubmitField("Save the assignment")
+
+    def validate_due_at(self, field: DateTimeLocalField) -> None:
+        """A due date from 2000 to ten years ahead (a day's slack either side for the zone)."""
+        latest = now_utc().replace(tzinfo=None) + MAX_DUE_AHEAD
+        if field.data is not None and not EARLIEST_DUE <= field.data <= latest:
+            raise ValidationError(f"Give a due date within ten years (before {latest.year}).")
