@@ -9,7 +9,6 @@ from zoneinfo import available_timezones
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -25,6 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from quiz.form_fields import BoundedIntegerField
 from quiz.scheduling import MAX_RETENTION, MIN_RETENTION
 
 
@@ -53,7 +53,7 @@ class SettingsForm(FlaskForm):
         description="The chance of remembering a card when it comes back (0.70 to 0.97). "
         "Higher means more reviews.",
     )
-    new_per_day = IntegerField(
+    new_per_day = BoundedIntegerField(
         "New questions per day", validators=[NumberRange(min=0, max=500)], default=20
     )
     timezone = StringField("Time zone", validators=[DataRequired()], default="UTC")
@@ -83,10 +83,10 @@ class QuizStartForm(FlaskForm):
         ],
         default="paged",
     )
-    time_limit_min = IntegerField(
+    time_limit_min = BoundedIntegerField(
         "Time limit in minutes (0 for none)", default=0, validators=[NumberRange(min=0, max=300)]
     )
-    count = IntegerField(
+    count = BoundedIntegerField(
         "Number of questions",
         validators=[Optional(), NumberRange(min=1, max=500)],
         description="Drawn at random from the set. Leave empty for all of them.",

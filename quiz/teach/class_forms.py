@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from quiz.form_fields import BoundedIntegerField
 from quiz.models import Mode, ShowAnswers
 from quiz.timeutil import now_utc
 
@@ -75,21 +75,21 @@ class AssignmentForm(FlaskForm):
     due_at = DateTimeLocalField(
         "Due", format="%Y-%m-%dT%H:%M", validators=[DataRequired(message="Give a due date.")]
     )
-    target_percent = IntegerField(
+    target_percent = BoundedIntegerField(
         "Study target: predicted recall on the due date (%)",
         default=90,
         validators=[NumberRange(min=50, max=99)],
     )
-    max_attempts = IntegerField(
+    max_attempts = BoundedIntegerField(
         "Quiz attempts allowed (empty for unlimited)",
         validators=[Optional(), NumberRange(min=1, max=100)],
     )
-    time_limit_min = IntegerField(
+    time_limit_min = BoundedIntegerField(
         "Quiz time limit in minutes (0 for none)",
         default=0,
         validators=[NumberRange(min=0, max=600)],
     )
-    question_count = IntegerField(
+    question_count = BoundedIntegerField(
         "Questions drawn at random for each attempt (empty for the whole set)",
         validators=[Optional(), NumberRange(min=1, max=1000)],
     )
