@@ -5,18 +5,23 @@ nothing kept; never a 500, never a lost or doubled write (issue 21, defect 10)."
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import sqlalchemy as sa
 from flask import Flask
 
 from quiz.extensions import db
 from quiz.models import QuestionSet
-from tests.conftest import AuthActions, count_rows, make_user
+from tests.conftest import PASSWORD, AuthActions, count_rows, make_user
 from tests.reliability.figures import report
+from tests.reliability.forms import parse_forms
+from tests.reliability.servers import database, gunicorn, make_app, server_env
 
 KILL = sa.text(
     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -149,3 +154,104 @@ def _kill_again(killer: Killer) -> Any:
         killer.arm(1)  # the retry's first statement
 
     return rearm
+
+
+STORM_S = 8
+
+
+@pytest.mark.slow
+@pytest.mark.pg
+def test_killed_connections_under_gunicorn(tmp_path: Path) -> None:
+    """Two gunicorn workers on PostgreSQL while a second connection kills theirs every 150 ms:
+    no 500, every acknowledged set kept once, none twice."""
+    with database("postgresql", tmp_path) as db_config:
+        app = make_app(db_config)
+        make_user(app, "teacher", role="teacher")
+        options = db_config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["options"]
+        engine_options = {"connect_args": {"options": options, "application_name": VICTIM}}
+        env = server_env({**db_config, "SQLALCHEMY_ENGINE_OPTIONS": engine_options})
+        killer = sa.create_engine(db_config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool)
+        with gunicorn(env, workers=2) as base:
+            browser = requests.Session()
+            page = browser.get(f"{base}/auth/login", timeout=30)
+            login = {**parse_forms(page.text)[0].defaults(), "username": "teacher"}
+            login["password"] = PASSWORD
+            assert browser.post(f"{base}/auth/login", data=login, timeout=30).ok
+            token = parse_forms(browser.get(f"{base}/teach/sets/new", timeout=30).text)
+            token_data = {k: v for k, v in token[0].defaults().items() if k == "csrf_token"}
+            # Between requests: every connection of both workers killed.
+            _kill(killer)
+            between = browser.get(f"{base}/teach/", timeout=30).status_code
+            statuses: list[int] = []
+            acknowledged, refused = [], []
+            stop = threading.Event()
+
+            def storm() -> None:
+                while not stop.wait(0.15):
+                    _kill(killer)
+
+            thread = threading.Thread(target=storm)
+            thread.start()
+            deadline = time.monotonic() + STORM_S
+            n = 0
+            try:
+                while time.monotonic() < deadline:
+                    statuses.append(browser.get(f"{base}/teach/", timeout=30).status_code)
+                    n += 1
+                    title = f"Storm set {n}"
+                    data = {**token_data, "title": title, "visibility": "private"}
+                    response = browser.post(
+                        f"{base}/teach/sets/new", data=data, allow_redirects=False, timeout=30
+                    )
+                    statuses.append(response.status_code)
+                    if response.status_code == 302:
+                        acknowledged.append(title)
+                    elif response.status_code == 503:
+                        assert response.headers.get("Retry-After")
+                        refused.append(title)
+            finally:
+                stop.set()
+                thread.join()
+        killer.dispose()
+        with app.app_context():
+            kept = db.session.scalars(sa.select(QuestionSet.title)).all()
+            db.session.remove()
+    server_errors = [code for code in statuses if code >= 500 and code != 503]
+    lost = [title for title in acknowledged if title not in kept]
+    doubled = [title for title in set(kept) if kept.count(title) > 1]
+    report(
+        "T20-gunicorn",
+        backend="postgresql",
+        workers=2,
+        seconds=STORM_S,
+        between=between,
+        requests=len(statuses),
+        ok=sum(1 for code in statuses if code in (200, 302)),
+        status_503=statuses.count(503),
+        server_errors=len(server_errors),
+        acknowledged=len(acknowledged),
+        lost=len(lost),
+        doubled=len(doubled),
+        refused_but_kept=sum(1 for title in refused if title in kept),
+    )
+    assert between == 200
+    assert not server_errors, statuses
+    assert not lost and not doubled
+    assert len(acknowledged) >= 5
+
+
+VICTIM = "quiz_killed_test"
+
+
+def _kill(engine: sa.Engine) -> None:
+    """Kill every connection of the served app (named by its application_name)."""
+    with engine.connect() as conn:
+        conn.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND application_name = :name"
+            ),
+            {"name": VICTIM},
+        )
+        conn.commit()
