@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from quiz import reconnect
 from quiz.extensions import db, login_manager
 
 MESSAGES = {
@@ -47,7 +48,7 @@ def render_error(
     )
 
 
-def _without_the_database() -> None:
+def without_the_database() -> None:
     """Let the error page find out who is logged in without the database: if the loader did
     not get to run, the page shows the menu of someone logged out."""
     if "_login_user" not in g:
@@ -55,7 +56,8 @@ def _without_the_database() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the handlers."""
+    """Register the handlers, and the retry of requests whose connection was killed."""
+    reconnect.init_app(app)
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Any:
@@ -69,17 +71,25 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(PoolTimeout)
     def _pool_timeout(error: PoolTimeout) -> Any:
         db.session.rollback()
-        _without_the_database()  # it must not wait for the pool again
+        without_the_database()  # it must not wait for the pool again
         body, code = render_error(503)
         return body, code, {"Retry-After": "5"}
 
+    @app.errorhandler(DBAPIError)
+    def _dropped(error: DBAPIError) -> Any:
+        if not reconnect.dropped_connection(error):
+            raise error
+        return reconnect.answer_dropped(error)
+
     @app.errorhandler(OperationalError)
     def _operational(error: OperationalError) -> Any:
+        if reconnect.dropped_connection(error):  # a killed connection (PostgreSQL)
+            return reconnect.answer_dropped(error)
         # SQLite's busy timeout ran out under a burst of writes: ask the client to retry.
         db.session.rollback()
         if "database is locked" not in str(error.orig):
             raise error
-        _without_the_database()  # a POST's first read begins with the lock it could not get
+        without_the_database()  # a POST's first read begins with the lock it could not get
         body, code = render_error(503)
         return body, code, {"Retry-After": "2"}
 

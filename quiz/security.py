@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, Response, abort, request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, SecurityError
+from werkzeug.wsgi import get_host
 
 from quiz.inputs import DB_INT_MAX, bounded_int, first_with_control
 
@@ -93,6 +95,51 @@ class SecurityHeaders:
         return self.wsgi_app(environ, start)
 
 
+UNTRUSTED_HOST_PAGE = (
+    b"<!doctype html><html lang=en><meta charset=utf-8><title>Bad request</title>"
+    b"<h1>Bad request</h1><p>This site is not served under that host name.</p></html>"
+)
+
+
+class TrustedHosts:
+    """WSGI middleware answering a plain 400 to a Host header not in TRUSTED_HOSTS.
+
+    Flask refuses such a host only when something reads `request.host`, deep inside a view;
+    its error page then has no URL adapter (it is built on the host) and failed as a 500,
+    with a traceback logged each time. Here the request never reaches Flask: one warning
+    line, and a page that needs no URL.
+    """
+
+    def __init__(self, wsgi_app: Any, config: dict[str, Any], logger: logging.Logger) -> None:
+        self.wsgi_app = wsgi_app
+        self.config = config
+        self.logger = logger
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        trusted = self.config.get("TRUSTED_HOSTS")
+        if trusted:
+            try:
+                get_host(environ, trusted)
+            except SecurityError:
+                # %r: the header is the client's text, kept on one line of the log.
+                self.logger.warning(
+                    "refused a request for an untrusted host %r: %s %r",
+                    environ.get("HTTP_HOST", "")[:200],
+                    environ.get("REQUEST_METHOD", ""),
+                    environ.get("PATH_INFO", "")[:200],
+                )
+                start_response(
+                    "400 Bad Request",
+                    [
+                        ("Content-Type", "text/html; charset=utf-8"),
+                        ("Content-Length", str(len(UNTRUSTED_HOST_PAGE))),
+                        ("Cache-Control", "no-store"),
+                    ],
+                )
+                return [UNTRUSTED_HOST_PAGE]
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
     """Register the request check, the no-store hook and the header middleware."""
     app.before_request(refuse_control_characters)
@@ -103,4 +150,5 @@ def init_app(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    app.wsgi_app = TrustedHosts(app.wsgi_app, app.config, app.logger)  # type: ignore[method-assign]
     app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config)  # type: ignore[method-assign]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -16,7 +16,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from quiz.form_fields import BoundedIntegerField
 from quiz.models import Mode, ShowAnswers
+from quiz.timeutil import now_utc
+
+EARLIEST_DUE = datetime(2000, 1, 1)  # naive: compared with the local wall-clock time typed
+MAX_DUE_AHEAD = timedelta(days=10 * 366)  # a due date 68 years ahead overflowed a time limit
 
 
 class ClassForm(FlaskForm):
@@ -77,21 +82,21 @@ class AssignmentForm(FlaskForm):
     due_at = DateTimeLocalField(
         "Due", format="%Y-%m-%dT%H:%M", validators=[DataRequired(message="Give a due date.")]
     )
-    target_percent = IntegerField(
+    target_percent = BoundedIntegerField(
         "Study target: predicted recall on the due date (%)",
         default=90,
         validators=[NumberRange(min=50, max=99)],
     )
-    max_attempts = IntegerField(
+    max_attempts = BoundedIntegerField(
         "Quiz attempts allowed (empty for unlimited)",
         validators=[Optional(), NumberRange(min=1, max=100)],
     )
-    time_limit_min = IntegerField(
+    time_limit_min = BoundedIntegerField(
         "Quiz time limit in minutes (0 for none)",
         default=0,
         validators=[NumberRange(min=0, max=600)],
     )
-    question_count = IntegerField(
+    question_count = BoundedIntegerField(
         "Questions drawn at random for each attempt (empty for the whole set)",
         validators=[Optional(), NumberRange(min=1, max=1000)],
     )
@@ -101,3 +106,9 @@ class AssignmentForm(FlaskForm):
     )
     allow_late = BooleanField("Accept late work", default=True)
     submit = SubmitField("Save the assignment")
+
+    def validate_due_at(self, field: DateTimeLocalField) -> None:
+        """A due date from 2000 to ten years ahead (a day's slack either side for the zone)."""
+        latest = now_utc().replace(tzinfo=None) + MAX_DUE_AHEAD
+        if field.data is not None and not EARLIEST_DUE <= field.data <= latest:
+            raise ValidationError(f"Give a due date within ten years (before {latest.year}).")

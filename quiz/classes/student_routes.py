@@ -16,6 +16,7 @@ from quiz.classes import assigned
 from quiz.classes import home as class_home
 from quiz.classes.forms import JoinForm
 from quiz.extensions import db
+from quiz.inputs import DB_INT_MAX
 from quiz.models import Attempt, Classroom, Mode, QuestionSet
 from quiz.quizzes import attempts
 from quiz.timeutil import now_utc
@@ -139,7 +140,8 @@ def start_assigned_quiz(assignment_id: int) -> Any:
     limit = item.time_limit_s
     if item.due_at is not None and not item.allow_late and now < item.due_at:
         # No late work: the attempt's own deadline stops at the due date.
-        until_due = int((item.due_at - now) / timedelta(seconds=1))
+        # Capped: 68 years ahead overflows the INTEGER column (a 500 on PostgreSQL).
+        until_due = min(int((item.due_at - now) / timedelta(seconds=1)), DB_INT_MAX)
         limit = min(limit, until_due) if limit else until_due
     attempt = attempts.start_attempt(
         db.session,

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from quiz.formats.common import Collector, FormatError, ReadResult, check_text
+from quiz.inputs import bounded_int
+from quiz.questions import MAX_PARAGRAPH
 
 csv.field_size_limit(max(csv.field_size_limit(), 4 * 1024 * 1024))  # a cell may be long text
 
@@ -57,6 +59,7 @@ SEPARATORS = {
     "tab": "\t", "semicolon": ";", "comma": ",", "space": " ", "pipe": "|", "colon": ":",
     "\t": "\t", ";": ";", ",": ",", "|": "|", ":": ":",
 }  # fmt: skip
+MAX_COLUMNS = 1000  # far more than any note type has fields
 FORMULA = re.compile(r"'+[=+\-@\t\r]")
 ANKI_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
 TRUE_WORDS = {"true": True, "t": True, "yes": True, "1": True}
@@ -184,9 +187,14 @@ def _row_fields(cells: dict[str, str], line: int, names: list[str]) -> dict[str,
     fields["explanation"] = cells.get("explanation", "")
     fields["tags"] = [t.strip() for t in re.split(r"[,;\n]", cells.get("tags", "")) if t.strip()]
     if cells.get("paragraph"):
-        if not cells["paragraph"].isdigit():
-            raise fail("paragraph", f"'{cells['paragraph']}' is not a whole number")
-        fields["paragraph"] = int(cells["paragraph"])
+        # bounded_int: int() refuses 4,300+ digits, and isdigit() passes "²", with a ValueError.
+        paragraph = bounded_int(cells["paragraph"], 1, MAX_PARAGRAPH)
+        if paragraph is None:
+            raise fail(
+                "paragraph",
+                f"'{cells['paragraph'][:20]}' is not a whole number from 1 to {MAX_PARAGRAPH}",
+            )
+        fields["paragraph"] = paragraph
     for flag in ("fuzzy", "shuffle"):
         if cells.get(flag):
             fields[flag] = _truth(cells[flag], lambda p, f=flag: fail(f, p))
@@ -326,7 +334,7 @@ def _read_anki(lines: list[str]) -> ReadResult:
     if separator is None:
         raise FormatError(1, f"unknown #separator '{options['separator']}'")
     names = [n.strip().lower() for n in options.get("columns", "").split(separator) if n.strip()]
-    tag_column = int(options["tags column"]) - 1 if options.get("tags column", "").isdigit() else -1
+    tag_column = (bounded_int(options.get("tags column", ""), 1, MAX_COLUMNS) or 0) - 1
     if "tags" in names:
         tag_column = names.index("tags")
     fixed_tags = options.get("tags", "").split()

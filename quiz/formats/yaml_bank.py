@@ -62,6 +62,19 @@ class _StrictLoader(yaml.SafeLoader):
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """An integer of at most MAX_INT_CHARACTERS characters: int() refuses more than
+        4,300 digits with a ValueError, which no caller of a loader expects."""
+        if len(str(node.value)) > MAX_INT_CHARACTERS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {len(node.value):,} characters", node.start_mark
+            )
+        return int(super().construct_yaml_int(node))
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+MAX_INT_CHARACTERS = 100
+
 
 def _load(text: str, filename: str) -> tuple[Any, list[int]]:
     """The YAML document and the line of each item of its `questions` list."""

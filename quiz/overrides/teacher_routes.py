@@ -13,6 +13,7 @@ from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
 from quiz.blueprints import teacher_pages as bp
 from quiz.extensions import db
+from quiz.inputs import bounded_int
 from quiz.models import QuestionSet
 from quiz.overrides import accept as override_accept
 from quiz.overrides import claims as overrides
@@ -38,8 +39,7 @@ def may_edit(qset: QuestionSet) -> bool:
 
 def page_of_rows(set_id: int | None) -> tuple[list[override_accept.OverrideRow], int, bool]:
     """One page of the viewer's overrides (of one set, if given), the page and whether more."""
-    page = request.args.get("page", 1, type=int)
-    page = min(max(page, 1), MAX_PAGE)
+    page = bounded_int(request.args.get("page", ""), 1, MAX_PAGE) or 1
     query = override_accept.owner_overrides(current_user, set_id)
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     described = override_accept.describe_rows(rows[:PAGE_SIZE], may_edit, describe_response)
@@ -103,7 +103,7 @@ def accept_override(override_id: int) -> Any:
         flash(str(refused), "error")
     else:
         flash(message, "success")
-    back = request.args.get("set", type=int)
+    back = bounded_int(request.args.get("set", ""))
     if back:
         return redirect(url_for(".set_overrides", set_id=back))
     return redirect(url_for(".overrides_list"))

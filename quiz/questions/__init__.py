@@ -64,6 +64,7 @@ KINDS: dict[str, type[Question]] = {
     )
 }
 COMMON_FIELDS = ("kind", "prompt", "explanation", "tags", "paragraph")
+MAX_PARAGRAPH = 100_000  # within INTEGER: 2**63 in a question file or form was a 500 on saving
 
 
 def question_from_dict(data: Mapping[str, Any]) -> Question:
@@ -79,10 +80,13 @@ def question_from_dict(data: Mapping[str, Any]) -> Question:
     fields = Fields(data, "", COMMON_FIELDS + cls.FIELDS)
     paragraph = fields.value("paragraph", required=False)
     if paragraph is not None and (
-        isinstance(paragraph, bool) or not isinstance(paragraph, int) or paragraph < 1
+        isinstance(paragraph, bool)
+        or not isinstance(paragraph, int)
+        or not 1 <= paragraph <= MAX_PARAGRAPH
     ):
         raise fields.error(
-            "paragraph", f"must be a whole number from 1 up{describe_value(paragraph)}"
+            "paragraph",
+            f"must be a whole number from 1 to {MAX_PARAGRAPH}{describe_value(paragraph)}",
         )
     return cls(
         prompt=fields.text("prompt"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    IntegerField,
     SelectField,
     SelectMultipleField,
     SubmitField,
@@ -15,6 +14,8 @@ from wtforms.validators import (
     Optional,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from quiz.form_fields import BoundedIntegerField
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -35,10 +36,10 @@ class QuizStartForm(FlaskForm):
         ],
         default="paged",
     )
-    time_limit_min = IntegerField(
+    time_limit_min = BoundedIntegerField(
         "Time limit in minutes (0 for none)", default=0, validators=[NumberRange(min=0, max=300)]
     )
-    count = IntegerField(
+    count = BoundedIntegerField(
         "Number of questions",
         validators=[Optional(), NumberRange(min=1, max=500)],
         description="Drawn at random from the set. Leave empty for all of them.",

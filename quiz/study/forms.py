@@ -9,7 +9,6 @@ from zoneinfo import available_timezones
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
-    IntegerField,
     StringField,
     SubmitField,
 )
@@ -20,6 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from quiz.form_fields import BoundedIntegerField
 from quiz.scheduling import MAX_RETENTION, MIN_RETENTION
 
 
@@ -48,7 +48,7 @@ class SettingsForm(FlaskForm):
         description="The chance of remembering a card when it comes back (0.70 to 0.97). "
         "Higher means more reviews.",
     )
-    new_per_day = IntegerField(
+    new_per_day = BoundedIntegerField(
         "New questions per day", validators=[NumberRange(min=0, max=500)], default=20
     )
     timezone = StringField("Time zone", validators=[DataRequired()], default="UTC")

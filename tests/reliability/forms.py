@@ -74,6 +74,9 @@ class _Parser(HTMLParser):
                     group.value = value or "on"
             else:
                 self._form.fields.append(Field(a["name"], kind, value))
+        elif tag == "button" and a.get("name"):
+            # A named button sends its value (e.g. the action of the card list): a submit.
+            self._form.fields.append(Field(a["name"], "submit", a.get("value", "")))
         elif tag == "select" and a.get("name"):
             self._select = Field(a["name"], "select")
             self._form.fields.append(self._select)

@@ -85,8 +85,12 @@ def server_env(db_config: dict[str, Any], **extra: Any) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int, threads: int = 1) -> Iterator[str]:
-    """gunicorn serving app:app on 127.0.0.1 with `workers` processes; yields the base URL."""
+def gunicorn(
+    env: dict[str, str], workers: int, threads: int = 1, stderr: Any = None
+) -> Iterator[str]:
+    """gunicorn serving app:app on 127.0.0.1 with `workers` processes; yields the base URL.
+
+    `stderr`, when given, receives the server's log (a file open for writing)."""
     port = free_port()
     args = [
         sys.executable,
@@ -99,7 +103,7 @@ def gunicorn(env: dict[str, str], workers: int, threads: int = 1) -> Iterator[st
         "--log-level=warning",
         "app:app",
     ]
-    process = subprocess.Popen(args, cwd=ROOT, env=env)
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -37,6 +37,14 @@ MALFORMED: dict[str, bytes] = {
     "zip header": b"PK\x03\x04" + b"\x00" * 100,
     "only braces": b"{{{{}}}}",
     "deep nesting": b"[" * 5000,
+    # Numbers int() refuses (issue 21, defect 6): more than 4,300 digits, a superscript digit.
+    "huge paragraph": b"kind,prompt,back,paragraph\nflashcard,Q,A," + b"9" * 5000 + b"\n",
+    "superscript paragraph": "kind,prompt,back,paragraph\nflashcard,Q,A,²\n".encode(),
+    "huge yaml number": b"title: T\nslug: t\nquestions:\n  - kind: flashcard\n    prompt: Q\n"
+    + b"    back: A\n    paragraph: "
+    + b"9" * 5000
+    + b"\n",
+    "huge tags column": b"#separator:tab\n#tags column:" + b"9" * 5000 + b"\nQ\tA\n",
 }
 
 
