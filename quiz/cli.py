@@ -209,7 +209,7 @@ def port_is_free(host: str, port: int) -> bool:
 
 def serve_local(app: Flask, host: str = "127.0.0.1") -> None:
     """Migrate, seed and serve: what `python app.py` does (PORT picks another port)."""
-    from flask_migrate import upgrade
+    from quiz.migrating import upgrade_quietly
 
     port = int(os.environ.get("PORT", "5000"))
     if not port_is_free(host, port):
@@ -218,7 +218,12 @@ def serve_local(app: Flask, host: str = "127.0.0.1") -> None:
             f"Start on another one with: PORT={port + 1} python app.py"
         )
     with app.app_context():
-        upgrade()
+        steps = upgrade_quietly()
+        click.echo(
+            "Database: " + (f"{len(steps)} upgrade steps, in order:" if steps else "up to date.")
+        )
+        for line in steps:
+            click.echo("  " + line)
         click.echo("Question bank: " + seed_bank())
     click.echo(f"Quiz is running at http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port)

@@ -53,3 +53,22 @@ def test_migrations_match_models_postgresql(pg_schema: tuple[str, str]) -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         engine.dispose()
+
+
+def test_python_app_prints_upgrade_steps_in_chain_order(tmp_path, capfd) -> None:
+    """`python app.py` names each step by its place in the chain, in order, one line each
+    (issue 20: Alembic's own log said "0007 -> 0003", as revision 0003 was written later)."""
+    from quiz.migrating import revision_chain, upgrade_quietly
+
+    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite'}"))
+    with app.app_context():
+        chain = revision_chain()
+        lines = upgrade_quietly()
+        again = upgrade_quietly()
+        db.engine.dispose()
+    assert lines == [f"step {n} of {len(chain)}: {rev.doc}" for n, rev in enumerate(chain, start=1)]
+    assert lines[0] == f"step 1 of {len(chain)}: initial schema"
+    assert [int(line.split()[1]) for line in lines] == list(range(1, len(chain) + 1))
+    assert again == []  # up to date: nothing run, nothing said
+    err = capfd.readouterr().err
+    assert "Running upgrade" not in err  # Alembic's out-of-order log stays off
