@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(check_deploy_command)
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(purge_import_previews_command)
     backup.init_app(app)
 
 
@@ -155,6 +156,18 @@ def import_command(
         db.session.rollback()
         raise
     click.echo(f"Set {qset.id} “{qset.title}” ({fmt}): {report.summary()}")
+
+
+@click.command("purge-import-previews")
+@with_appcontext
+def purge_import_previews_command() -> None:
+    """Delete the import previews past their expiry (each upload also does it; cron may too)."""
+    from quiz.timeutil import now_utc
+    from quiz.transfer.pending import purge_expired
+
+    count = purge_expired(db.session, now_utc())
+    db.session.commit()
+    click.echo(f"{count} expired import preview{'' if count == 1 else 's'} deleted.")
 
 
 @click.command("export")

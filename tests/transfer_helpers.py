@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from quiz.extensions import db
 from quiz.formats.gift import read_gift
@@ -59,13 +61,20 @@ def client_for(app: Flask, name: str | None) -> FlaskClient:
 def post_import(client: FlaskClient, text: str, **fields: str) -> Any:
     """Step one of the import page, with the text as an uploaded file."""
     data: dict[str, Any] = {
-        "upload": (io.BytesIO(text.encode()), fields.pop("filename", "questions.gift")),
+        "upload": FileStorage(
+            io.BytesIO(text.encode()), filename=fields.pop("filename", "questions.gift")
+        ),
         "fmt": "guess",
         "target": "new",
         "visibility": "private",
         **fields,
     }
-    return client.post("/teach/import", data=data, content_type="multipart/form-data")
+    # Encoded here, in memory: the test client spools a body over 500 KB to a temporary file
+    # that it never closes (an unraisable ResourceWarning, an error under this suite).
+    boundary, body = encode_multipart(data)
+    return client.post(
+        "/teach/import", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 def confirm_fields(html: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from quiz.models.study import (
     Review,
     ReviewOverride,
 )
+from quiz.models.transfer import PendingImport
 from quiz.models.user import AuthEvent, LoginFailure, Role, User, normalize_name
 from quiz.models.versions import QuestionVersion
 
@@ -30,6 +31,7 @@ __all__ = [
     "Mode",
     "NewLimitRaise",
     "PendingAnswer",
+    "PendingImport",
     "Question",
     "QuestionSet",
     "QuestionVersion",
