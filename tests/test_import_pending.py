@@ -20,6 +20,7 @@ from tests.conftest import count_rows
 from tests.test_query_counts import counting
 from tests.transfer_helpers import (
     GIFT,
+    big_gift,
     client_for,
     confirm_fields,
     gift_of,
@@ -37,21 +38,6 @@ GONE = "This preview has expired or was already imported"
 @pytest.fixture
 def roles(app: Flask) -> dict:
     return make_roles(app)
-
-
-def big_gift(size: int) -> str:
-    """A real GIFT file of at least `size` bytes: numbered questions with long explanations."""
-    padding = "The base at Agadez was built for drones and cost about 110 million dollars. " * 3
-    parts, total, n = [], 0, 0
-    while total < size:
-        part = (
-            f"::big{n}::Which city hosts drone base number {n}? "
-            f"{{=Agadez ~Niamey ~Zinder ####{padding}(question {n})}}\n\n"
-        )
-        parts.append(part)
-        total += len(part.encode())
-        n += 1
-    return "".join(parts)
 
 
 def preview(client: FlaskClient, text: str, **fields: str) -> dict[str, str]:

@@ -30,6 +30,21 @@ def gift_of(count: int) -> str:
     return "\n\n".join(f"::q{n}::Is {n} a number? {{T ####It is.}}" for n in range(count)) + "\n"
 
 
+def big_gift(size: int) -> str:
+    """A real GIFT file of at least `size` bytes: numbered questions with long explanations."""
+    padding = "The base at Agadez was built for drones and cost about 110 million dollars. " * 3
+    parts, total, n = [], 0, 0
+    while total < size:
+        part = (
+            f"::big{n}::Which city hosts drone base number {n}? "
+            f"{{=Agadez ~Niamey ~Zinder ####{padding}(question {n})}}\n\n"
+        )
+        parts.append(part)
+        total += len(part.encode())
+        n += 1
+    return "".join(parts)
+
+
 def make_roles(app: Flask) -> dict[str, Any]:
     """An owner, another teacher, a student and an admin."""
     return {
