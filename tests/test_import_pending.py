@@ -80,6 +80,16 @@ def test_a_file_of_1_5_mb_previews_and_confirms(app: Flask, roles: dict) -> None
     assert len(rows) == len(expected) > 3000
 
 
+def test_the_largest_upload_the_limit_lets_through_confirms(app: Flask, roles: dict) -> None:
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    text = big_gift(limit - 3000, repeat=8)  # about 1 KB left for the form's other fields
+    assert limit - 3000 <= len(text.encode()) < limit - 1500
+    client = client_for(app, "tina")
+    fields = preview(client, text)
+    assert confirm(client, fields).status_code == 302
+    assert written(app) == (1, len(read(text)[1].questions))
+
+
 def test_another_teachers_token_is_a_404_and_writes_nothing(app: Flask, roles: dict) -> None:
     fields = preview(client_for(app, "tina"), GIFT)
     for name in ("otto", "ada"):

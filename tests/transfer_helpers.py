@@ -30,9 +30,12 @@ def gift_of(count: int) -> str:
     return "\n\n".join(f"::q{n}::Is {n} a number? {{T ####It is.}}" for n in range(count)) + "\n"
 
 
-def big_gift(size: int) -> str:
-    """A real GIFT file of at least `size` bytes: numbered questions with long explanations."""
-    padding = "The base at Agadez was built for drones and cost about 110 million dollars. " * 3
+def big_gift(size: int, repeat: int = 3) -> str:
+    """A real GIFT file of `size` bytes or a question more: numbered questions whose
+    explanations repeat a sentence `repeat` times."""
+    padding = (
+        "The base at Agadez was built for drones and cost about 110 million dollars. " * repeat
+    )
     parts, total, n = [], 0, 0
     while total < size:
         part = (
