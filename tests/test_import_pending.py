@@ -29,8 +29,13 @@ from tests.transfer_helpers import (
     post_import,
 )
 
-# Soon after the real clock: the login's session cookie (made on the real clock) stays valid.
-T0 = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+
+def soon() -> datetime:
+    """A minute from now: after the logins, whose signed session cookies are refused at any
+    earlier time (itsdangerous takes a negative age for tampering)."""
+    return datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+
+
 ROW_WRITE = re.compile(r"\s*INSERT INTO (question|question_version) ")
 GONE = "This preview has expired or was already imported"
 
@@ -101,10 +106,11 @@ def test_another_teachers_token_is_a_404_and_writes_nothing(app: Flask, roles: d
 
 def test_an_expired_preview_is_refused_with_a_message(app: Flask, roles: dict) -> None:
     client = client_for(app, "tina")
-    with time_machine.travel(T0, tick=False):
+    t0 = soon()
+    with time_machine.travel(t0, tick=False):
         fields = preview(client, GIFT)
     ttl = app.config["IMPORT_PREVIEW_TTL_S"]
-    with time_machine.travel(T0 + timedelta(seconds=ttl + 1), tick=False):
+    with time_machine.travel(t0 + timedelta(seconds=ttl + 1), tick=False):
         late = confirm(client, fields)
     assert late.status_code == 410
     assert GONE in late.get_data(as_text=True)
@@ -194,10 +200,11 @@ def test_admin_confirms_an_own_preview(app: Flask, roles: dict) -> None:
 
 def test_a_new_upload_purges_expired_previews_and_keeps_a_few(app: Flask, roles: dict) -> None:
     otto, tina = client_for(app, "otto"), client_for(app, "tina")
-    with time_machine.travel(T0, tick=False):
+    t0 = soon()
+    with time_machine.travel(t0, tick=False):
         preview(otto, GIFT)
     keep = app.config["IMPORT_PREVIEWS_PER_USER"]
-    later = T0 + timedelta(seconds=app.config["IMPORT_PREVIEW_TTL_S"] + 1)
+    later = t0 + timedelta(seconds=app.config["IMPORT_PREVIEW_TTL_S"] + 1)
     with time_machine.travel(later, tick=False):
         tokens = [preview(tina, GIFT)["token"] for _ in range(keep + 2)]
     with app.app_context():
@@ -206,15 +213,17 @@ def test_a_new_upload_purges_expired_previews_and_keeps_a_few(app: Flask, roles:
 
 
 def test_the_purge_command_deletes_expired_previews(app: Flask, roles: dict) -> None:
-    with time_machine.travel(T0, tick=False):
-        preview(client_for(app, "tina"), GIFT)
+    client = client_for(app, "tina")
+    t0 = soon()
+    with time_machine.travel(t0, tick=False):
+        preview(client, GIFT)
     runner = app.test_cli_runner()
     ttl = app.config["IMPORT_PREVIEW_TTL_S"]
-    with time_machine.travel(T0 + timedelta(seconds=ttl - 1), tick=False):
+    with time_machine.travel(t0 + timedelta(seconds=ttl - 1), tick=False):
         result = runner.invoke(args=["purge-import-previews"])
     assert result.exit_code == 0 and "0 expired" in result.output
     assert count_rows(app, PendingImport) == 1
-    with time_machine.travel(T0 + timedelta(seconds=ttl + 1), tick=False):
+    with time_machine.travel(t0 + timedelta(seconds=ttl + 1), tick=False):
         result = runner.invoke(args=["purge-import-previews"])
     assert result.exit_code == 0 and "1 expired" in result.output
     assert count_rows(app, PendingImport) == 0
