@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(purge_import_previews_command)
     backup.init_app(app)
 
 
@@ -171,6 +172,18 @@ def send_mail_command() -> None:
     click.echo(f"{sent} sent, {failed} failed (kept in the queue)")
     if failed:
         raise SystemExit(1)
+
+
+@click.command("purge-import-previews")
+@with_appcontext
+def purge_import_previews_command() -> None:
+    """Delete the import previews past their expiry (each upload also does it; cron may too)."""
+    from quiz.timeutil import now_utc
+    from quiz.transfer.pending import purge_expired
+
+    count = purge_expired(db.session, now_utc())
+    db.session.commit()
+    click.echo(f"{count} expired import preview{'' if count == 1 else 's'} deleted.")
 
 
 @click.command("export")

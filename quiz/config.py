@@ -91,6 +91,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # What deleting a student account does to their answers: "anonymize" keeps them under
         # a nameless, disabled account (question statistics stay right); "delete" removes them.
         "ACCOUNT_DELETION_REVIEWS": "anonymize",
+        # An import's preview keeps the upload on the server until it is confirmed or expires;
+        # a teacher's oldest previews beyond the number kept are dropped by their next upload.
+        "IMPORT_PREVIEW_TTL_S": 60 * 60,
+        "IMPORT_PREVIEWS_PER_USER": 5,
         "SCHEDULER_FUZZING": True,
         "WORKERS": 1,  # how many processes serve the app (WEB_CONCURRENCY sets it for gunicorn)
         "TRUSTED_HOSTS": None,

@@ -90,18 +90,12 @@ def test_error_shows_line_and_writes_nothing(app: Flask, roles: dict) -> None:
     html = page.get_data(as_text=True)
     assert "line 7: could not find a &#39;}&#39; closing the answers begun on line 7" in html
     assert "Nothing was imported" in html
-    # the confirm step reads the re-posted text again and refuses it the same way
+    # the confirm step takes no text from the browser: without a preview's token it is refused
     bad = client.post(
         "/teach/import/confirm",
-        data={
-            "text": "Q {=a",
-            "fmt": "gift",
-            "target": "new",
-            "title": "x",
-            "visibility": "private",
-        },
+        data={"text": "Q {=a", "fmt": "gift", "target": "new", "title": "x"},
     )
-    assert bad.status_code == 422
+    assert bad.status_code == 400
     assert count_rows(app, Question) == 0 and count_rows(app, QuestionSet) == 0
 
 
@@ -242,12 +236,14 @@ def test_import_access(app: Flask, roles: dict, who: str, page: int, into_owners
     set_id = make_set(app)
     client = client_for(app, who)
     assert client.get("/teach/import").status_code == page
-    assert post_import(client, GIFT, target=str(set_id)).status_code == into_owners_set
-    confirm = client.post(
-        "/teach/import/confirm",
-        data={"text": GIFT, "fmt": "gift", "target": str(set_id), "title": "", "visibility": ""},
-    )
-    assert confirm.status_code == (302 if into_owners_set == 200 else into_owners_set)
+    preview = post_import(client, GIFT, target=str(set_id))
+    assert preview.status_code == into_owners_set
+    # Without a preview of their own (otto's was refused) a teacher can only guess a token.
+    fields = {"token": "t" * 43, "sha256": "0" * 64}
+    if preview.status_code == 200:
+        fields = confirm_fields(preview.get_data(as_text=True))
+    confirm = client.post("/teach/import/confirm", data=fields)
+    assert confirm.status_code == {200: 302, 404: 410}.get(into_owners_set, into_owners_set)
     with app.app_context():
         count = db.session.scalar(sa.select(sa.func.count()).select_from(Question))
     assert count == 3  # the owner's and admin's imports matched every key: nothing duplicated
@@ -292,21 +288,27 @@ def test_statements_do_not_grow_with_the_set(app: Flask, roles: dict) -> None:
 
 
 def test_two_imports_at_once_do_not_duplicate(app: Flask, roles: dict) -> None:
-    """Two tabs confirming the same file into one set: one creates, the other updates or is
-    told to try again; never two rows for one key."""
+    """Two tabs confirming their previews of the same file into one set: one creates, the
+    other updates or is told to try again; never two rows for one key."""
     import threading
 
     set_id = make_set(app, text="::other:: Old question? {T}\n")
     clients = [client_for(app, "tina"), client_for(app, "tina")]
-    data = {"text": GIFT, "fmt": "gift", "target": str(set_id), "title": "", "visibility": ""}
+    previews = [
+        confirm_fields(post_import(c, GIFT, target=str(set_id)).get_data(as_text=True))
+        for c in clients
+    ]
     codes: list[int] = []
     barrier = threading.Barrier(2)
 
-    def confirm(client) -> None:
+    def confirm(client, data: dict) -> None:
         barrier.wait()
-        codes.append(client.post("/teach/import/confirm", data=dict(data)).status_code)
+        codes.append(client.post("/teach/import/confirm", data=data).status_code)
 
-    threads = [threading.Thread(target=confirm, args=(c,)) for c in clients]
+    threads = [
+        threading.Thread(target=confirm, args=(c, data))
+        for c, data in zip(clients, previews, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

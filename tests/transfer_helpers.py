@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from quiz.extensions import db
 from quiz.formats.gift import read_gift
@@ -26,6 +28,24 @@ GIFT = """::host::Which country hosts Air Base 101? {=Niger#Yes ~Chad#No ####In 
 def gift_of(count: int) -> str:
     """GIFT text with `count` questions."""
     return "\n\n".join(f"::q{n}::Is {n} a number? {{T ####It is.}}" for n in range(count)) + "\n"
+
+
+def big_gift(size: int, repeat: int = 3) -> str:
+    """A real GIFT file of `size` bytes or a question more: numbered questions whose
+    explanations repeat a sentence `repeat` times."""
+    padding = (
+        "The base at Agadez was built for drones and cost about 110 million dollars. " * repeat
+    )
+    parts, total, n = [], 0, 0
+    while total < size:
+        part = (
+            f"::big{n}::Which city hosts drone base number {n}? "
+            f"{{=Agadez ~Niamey ~Zinder ####{padding}(question {n})}}\n\n"
+        )
+        parts.append(part)
+        total += len(part.encode())
+        n += 1
+    return "".join(parts)
 
 
 def make_roles(app: Flask) -> dict[str, Any]:
@@ -59,13 +79,20 @@ def client_for(app: Flask, name: str | None) -> FlaskClient:
 def post_import(client: FlaskClient, text: str, **fields: str) -> Any:
     """Step one of the import page, with the text as an uploaded file."""
     data: dict[str, Any] = {
-        "upload": (io.BytesIO(text.encode()), fields.pop("filename", "questions.gift")),
+        "upload": FileStorage(
+            io.BytesIO(text.encode()), filename=fields.pop("filename", "questions.gift")
+        ),
         "fmt": "guess",
         "target": "new",
         "visibility": "private",
         **fields,
     }
-    return client.post("/teach/import", data=data, content_type="multipart/form-data")
+    # Encoded here, in memory: the test client spools a body over 500 KB to a temporary file
+    # that it never closes (an unraisable ResourceWarning, an error under this suite).
+    boundary, body = encode_multipart(data)
+    return client.post(
+        "/teach/import", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 def confirm_fields(html: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ from quiz.models.study import (
     Review,
     ReviewOverride,
 )
+from quiz.models.transfer import PendingImport
 from quiz.models.user import AuthEvent, LoginFailure, Role, User, normalize_name
 from quiz.models.versions import QuestionVersion
 
@@ -32,6 +33,7 @@ __all__ = [
     "NewLimitRaise",
     "OutgoingMail",
     "PendingAnswer",
+    "PendingImport",
     "Question",
     "QuestionSet",
     "QuestionVersion",

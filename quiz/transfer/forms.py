@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from quiz.formats.detect import LABELS
 from quiz.models import Visibility
@@ -46,12 +46,8 @@ class ImportForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """Step two: the same input re-posted; it is read again, never trusted as parsed."""
+    """Step two: names the upload kept at the preview and the checksum the teacher saw."""
 
-    text = HiddenField()
-    fmt = HiddenField()
-    target = HiddenField()
-    title = HiddenField()
-    visibility = HiddenField()
-    retire = HiddenField()
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    sha256 = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
     submit = SubmitField("Import")

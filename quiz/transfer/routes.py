@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 import io
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
@@ -20,11 +22,20 @@ from quiz.formats.common import FormatError, ReadResult, plain_label
 from quiz.formats.delimited import COLUMN_HELP
 from quiz.formats.detect import LABELS, read
 from quiz.inputs import bounded_int
-from quiz.models import Question, QuestionSet, Visibility
+from quiz.models import Question, QuestionSet
 from quiz.sets.access import can_edit, readable_set_or_404
+from quiz.timeutil import now_utc
+from quiz.transfer import pending as pending_imports
 from quiz.transfer.exports import EXPORTS, export_set
 from quiz.transfer.forms import ConfirmForm, ImportForm
 from quiz.transfer.imports import NEW, SAME, UPDATE, new_set, plan_import, set_data, write_import
+from quiz.transfer.pending import Choices
+
+GONE = (
+    "This preview has expired or was already imported: this confirmation wrote nothing. "
+    "Look at the set; if the questions are not there, upload the file again."
+)
+MISMATCH = "The confirmation does not match the file that was previewed, so nothing was written."
 
 # What each export changes, by kind; the same mapping is documented in questions/README.md.
 EXPORT_CHANGES = {
@@ -102,13 +113,16 @@ def preview_rows(result: ReadResult, plan: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _render_form(form: ImportForm, error: str | None = None, status: int = 200) -> Any:
+def _render_form(
+    form: ImportForm, error: str | None = None, status: int = 200, hint: str | None = None
+) -> Any:
     """The import page."""
     return (
         render_template(
             "transfer/import.html",
             form=form,
             error=error,
+            hint=hint,
             columns=COLUMN_HELP,
             formats=LABELS,
         ),
@@ -132,6 +146,13 @@ def _import_form() -> ImportForm:
     return form
 
 
+def _refused(error: str, status: int) -> Any:
+    """The import page saying why a confirmation wrote nothing."""
+    minutes = current_app.config["IMPORT_PREVIEW_TTL_S"] // 60
+    hint = f"A preview is kept for {minutes} minutes. Upload the file again for a new preview."
+    return _render_form(_import_form(), error=error, status=status, hint=hint)
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @teacher_required
 def import_page() -> Any:
@@ -146,29 +167,36 @@ def import_page() -> Any:
     except FormatError as error:
         return _render_form(form, error=str(error), status=422)
     title = (form.title.data or "").strip() or result.title or filename.rsplit(".", 1)[0]
+    title = title or "Imported questions"
+    retire = bool(form.retire.data and qset)
     plan = plan_import(db.session, qset.id if qset else None, result)
-    confirm = ConfirmForm(
-        formdata=None,
-        data={
-            "text": text,
-            "fmt": fmt,
-            "target": str(qset.id) if qset else "new",
-            "title": title or "Imported questions",
-            "visibility": form.visibility.data,
-            "retire": "1" if form.retire.data and qset else "",
-        },
+    choices = Choices(qset.id if qset else None, filename, fmt, title, form.visibility.data, retire)
+    config = current_app.config
+    pending = pending_imports.store(
+        db.session,
+        current_user.id,
+        text,
+        choices,
+        now_utc(),
+        timedelta(seconds=config["IMPORT_PREVIEW_TTL_S"]),
+        config["IMPORT_PREVIEWS_PER_USER"],
     )
+    # Read before the commit, which expires the row (reloading it would read the file again).
+    confirm = ConfirmForm(formdata=None, data={"token": pending.token, "sha256": pending.sha256})
+    db.session.commit()
     return render_template(
         "transfer/preview.html",
         confirm=confirm,
+        sha256=confirm.sha256.data,
+        minutes=config["IMPORT_PREVIEW_TTL_S"] // 60,
         qset=qset,
         fmt_label=LABELS[fmt],
-        title=title or "Imported questions",
+        title=title,
         counts=result.counts(),
         warnings=result.warnings,
         rows=preview_rows(result, plan),
         totals={status: plan.count(status) for status in (NEW, UPDATE, SAME)},
-        retire=bool(form.retire.data and qset),
+        retire=retire,
     )
 
 
@@ -178,23 +206,33 @@ def import_confirm() -> Any:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    visibility = form.visibility.data or Visibility.PRIVATE.value
-    if visibility not in {v.value for v in Visibility}:
-        abort(400)
-    qset = target_set(form.target.data)
+    pending = pending_imports.find(db.session, form.token.data)
+    if pending is not None and pending.owner_id != current_user.id:
+        abort(404)  # only the teacher who uploaded the file confirms it
+    if pending is None or pending.expires_at <= now_utc():
+        return _refused(GONE, 410)
+    if not hmac.compare_digest(form.sha256.data.encode(), pending.sha256.encode()):
+        return _refused(MISMATCH, 422)
+    pending_id, choices = pending.id, pending_imports.choices_of(pending)
+    text = pending.content.decode()
+    qset = target_set(str(choices.set_id)) if choices.set_id else None
     try:
         db.session.commit()  # the write lock is taken again after reading, not held through it
-        _, result = read(form.text.data or "", form.fmt.data or "guess")
+        _, result = read(text, choices.fmt)
     except FormatError as error:
-        return _render_form(_import_form(), error=str(error), status=422)
+        return _refused(str(error), 422)
     begin_write(db.session)
+    if not pending_imports.claim(db.session, pending_id):
+        db.session.rollback()  # a second click, or the set was deleted meanwhile
+        return _refused(GONE, 410)
     if qset is not None and not can_edit(current_user, qset):
         abort(404)  # the set changed hands while the file was read
     if qset is None:
-        title = (form.title.data or "").strip()[:200] or "Imported questions"
-        qset = new_set(db.session, current_user, title, visibility, result.description)
+        qset = new_set(
+            db.session, current_user, choices.title, choices.visibility, result.description
+        )
     try:
-        report = write_import(db.session, qset, result, retire_missing=form.retire.data == "1")
+        report = write_import(db.session, qset, result, retire_missing=choices.retire)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # another import into the same set won the race for a key

@@ -3,17 +3,22 @@ the teacher downloads the GIFT export, which reads back to the same questions.""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from quiz.extensions import db
 from quiz.formats.detect import read
+from quiz.models import Question, QuestionSet
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import LiveServer
 from tests.conftest import PASSWORD, make_user
+from tests.transfer_helpers import big_gift
 
 pytestmark = pytest.mark.browser
 
@@ -90,3 +95,62 @@ def test_teacher_imports_student_studies_teacher_exports(
     exported = Path(info.value.path()).read_text(encoding="utf-8")
     assert info.value.suggested_filename == "sahel-bases.gift"
     assert read(exported)[1].questions == read(GIFT)[1].questions
+
+
+def test_a_large_file_is_confirmed_once(
+    live_server: LiveServer, browser: Any, tmp_path: Path
+) -> None:
+    """A 1.5 MB GIFT file (once refused as too large at the confirmation) previews and imports;
+    pressing the preview's Import again afterwards writes nothing and says why."""
+    base = live_server.url
+    make_user(live_server.app, "ivy", role="teacher")
+    text = big_gift(1_500_000)
+    count = len(read(text)[1].questions)
+    source = tmp_path / "big.gift"
+    source.write_text(text, encoding="utf-8")
+
+    teacher = browser.new_context().new_page()
+    log_in(teacher, base, "ivy")
+    teacher.goto(f"{base}/teach/import")
+    teacher.set_input_files("#upload", str(source))
+    teacher.fill("#title", "Big bases")
+    teacher.click("button:has-text('Preview')")
+    expect(teacher.locator("text=Import preview").first).to_be_visible()
+    expect(teacher.locator("code.checksum")).to_have_text(hashlib.sha256(text.encode()).hexdigest())
+    hidden = teacher.eval_on_selector_all(
+        "form[action$='/import/confirm'] input[type=hidden]",
+        "inputs => Object.fromEntries(inputs.map(i => [i.name, i.value]))",
+    )
+    assert set(hidden) == {"csrf_token", "token", "sha256"}
+    teacher.click(f"button:has-text('Import {count} questions')")
+    teacher.wait_for_url(re.compile(r"/teach/sets/\d+/export$"))
+    assert f"{count} created, 0 updated" in teacher.content()
+
+    # The same preview's Import pressed again (a second tab, a double click): refused, told.
+    teacher.evaluate(
+        """fields => {
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = '/teach/import/confirm';
+            for (const [name, value] of Object.entries(fields)) {
+                const input = document.createElement('input');
+                input.type = 'hidden'; input.name = name; input.value = value;
+                form.appendChild(input);
+            }
+            document.body.appendChild(form);
+            form.submit();
+        }""",
+        hidden,
+    )
+    teacher.wait_for_url(re.compile(r"/teach/import/confirm$"))
+    expect(teacher.locator("[role=alert]")).to_contain_text("already imported")
+    expect(teacher.locator("[role=alert]")).to_contain_text("upload the file again")
+    assert_accessible(teacher)
+    with live_server.app.app_context():
+        sets = db.session.scalars(
+            sa.select(QuestionSet.id).where(QuestionSet.title == "Big bases")
+        ).all()
+        questions = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Question).where(Question.set_id.in_(sets))
+        )
+    assert len(sets) == 1 and questions == count

@@ -48,6 +48,11 @@ MALFORMED: dict[str, bytes] = {
 }
 
 
+def stored(app: Flask) -> dict[str, int]:
+    """Rows per table but the upload a preview keeps until it is confirmed (not an import)."""
+    return {k: v for k, v in table_counts(app).items() if k != "pending_import"}
+
+
 def test_malformed_uploads(app: Flask, backend: str) -> None:
     world = build_world(app)
     uploads = [
@@ -65,14 +70,14 @@ def test_malformed_uploads(app: Flask, backend: str) -> None:
             for f in form.fields:
                 if f.kind == "file":
                     data[f.name] = (io.BytesIO(content), f"{name}.txt")
-            before = table_counts(app)
+            before = stored(app)
             response = world.client(role).post(
                 form.action, data=data, content_type="multipart/form-data"
             )
             sent += 1
             if response.status_code >= 500:
                 server_errors.append((form.action, name))
-            elif response.status_code not in (301, 302, 303) and table_counts(app) != before:
+            elif response.status_code not in (301, 302, 303) and stored(app) != before:
                 partial.append((form.action, name))
             with_line += bool(LINE.search(response.get_data(as_text=True)))
     report(

@@ -1,13 +1,13 @@
 """mail queue: e-mails written in the request and sent after the response
 
-Revision ID: 0013_auth
+Revision ID: 0013
 Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_auth"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
