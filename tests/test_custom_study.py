@@ -116,3 +116,27 @@ def test_custom_pages_need_a_login_and_cost_the_same(
         for _ in range(3):
             answer_next(client, answer="Agadez")
         assert statements_for(app, client, "/study/custom") == few
+
+
+def test_raising_the_limit_leads_to_the_new_questions_and_the_cram_run_waits(
+    app: Flask, client: FlaskClient, student: User
+) -> None:
+    """Issue 20: the page said "2 more new questions today" but showed the cram's cards."""
+    with app.app_context():
+        db.session.get(User, student.id).new_per_day = 1
+        db.session.commit()
+    with time_machine.travel(T0, tick=False):
+        answer_next(client, answer="Agadez")  # today's one new question
+        client.post("/study/custom", data={"mode": "cram", "set_id": set_id(app)})
+        assert "Cram: Sahel basics" in client.get("/study/custom/next").get_data(as_text=True)
+        raised = client.post("/study/custom", data={"mode": "raise", "extra": "2"})
+        assert raised.headers["Location"] == "/study/next"
+        page = client.get("/study/next", follow_redirects=True).get_data(as_text=True)
+        assert 'name="mode" value="cram"' not in page  # not the cram's card
+        assert form_ids(page)  # a raised new question, from the queue
+        assert "2 more new questions today. “Cram: Sahel basics” waits under Custom study" in page
+        custom = client.get("/study/custom").get_data(as_text=True)
+        assert "You are in the middle of “Cram: Sahel basics”" in custom
+        resumed = client.get("/study/custom/next").get_data(as_text=True)
+        assert "Cram: Sahel basics" in resumed and 'name="mode" value="cram"' in resumed
+        assert client.get("/study/next").headers["Location"] == "/study/custom/next"

@@ -33,10 +33,39 @@ MODES = {
 PRACTICE_MODES = frozenset({"wrong", "cram"})
 
 
-def active() -> dict[str, Any] | None:
-    """The custom run in progress, if any."""
+def _stored() -> dict[str, Any] | None:
+    """The custom run kept in the session, in progress or paused."""
     run = web_session.get(KEY)
     return run if isinstance(run, dict) and run.get("ids") is not None else None
+
+
+def active() -> dict[str, Any] | None:
+    """The custom run in progress, if any (a paused one lets the due queue run meanwhile)."""
+    run = _stored()
+    return run if run is not None and not run.get("paused") else None
+
+
+def paused() -> dict[str, Any] | None:
+    """The custom run set aside (by raising today's limit), to carry on from Custom study."""
+    run = _stored()
+    return run if run is not None and run.get("paused") else None
+
+
+def pause() -> None:
+    """Set the run in progress aside: the study pages serve the due queue until it resumes."""
+    run = active()
+    if run is not None:
+        web_session[KEY] = {**run, "paused": True}
+
+
+def resume() -> dict[str, Any] | None:
+    """Carry on with a paused run; it is the run in progress again."""
+    run = paused()
+    if run is None:
+        return None
+    run = {key: value for key, value in run.items() if key != "paused"}
+    web_session[KEY] = run
+    return run
 
 
 def is_practice() -> bool:

@@ -55,7 +55,7 @@ def custom_study() -> Any:
             error=error,
             wrong_count=len(custom.wrong_today_ids(db.session, current_user, now)),
             raised=custom.raised_today(db.session, current_user, now),
-            run=custom.active(),
+            run=custom.active() or custom.paused(),
             max_days=MAX_DAYS,
             max_extra=MAX_EXTRA,
         ),
@@ -71,7 +71,10 @@ def start_run(mode: str, now: datetime) -> str | None:
             return f"Give the number of extra new questions, from 1 to {MAX_EXTRA}."
         if not custom.raise_new_limit(db.session, current_user, now, extra):
             return "You have raised today's limit once already; it resets at midnight."
-        flash(f"{extra} more new questions today.", "success")
+        run = custom.active()
+        custom.pause()  # the raised new questions come next; the run waits (issue 20)
+        waiting = f" “{run['title']}” waits under Custom study." if run else ""
+        flash(f"{extra} more new questions today.{waiting}", "success")
         return None
     if mode == "ahead":
         days = _bounded("days", 1, MAX_DAYS)
@@ -101,7 +104,7 @@ def start_run(mode: str, now: datetime) -> str | None:
 @login_required
 def custom_next() -> Any:
     """The next card of the custom run; its summary when the run is over."""
-    run = custom.active()
+    run = custom.active() or custom.resume()  # "carry on" resumes a paused run
     last = last_answer.find(db.session, current_user, request.args.get("last", ""))
     if run is None:
         return redirect(url_for(".next", **request.args))
