@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz import create_app
+from quiz.extensions import db
 from quiz.models import User
 from quiz.models import user as user_module
 from tests.conftest import PASSWORD, count_rows
+from tests.reliability.forms import parse_forms
+from tests.reliability.servers import database, gunicorn, make_app, server_env
 from tests.test_login_limiter import run_together
 
 
@@ -31,28 +36,28 @@ def register(client: FlaskClient, name: str, email: str | None = None) -> Any:
 
 
 class Hashes:
-    """Counts generate_password_hash calls and the most that ran at once."""
+    """Counts make_hash calls and the most that ran at once."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, pause: float = 0.0) -> None:
         self.calls = 0
         self.running = 0
         self.most = 0
         self._lock = threading.Lock()
-        real = user_module.generate_password_hash
+        real = user_module.make_hash
 
-        def counting(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
+        def counting(password: str, method: str) -> str:
             with self._lock:
                 self.calls += 1
                 self.running += 1
                 self.most = max(self.most, self.running)
             try:
                 time.sleep(pause)
-                return real(password, method=method, salt_length=salt_length)
+                return real(password, method)
             finally:
                 with self._lock:
                     self.running -= 1
 
-        monkeypatch.setattr(user_module, "generate_password_hash", counting)
+        monkeypatch.setattr(user_module, "make_hash", counting)
 
 
 def test_a_taken_name_costs_no_hash(
@@ -90,8 +95,6 @@ def test_registrations_are_limited_per_address_across_workers(app: Flask, backen
     assert register(elsewhere, "pupil5").status_code == 302
     assert count_rows(app, User) == 4
     with other_worker.app_context():
-        from quiz.extensions import db
-
         db.engine.dispose()
 
 
@@ -109,3 +112,65 @@ def test_hashes_running_at_once_are_bounded(app: Flask, monkeypatch: pytest.Monk
     assert sorted(codes) == [302] * 6
     assert hashes.calls == 6
     assert hashes.most <= 2
+
+
+# Costly enough (about a quarter of a second here) that logins sent together overlap.
+SLOW_HASH = "argon2id:m=65536,t=4,p=1"
+
+
+def _login_at_once(base: str, count: int) -> list[requests.Response]:
+    """`count` logins as alice, each from a new browser on a new connection, sent together."""
+    browsers, forms = [], []
+    for _ in range(count):
+        browser = requests.Session()
+        browser.headers["Connection"] = "close"
+        page = browser.get(f"{base}/auth/login", timeout=30)
+        browsers.append(browser)
+        forms.append({**parse_forms(page.text)[0].defaults(), "username": "alice"})
+    return run_together(
+        [
+            lambda b=b, f=f: b.post(
+                f"{base}/auth/login",
+                data={**f, "password": PASSWORD},
+                allow_redirects=False,
+                timeout=60,
+            )
+            for b, f in zip(browsers, forms, strict=True)
+        ]
+    )
+
+
+@pytest.mark.slow
+def test_the_hash_bound_holds_across_gunicorn_workers(tmp_path: Path) -> None:
+    """One hashing slot for the whole server, three sync workers: logins that arrive while
+    another worker hashes are answered at once with 503 and Retry-After (a bound per worker
+    would let all three hash), and go through when retried."""
+    with database("sqlite", tmp_path) as db_config:
+        app = make_app(db_config)
+        with app.app_context():
+            alice = User(email="alice@example.org", role="student")
+            alice.set_username("alice")
+            alice.set_password(PASSWORD, SLOW_HASH)
+            db.session.add(alice)
+            db.session.commit()
+            db.engine.dispose()
+        env = server_env(
+            db_config,
+            PASSWORD_HASH_METHOD=SLOW_HASH,
+            PASSWORD_HASH_CONCURRENCY=1,
+            PASSWORD_HASH_WAIT_S=0,
+            PASSWORD_HASH_SLOT_DIR=str(tmp_path / "slots"),
+            LOGIN_FAILURE_LIMIT_PER_ADDRESS=1000,
+        )
+        with gunicorn(env, workers=3) as base:
+            answers = _login_at_once(base, 6)
+            codes = sorted(r.status_code for r in answers)
+            busy = [r for r in answers if r.status_code == 503]
+            assert busy, codes  # a per-worker bound: six 302s
+            assert set(codes) <= {302, 503}, codes
+            for refused in busy:
+                assert refused.headers.get("Retry-After", "").isdigit(), refused.text[-3000:]
+                assert "busy checking passwords" in refused.text
+            time.sleep(int(busy[0].headers["Retry-After"]))
+            retried = [_login_at_once(base, 1)[0].status_code for _ in busy]
+            assert retried == [302] * len(busy)
