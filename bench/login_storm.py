@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 import tempfile
 import threading
@@ -23,6 +24,7 @@ from bench import build as building
 from bench import drive, server
 
 WORKERS = 4
+THREADS = (1, 16)  # README's install (sync workers), then threaded: see quiz/auth/passwords.py
 LOGINS = 40
 IDLE_SECONDS = 4.0
 MAX_RETRIES = 20
@@ -43,9 +45,10 @@ def add_storm_accounts(built: building.Built, method: str, count: int) -> list[s
     from quiz.models import User
 
     app = make_app(built.url)
-    names = [f"storm{n:02d}" for n in range(count)]
+    run_tag = secrets.token_hex(3)  # new accounts for each storm on the same database
+    names = [f"storm-{run_tag}-{n:02d}" for n in range(count)]
     with app.app_context():
-        first = User(email="storm-hash@example.org")
+        first = User(email=f"storm-{run_tag}@example.org")
         first.set_password(building.PASSWORD, method)
         for name in names:
             user = User(email=f"{name}@example.org", password_hash=first.password_hash)
@@ -229,9 +232,16 @@ def main(argv: list[str] | None = None) -> int:
         help="an app setting for the server (FLASK_NAME=VALUE)",
     )
     parser.add_argument("--json", metavar="FILE")
+    parser.add_argument(
+        "--postgresql", action="store_true", help="on DATABASE_URL's server (bench_storm)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="quiz-storm-") as workdir:
         url = f"sqlite:///{Path(workdir) / 'storm.sqlite'}"
+        if args.postgresql:
+            from bench.__main__ import postgres_url
+
+            url = postgres_url(os.environ["DATABASE_URL"], "bench_storm")
         built = building.build(url, building.SCALES["tiny"])
         settings = dict(f"FLASK_{item}".split("=", 1) for item in args.set)
         figures = run(built, args.method, args.workers, args.threads, settings)

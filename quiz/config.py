@@ -67,11 +67,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REGISTRATION_LIMIT_PER_ADDRESS": 60,  # a whole year group signing up from school
         "REGISTRATION_WINDOW_S": 60 * 60,
         # Hashes running at once across every worker (quiz.auth.passwords; 25-40 ms of CPU
-        # each): one per core. Beyond that a request waits up to PASSWORD_HASH_WAIT_S for a
-        # slot, then gets a 503 with Retry-After. The slots are files in PASSWORD_HASH_SLOT_DIR
-        # (default instance/hash-slots), which every worker of the server must share.
-        "PASSWORD_HASH_CONCURRENCY": os.cpu_count() or 2,
-        "PASSWORD_HASH_WAIT_S": 10,
+        # each): one core fewer than the machine has, so a login storm leaves a core to the
+        # students already studying. Beyond that a request waits up to PASSWORD_HASH_WAIT_S
+        # for a slot, then gets a 503 with Retry-After. The slots are files in
+        # PASSWORD_HASH_SLOT_DIR (default instance/hash-slots), shared by every worker.
+        "PASSWORD_HASH_CONCURRENCY": max(1, (os.cpu_count() or 2) - 1),
+        "PASSWORD_HASH_WAIT_S": 5,
         "PASSWORD_HASH_SLOT_DIR": None,
         # Password reset: by e-mail when MAIL_SERVER and PUBLIC_URL are set (the link is built
         # on PUBLIC_URL, never on the request's Host header); otherwise an admin makes the link.

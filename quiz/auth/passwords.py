@@ -1,17 +1,28 @@
 """Password policy (ASVS 6.2.4), the one place a password is checked against a hash, and the
 bound on hashes running at once across every worker of the server.
 
-Hashing is Argon2id at OWASP's parameters (quiz.password_hashing): about 25-40 ms of CPU a
-hash on the documented 2-core machine, where PBKDF2 at 1,000,000 iterations took a second. At
-that cost a class of 40 logging in at once is done in about a second on 4 sync workers
-(`python -m bench.login_storm`), so most of the bound's old job is gone. The bound stays for
-what the worker count does not cover: threaded workers (`--threads`), more workers than cores,
-and a burst of logins sent on purpose. It must hold across workers, since with sync workers
-one request is one worker and a bound per worker never applies: each slot is a file in the
-instance folder held with flock (the kernel drops the lock if the worker dies, and it works
-between threads too), so it needs no service beyond the file system. A request that finds
-every slot taken polls for PASSWORD_HASH_WAIT_S and then gets a quick 503 with Retry-After
-instead of holding its worker in a queue with no end.
+Hashing is Argon2id at OWASP's parameters (quiz.password_hashing): 20-40 ms of CPU a hash on
+the documented 2-core machine, where PBKDF2 at 1,000,000 iterations took about a second. The
+bound must hold across workers: with sync workers one request is one worker, so a semaphore
+per worker never had more than one request to hold back, while the class's logins queued in
+the listen backlog. Each slot is a file in the instance folder held with flock (the kernel
+drops the lock when a worker dies; it works between threads too), so it needs no service
+beyond the file system. A request that finds every slot taken polls for PASSWORD_HASH_WAIT_S,
+then gets a quick 503 with Retry-After rather than holding its worker in a queue with no end.
+
+Measured (`python -m bench.login_storm`: 40 logins at once on 4 workers, 2 cores shared with
+other work at load 8-12, so every figure is several times an idle machine's): the cheaper hash
+alone brings the storm from 21 s to 3-4 s (login p99). It does not protect a student already
+studying: with sync workers their next request waits in the listen backlog behind the class
+(p99 2.5-4 s, 60 times idle), whatever the bound, since a queue in arrival order holds it
+behind every login. Threads do not fix that by themselves (gthread queues requests behind a
+worker's busy threads: 4 threads gave the same), but with more threads than requests
+(`--threads 16`) the student's requests run beside the logins, while waiting logins sleep and
+the slots, one fewer than the cores, leave a core to the rest: p99 3.4-4 times idle under that
+load. The default install stays on sync workers (the pool holds 10 connections per worker, and
+the suite has not run on 16 threads); see README. Nothing but hashing runs inside a slot: a
+holder waiting for SQLite's write lock while that lock's holder waits for a slot would stall
+both (it did, in a first version: every login then waited out the busy timeout).
 """
 
 from __future__ import annotations
