@@ -118,26 +118,21 @@ def test_hashes_running_at_once_are_bounded(app: Flask, monkeypatch: pytest.Monk
 SLOW_HASH = "argon2id:m=65536,t=4,p=1"
 
 
-def _login_at_once(base: str, count: int) -> list[requests.Response]:
-    """`count` logins as alice, each from a new browser on a new connection, sent together."""
-    browsers, forms = [], []
-    for _ in range(count):
+def _login_at_once(base: str, names: list[str]) -> list[tuple[str, requests.Response]]:
+    """A login of each name, each from a new browser on a new connection, sent together;
+    (name, response) in the order they came back."""
+    jobs = []
+    for name in names:
         browser = requests.Session()
         browser.headers["Connection"] = "close"
         page = browser.get(f"{base}/auth/login", timeout=30)
-        browsers.append(browser)
-        forms.append({**parse_forms(page.text)[0].defaults(), "username": "alice"})
-    return run_together(
-        [
-            lambda b=b, f=f: b.post(
-                f"{base}/auth/login",
-                data={**f, "password": PASSWORD},
-                allow_redirects=False,
-                timeout=60,
-            )
-            for b, f in zip(browsers, forms, strict=True)
-        ]
-    )
+        data = {**parse_forms(page.text)[0].defaults(), "username": name, "password": PASSWORD}
+
+        def job(b: requests.Session = browser, n: str = name, d: dict = data) -> Any:
+            return n, b.post(f"{base}/auth/login", data=d, allow_redirects=False, timeout=60)
+
+        jobs.append(job)
+    return run_together(jobs)
 
 
 @pytest.mark.slow
@@ -145,13 +140,15 @@ def test_the_hash_bound_holds_across_gunicorn_workers(tmp_path: Path) -> None:
     """One hashing slot for the whole server, three sync workers: logins that arrive while
     another worker hashes are answered at once with 503 and Retry-After (a bound per worker
     would let all three hash), and go through when retried."""
+    names = [f"pupil{n}" for n in range(6)]  # a class: one account each
     with database("sqlite", tmp_path) as db_config:
         app = make_app(db_config)
         with app.app_context():
-            alice = User(email="alice@example.org", role="student")
-            alice.set_username("alice")
-            alice.set_password(PASSWORD, SLOW_HASH)
-            db.session.add(alice)
+            for name in names:
+                pupil = User(email=f"{name}@example.org", role="student")
+                pupil.set_username(name)
+                pupil.set_password(PASSWORD, SLOW_HASH)
+                db.session.add(pupil)
             db.session.commit()
             db.engine.dispose()
         env = server_env(
@@ -163,14 +160,14 @@ def test_the_hash_bound_holds_across_gunicorn_workers(tmp_path: Path) -> None:
             LOGIN_FAILURE_LIMIT_PER_ADDRESS=1000,
         )
         with gunicorn(env, workers=3) as base:
-            answers = _login_at_once(base, 6)
-            codes = sorted(r.status_code for r in answers)
-            busy = [r for r in answers if r.status_code == 503]
+            answers = _login_at_once(base, names)
+            codes = sorted(r.status_code for _name, r in answers)
+            busy = [(name, r) for name, r in answers if r.status_code == 503]
             assert busy, codes  # a per-worker bound: six 302s
             assert set(codes) <= {302, 503}, codes
-            for refused in busy:
+            for _name, refused in busy:
                 assert refused.headers.get("Retry-After", "").isdigit(), refused.text[-3000:]
                 assert "busy checking passwords" in refused.text
-            time.sleep(int(busy[0].headers["Retry-After"]))
-            retried = [_login_at_once(base, 1)[0].status_code for _ in busy]
+            time.sleep(int(busy[0][1].headers["Retry-After"]))
+            retried = [_login_at_once(base, [name])[0][1].status_code for name, _r in busy]
             assert retried == [302] * len(busy)
