@@ -12,17 +12,18 @@ then gets a quick 503 with Retry-After rather than holding its worker in a queue
 
 Measured (`python -m bench.login_storm`: 40 logins at once on 4 workers, 2 cores shared with
 other work at load 8-12, so every figure is several times an idle machine's): the cheaper hash
-alone brings the storm from 21 s to 3-4 s (login p99). It does not protect a student already
+alone brings the storm from 21 s to 3-6 s (login p99). It does not protect a student already
 studying: with sync workers their next request waits in the listen backlog behind the class
-(p99 2.5-4 s, 60 times idle), whatever the bound, since a queue in arrival order holds it
+(p99 2.5-6 s, 16-60 times idle), whatever the bound, since a queue in arrival order holds it
 behind every login. Threads do not fix that by themselves (gthread queues requests behind a
 worker's busy threads: 4 threads gave the same), but with more threads than requests
 (`--threads 16`) the student's requests run beside the logins, while waiting logins sleep and
-the slots, one fewer than the cores, leave a core to the rest: p99 3.4-4 times idle under that
-load. The default install stays on sync workers (the pool holds 10 connections per worker, and
-the suite has not run on 16 threads); see README. Nothing but hashing runs inside a slot: a
-holder waiting for SQLite's write lock while that lock's holder waits for a slot would stall
-both (it did, in a first version: every login then waited out the busy timeout).
+the slots, one fewer than the cores, leave a core to the rest: p99 3-4 times idle on SQLite
+and 9 times on PostgreSQL under that load, short of the goal of 2. The default install stays
+on sync workers (the pool holds 10 connections per worker, and the suite has not run on 16
+threads); see README. Nothing but hashing runs inside a slot: a holder waiting for SQLite's
+write lock while that lock's holder waits for a slot would stall both (it did, in a first
+version: every login then waited out the busy timeout).
 """
 
 from __future__ import annotations
