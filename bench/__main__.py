@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench import build as building
-from bench import drive, profile, server
+from bench import drive, login_storm, profile, server
 from bench.extras import gift_import, teacher_loop
 from quiz.config import normalize_database_url
 
@@ -241,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             note(began, f"{backend}: trials under gunicorn")
             entry.update(measure(backend, built, args))
+            entry["login_storm"] = []
+            # Not at tiny: the smoke test has a minute, and runs bench.login_storm on its own.
+            for threads in () if args.scale == "tiny" else login_storm.THREADS:
+                note(began, f"{backend}: login storm (40 logins at once, 4 workers x {threads})")
+                entry["login_storm"].append(login_storm.run(built, threads=threads))
             for loop, per_count in entry["loops"].items():
                 for figures in per_count.values():
                     figures["statements_per_request"] = prof.statements_per_request.get(loop)
@@ -334,6 +339,8 @@ def table(report: dict[str, Any]) -> str:
             )
         for note in entry.get("skipped", []):
             lines.append(f"  note: {note}")
+        for storm in entry.get("login_storm", []):
+            lines += ["  " + line for line in login_storm.lines(storm)]
     s = report["study_loop"]
     start = report["startup"]
     lines += [

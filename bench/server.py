@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.build import BENCH_HASH
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -42,13 +44,13 @@ def wait_for(port: int, path: str, timeout: float = 30.0) -> float:
     raise RuntimeError(f"nothing answered on port {port} within {timeout:.0f} s")
 
 
-def bench_env(database_url: str, secret: str) -> dict[str, str]:
+def bench_env(database_url: str, secret: str, hash_method: str = BENCH_HASH) -> dict[str, str]:
     """The environment both servers run with."""
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
         FLASK_SECRET_KEY=secret,
-        FLASK_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",  # noqa: S106 - a method
+        FLASK_PASSWORD_HASH_METHOD=hash_method,
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
@@ -97,7 +99,17 @@ class Server:
                 self.process.wait()
 
 
-def start(name: str, target: str, database_url: str, secret: str, probe: str) -> Server:
+def start(
+    name: str,
+    target: str,
+    database_url: str,
+    secret: str,
+    probe: str,
+    workers: int = WORKERS,
+    hash_method: str = BENCH_HASH,
+    threads: int = 1,
+    extra_env: dict[str, str] | None = None,
+) -> Server:
     """gunicorn TARGET with the shared settings; returns once it answers."""
     port = free_port()
     command = [
@@ -108,9 +120,11 @@ def start(name: str, target: str, database_url: str, secret: str, probe: str) ->
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        str(WORKERS),
+        str(workers),
         "--worker-class",
-        "sync",
+        "gthread" if threads > 1 else "sync",
+        "--threads",
+        str(threads),
         "--timeout",
         "60",
         "--graceful-timeout",
@@ -120,11 +134,12 @@ def start(name: str, target: str, database_url: str, secret: str, probe: str) ->
         "--backlog",
         "256",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=bench_env(database_url, secret))  # noqa: S603
+    env = {**bench_env(database_url, secret, hash_method), **(extra_env or {})}
+    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     server = Server(name, port, process)
     try:
         wait_for(port, probe)
-        while len(server.worker_pids()) < WORKERS:
+        while len(server.worker_pids()) < workers:
             time.sleep(0.05)
     except Exception:
         server.stop()

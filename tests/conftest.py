@@ -26,8 +26,8 @@ if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
 PASSWORD = "correct horse battery"
-# Cheap hashing keeps the suite fast; test_config_guard checks production uses 1,000,000.
-TEST_HASH = "pbkdf2:sha256:1000"
+# Cheap Argon2id keeps the suite fast; test_config_guard checks production uses OWASP's.
+TEST_HASH = "argon2id:m=8,t=1,p=1"
 
 
 def base_config(**extra: Any) -> dict[str, Any]:

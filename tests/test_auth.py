@@ -46,7 +46,7 @@ def test_registration_makes_students_and_ignores_role_fields(
     with app.app_context():
         user = db.session.scalar(sa.select(User))
         assert user.role == Role.STUDENT
-        assert user.password_hash.startswith("pbkdf2:sha256:")
+        assert user.password_hash.startswith("$argon2id$")
         assert PASSWORD not in user.password_hash
 
 

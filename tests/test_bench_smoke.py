@@ -73,3 +73,30 @@ def test_study_ratios_are_medians_of_pair_ratios() -> None:
     assert ratios["cpu_ratio"] == pytest.approx(2.0)
     assert ratios["throughput_ratio"] == pytest.approx(0.5)  # 0.5, 0.5 and 1/3
     assert ratios["p99_ratio"] == pytest.approx(2.0)  # 2, 3 and 1
+
+
+def test_login_storm_runs_end_to_end(tmp_path: Path) -> None:
+    """`python -m bench.login_storm`: 40 real logins at once with production hashing, on
+    4 gunicorn workers, all logged in, and the figures the benchmark prints (no speed goal)."""
+    if importlib.util.find_spec("gunicorn") is None:
+        pytest.skip("gunicorn is not installed")
+    out = tmp_path / "storm.json"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.login_storm", "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = json.loads(out.read_text())
+    assert figures["logins"] == figures["logged_in"] == 40
+    assert figures["hash_method"] == "argon2id:m=19456,t=2,p=1"
+    assert figures["workers"] == 4
+    assert figures["student_requests_idle"] > 0
+    for key in ("login_p50_ms", "login_p99_ms", "storm_total_s", "student_p99_during_ms"):
+        assert figures[key] > 0, key
+    assert "login storm: 40 logins at once on 4 gunicorn workers" in result.stdout

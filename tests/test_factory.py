@@ -26,9 +26,10 @@ def test_test_config_overrides_defaults(app: Flask) -> None:
 
 
 def test_defaults_use_owasp_password_hashing(tmp_path) -> None:
-    """Only the test mapping makes hashing cheap; the default is 1,000,000 iterations."""
+    """Only the test mapping makes hashing cheap; the default is OWASP's Argon2id."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"})
-    assert app.config["PASSWORD_HASH_METHOD"] == PRODUCTION_PASSWORD_HASH == "pbkdf2:sha256:1000000"
+    assert app.config["PASSWORD_HASH_METHOD"] == PRODUCTION_PASSWORD_HASH
+    assert PRODUCTION_PASSWORD_HASH == "argon2id:m=19456,t=2,p=1"
 
 
 def test_environment_layer(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:

@@ -146,6 +146,19 @@ def pace_attempt(
     return wait
 
 
+def forget_newest_attempt(session: AnySession, key: str, *, device: str | None = None) -> None:
+    """Take back the newest attempt pace_attempt recorded on this counter (the password was
+    not checked after all), and commit."""
+    counter = device_key(device) if device else key[:KEY_MAX]
+    newest = (
+        sa.select(sa.func.max(LoginFailure.id))
+        .where(LoginFailure.username_key == counter)
+        .scalar_subquery()
+    )
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.id == newest))
+    session.commit()
+
+
 def clear_failures(
     session: AnySession, key: str, *, device: str | None = None, address: str | None = None
 ) -> None:

@@ -23,10 +23,11 @@ from sqlalchemy.exc import IntegrityError
 from quiz import request_hints
 from quiz.auth import devices, limiter, mailer
 from quiz.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
-from quiz.auth.passwords import hashing_slot, verify_password
+from quiz.auth.passwords import HashingBusy, hashing_slot, verify_password
 from quiz.auth.reset import queue_taken_mail
 from quiz.extensions import db, login_manager
 from quiz.models import Attempt, PendingAnswer, Role, User, normalize_name
+from quiz.password_hashing import needs_rehash
 from quiz.statements import built_once
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -86,11 +87,13 @@ def too_many(template: str, wait: int, **context: Any) -> Any:
 
 
 def check_password(user: User | None, key: str, password: str) -> tuple[bool, int]:
-    """Pace, then check a password against the user (None: no usable account).
+    """Pace, then check a password against the user (None: no usable account); a right
+    password whose hash is of an older scheme or cost is hashed anew (the caller commits).
 
     Returns (right, wait): wait > 0 means the check was refused unchecked for that long.
     """
     config = current_app.config
+    method = config["PASSWORD_HASH_METHOD"]
     device = devices.trusted_nonce(user.id if user is not None else None)
     wait = limiter.pace_attempt(
         db.session, key, client_address(), limiter.policy_from(config), device=device
@@ -98,8 +101,16 @@ def check_password(user: User | None, key: str, password: str) -> tuple[bool, in
     if wait:
         return False, wait
     stored_hash = user.password_hash if user is not None and user.active else None
-    with hashing_slot():
-        right = verify_password(stored_hash, password, config["PASSWORD_HASH_METHOD"])
+    # Nothing but hashing inside the slot: a holder waiting for the database's write lock
+    # while a writer waits for a slot would stall both (SQLite's lock is taken at BEGIN).
+    try:
+        with hashing_slot():
+            right = verify_password(stored_hash, password, method)
+            if right and user is not None and needs_rehash(user.password_hash, method):
+                user.set_password(password, method)  # an older scheme: replaced, now we can
+    except HashingBusy:
+        limiter.forget_newest_attempt(db.session, key, device=device)  # unchecked: no failure
+        raise
     if right:
         limiter.clear_failures(db.session, key, device=device, address=client_address())
     return right, 0

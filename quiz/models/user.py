@@ -10,9 +10,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import generate_password_hash
 
 from quiz.models.base import Base
+from quiz.password_hashing import make_hash
 from quiz.timeutil import now_utc
 
 
@@ -75,7 +75,7 @@ class User(UserMixin, Base):
 
     def set_password(self, password: str, method: str) -> None:
         """Hash and store a new password."""
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = make_hash(password, method)
 
     def rotate_session(self) -> None:
         """Invalidate every session and remember cookie issued so far."""
