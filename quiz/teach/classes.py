@@ -18,8 +18,8 @@ from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
 from quiz.inputs import bounded_int
 from quiz.models import Assignment, Classroom, Enrollment, Mode, QuestionSet, User
-from quiz.study import assigned, queue
-from quiz.teach.access import readable_set_or_404
+from quiz.study import assigned
+from quiz.teach.access import readable_set_or_404, readable_sets
 from quiz.teach.class_access import (
     assignment_or_404,
     class_or_404,
@@ -221,8 +221,8 @@ def remove_student(class_id: int, user_id: int) -> Any:
 def set_choices() -> list[SelectChoice]:
     """Sets the teacher may assign: their own, public ones, and for admins every set."""
     query = sa.select(QuestionSet.id, QuestionSet.title).order_by(QuestionSet.title)
-    if not current_user.is_admin:
-        query = query.where(queue.visible_to(current_user.id))
+    if not current_user.is_admin:  # never a set seen through membership of another's class
+        query = query.where(readable_sets(), QuestionSet.archived.is_(False))
     return [SelectChoice(row.id, row.title) for row in db.session.execute(query)]
 
 
