@@ -14,7 +14,7 @@ from quiz.models import Base
 from tests.conftest import csrf_token
 from tests.reliability.access_table import ACCESS
 from tests.reliability.figures import report
-from tests.reliability.test_access_matrix import expected, required_level
+from tests.reliability.test_access_matrix import allowed, required_level
 from tests.reliability.world import ROLES, World, build_world, url_for_rule
 
 CSRF_MESSAGE = "The form expired or was not sent from this site"
@@ -37,7 +37,7 @@ def allowed_role(world: World, rule: Any) -> str:
     row = ACCESS[rule.endpoint]
     level = required_level(world.app.view_functions[rule.endpoint])
     order = (*ROLES[1:], "anonymous")
-    return next((role for role in order if expected(level, row, role) == "ok"), "student_a")
+    return next((role for role in order if allowed(level, row, role)), "student_a")
 
 
 @pytest.mark.config(WTF_CSRF_ENABLED=True)
