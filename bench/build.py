@@ -192,8 +192,7 @@ class Writer:
                         count += 1
             else:
                 marks = ", ".join("?" for _ in columns)
-                # Our own table and column names, never input.
-                insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608
+                insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608 - ours
                 batch: list[list[Any]] = []
                 for row in rows:
                     batch.append(
@@ -556,7 +555,8 @@ def _finish(engine: sa.Engine) -> None:
                 if "id" in table.c and table.c.id.primary_key:
                     name = table.name
                     setval = (
-                        f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "  # noqa: S608
+                        "SELECT setval("  # noqa: S608 - our own table names, never input
+                        f"pg_get_serial_sequence('\"{name}\"', 'id'), "
                         f'GREATEST((SELECT MAX(id) FROM "{name}"), 1))'
                     )
                     conn.exec_driver_sql(setval)

@@ -14,6 +14,7 @@ from quiz.models import (
     AttemptAnswer,
     Base,
     Card,
+    Enrollment,
     PendingAnswer,
     QuestionSet,
     Review,
@@ -90,4 +91,6 @@ def delete_account(session: AnySession, user: User, mode: str) -> None:
         user.rotate_session()
         session.execute(sa.delete(StudiedSet).where(StudiedSet.user_id == user.id))
         session.execute(sa.delete(PendingAnswer).where(PendingAnswer.user_id == user.id))
+        # Off every class: rosters, dashboards and averages count members only.
+        session.execute(sa.delete(Enrollment).where(Enrollment.user_id == user.id))
     session.commit()

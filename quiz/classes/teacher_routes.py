@@ -29,8 +29,7 @@ from quiz.classes.forms import AssignmentForm, ClassForm
 from quiz.extensions import db
 from quiz.inputs import bounded_int
 from quiz.models import Assignment, Classroom, Enrollment, Mode, QuestionSet, User
-from quiz.sets.access import readable_set_or_404
-from quiz.study import queue
+from quiz.sets.access import readable_set_or_404, readable_sets
 from quiz.timeutil import now_utc
 
 
@@ -223,8 +222,8 @@ def remove_student(class_id: int, user_id: int) -> Any:
 def set_choices() -> list[SelectChoice]:
     """Sets the teacher may assign: their own, public ones, and for admins every set."""
     query = sa.select(QuestionSet.id, QuestionSet.title).order_by(QuestionSet.title)
-    if not current_user.is_admin:
-        query = query.where(queue.visible_to(current_user.id, now_utc()))
+    if not current_user.is_admin:  # never a set seen through membership of another's class
+        query = query.where(readable_sets(), QuestionSet.archived.is_(False))
     return [SelectChoice(row.id, row.title) for row in db.session.execute(query)]
 
 

@@ -134,7 +134,13 @@ def lock_fresh_card(
     if expected is None:
         return lock_card(session, user_id, question_id)
     params = {"user_id": user_id, "question_id": question_id}
-    row = session.execute(_card_held_query(for_update=is_postgres(session)), params).first()
+    postgres = is_postgres(session)
+    if postgres:
+        # Two tabs answering one showing: a new card has no row to lock, and a tab that waited
+        # on the row's lock would look for held answers in the snapshot it began with. A lock
+        # per (student, question) first, then the check in a statement (a snapshot) of its own.
+        session.execute(_showing_lock(), params)
+    row = session.execute(_card_held_query(for_update=postgres), params).first()
     if row is None:
         check_fresh(session, user_id, question_id, None, expected)
         return None
@@ -144,6 +150,13 @@ def lock_fresh_card(
     if card.version != expected:
         raise StaleAnswer(card.last_review)
     return card
+
+
+@built_once
+def _showing_lock() -> sa.Select[tuple[Any]]:
+    """PostgreSQL: a transaction lock on one student's card of one question."""
+    key = [sa.cast(sa.bindparam(name), sa.Integer) for name in ("user_id", "question_id")]
+    return sa.select(sa.func.pg_advisory_xact_lock(*key))
 
 
 @built_once

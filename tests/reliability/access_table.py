@@ -1,17 +1,23 @@
-"""T1's table: what every role gets from every route. ONE LINE PER ROUTE.
+"""T1's table: the exact status code every role gets from every route. ONE LINE PER ROUTE.
 
 A route's expectation is derived from its decorator (none: everyone; login_required: anonymous
-is sent to log in; teacher_required: students get 403; admin_required: only admins). A row adds
-what the decorator cannot know: whose object the URL names. `Row(owner="student_a")` means
-every other logged-in role gets a 404 (never a 403, so ids cannot be probed); `also` lists the
-roles that may see it too; `override` sets single cells; `args` names
-another world object for a URL parameter. The URL's parameters come from
-PARAMS in world.py (set_id is teacher_a's unpublished set, attempt_id student_a's attempt...).
+is sent to log in, "302 login"; teacher_required: students get 403; admin_required: only
+admins) and from whose object the URL names: `Row(owner="student_a")` means every other
+logged-in role gets a 404 (never a 403, so ids cannot be probed); `also` lists the roles that
+may use it too. The roles let in get `ok[method]`: 200 for a GET unless said, and every other
+method must say its code (the guard test checks). `codes` sets single cells, keyed by role or
+"METHOD role". `args` names another world object for a URL parameter, `body` is what a POST
+sends (default {"action": "add"}). The URL's parameters come from PARAMS in world.py (set_id
+is teacher_a's private set assigned to class A, of which student_a and teacher_b are members).
+An allowed role's 400 or 422 below is the form refusing the default body, after the object
+check: the row says so, and an outsider still gets the 404.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+LOGIN = "302 login"  # a redirect to the login page
 
 
 @dataclass(frozen=True)
@@ -20,116 +26,171 @@ class Row:
 
     owner: str | None = None
     also: tuple[str, ...] = ()
-    override: dict[str, str] = field(default_factory=dict)
+    ok: dict[str, int] = field(default_factory=dict)  # method -> code for the roles let in
+    codes: dict[str, int | str] = field(default_factory=dict)  # "role" or "METHOD role"
     args: dict[str, str] = field(default_factory=dict)  # URL parameter -> key in world.ids
     query: str = ""  # appended to the URL, e.g. "?kind=short_answer"
+    body: dict[str, str] | None = None  # what a POST sends; None: {"action": "add"}
 
 
 EVERYONE = ("anonymous", "student_a", "student_b", "teacher_a", "teacher_b", "admin")
-
+LOGGED_IN = EVERYONE[1:]
+TEACHERS = ("teacher_a", "teacher_b", "admin")
+POST_302 = {"POST": 302}
 
 ACCESS: dict[str, Row] = {
-    "index": Row(),
+    "index": Row(ok={"GET": 302}),  # to the study page (and from there to log in)
     "static": Row(),
-    "auth.login": Row(),
-    "auth.register": Row(),
-    "auth.logout": Row(override=dict.fromkeys(EVERYONE, "login")),  # back to the login page
-    "auth.account": Row(),
-    "auth.forgot": Row(),
-    "auth.reset": Row(),  # an invalid token: 400 for everyone
+    "auth.login": Row(ok={"GET": 302, "POST": 302}, codes={"anonymous": 200}),  # 200: re-shown
+    "auth.register": Row(ok={"GET": 302, "POST": 302}, codes={"anonymous": 200}),
+    "auth.logout": Row(codes=dict.fromkeys(EVERYONE, LOGIN)),  # back to the login page
+    "auth.account": Row(ok={"POST": 200}),  # the form shown again: the body changes nothing
+    "auth.forgot": Row(ok={"POST": 200}),
+    "auth.reset": Row(ok={"GET": 400, "POST": 400}),  # an invalid token
     "auth.my_data": Row(),
-    "auth.delete_account": Row(
-        override={"teacher_a": "forbidden", "teacher_b": "forbidden", "admin": "forbidden"}
-    ),
+    "auth.delete_account": Row(ok={"POST": 200}, codes=dict.fromkeys(TEACHERS, 403)),
     "auth.users": Row(),
-    "auth.set_role": Row(),
-    "auth.set_active": Row(),
-    "auth.reset_link": Row(),
+    # A spare student: a changed role or state logs its owner out, so not a role's account.
+    "auth.set_role": Row(ok=POST_302, args={"user_id": "spare"}, body={"role": "student"}),
+    "auth.set_active": Row(ok=POST_302, args={"user_id": "spare"}, body={"active": "1"}),
+    "auth.reset_link": Row(ok={"POST": 200}, args={"user_id": "spare"}),
     "study.index": Row(),
     "study.next": Row(),
-    "study.practice": Row(),
-    "study.flip": Row(args={"question_id": "flashcard"}),
-    "study.answer": Row(),
+    # 409: the public set is in student_a's open quiz, so its questions wait for it.
+    "study.practice": Row(codes={"student_a": 409}),
+    "study.flip": Row(args={"question_id": "flashcard"}, codes={"student_a": 409}),
+    "study.answer": Row(ok={"POST": 400}),  # the body names no question
     "study.feedback": Row(owner="student_a"),
-    "study.rate": Row(owner="student_a"),
-    "study.settings": Row(),
-    "study.toggle_set": Row(owner="teacher_a", also=("student_a",)),  # assigned to A's class
-    "study.start_quiz": Row(owner="teacher_a", also=("student_a",)),
-    "study.set_progress": Row(owner="teacher_a", also=("student_a",)),
+    "study.rate": Row(owner="student_a", ok=POST_302),
+    "study.settings": Row(ok=POST_302),
+    # teacher_a's private set, assigned to class A: its members (student_a, teacher_b) study
+    # it; admin is no member, and the study side shows no one else's private sets.
+    "study.toggle_set": Row(owner="teacher_a", also=("student_a", "teacher_b"), ok=POST_302),
+    "study.start_quiz": Row(owner="teacher_a", also=("student_a", "teacher_b"), ok=POST_302),
+    "study.set_progress": Row(owner="teacher_a", also=("student_a", "teacher_b")),
     "study.progress": Row(),
     "study.attempt": Row(owner="student_a"),
-    "study.attempt_answer": Row(owner="student_a"),
-    "study.finish_attempt": Row(owner="student_a"),
-    "study.attempt_result": Row(owner="student_a"),
-    "study.override": Row(owner="student_a"),
+    "study.attempt_answer": Row(owner="student_a", ok={"POST": 400}),  # the body names no question
+    "study.finish_attempt": Row(owner="student_a", ok=POST_302),
+    "study.attempt_result": Row(owner="student_a", ok={"GET": 302}),  # still open: to the quiz
+    "study.override": Row(owner="student_a", ok=POST_302),
     "teach.index": Row(),
+    # teacher_b is a member of class A, where the set is assigned: still a 404 (defect 2).
     "teach.set_page": Row(owner="teacher_a", also=("admin",)),
-    "teach.new_set": Row(),
-    "teach.edit_set": Row(owner="teacher_a", also=("admin",)),
-    "teach.duplicate_set": Row(owner="teacher_a", also=("admin",)),
-    "teach.delete_set": Row(owner="teacher_a", also=("admin",)),
-    "teach.restore_set": Row(owner="teacher_a", also=("admin",)),
-    "teach.new_question": Row(owner="teacher_a", also=("admin",), query="?kind=short_answer"),
-    "teach.edit_question": Row(owner="teacher_a", also=("admin",), args={"question_id": "taught"}),
-    "teach.move_question": Row(owner="teacher_a", also=("admin",), args={"question_id": "taught"}),
+    "teach.new_set": Row(ok={"POST": 200}),  # the form shown again: no title in the body
+    "teach.edit_set": Row(owner="teacher_a", also=("admin",), ok=POST_302),
+    "teach.duplicate_set": Row(owner="teacher_a", also=("admin",), ok=POST_302),
+    "teach.delete_set": Row(owner="teacher_a", also=("admin",), ok=POST_302),  # archived
+    "teach.restore_set": Row(owner="teacher_a", also=("admin",), ok=POST_302),
+    "teach.new_question": Row(
+        owner="teacher_a", also=("admin",), ok={"POST": 422}, query="?kind=short_answer"
+    ),  # 422: the body is no question
+    "teach.edit_question": Row(
+        owner="teacher_a", also=("admin",), ok={"POST": 422}, args={"question_id": "taught"}
+    ),
+    "teach.move_question": Row(
+        owner="teacher_a",
+        also=("admin",),
+        ok=POST_302,
+        args={"question_id": "taught"},
+        body={"direction": "down"},
+    ),
     "teach.preview_question": Row(
-        owner="teacher_a", also=("admin",), args={"question_id": "taught"}
+        owner="teacher_a", also=("admin",), ok={"POST": 422}, args={"question_id": "taught"}
     ),
     # teacher_a's POST (just before admin's) retired the question, so admin finds none.
     "teach.retire_question": Row(
-        owner="teacher_a", override={"admin": "hidden"}, args={"question_id": "taught"}
+        owner="teacher_a",
+        ok=POST_302,
+        codes={"admin": 404},
+        args={"question_id": "taught"},
     ),
     "teach.overrides_list": Row(),
-    "teach.set_overrides": Row(owner="teacher_a", also=("admin",)),
-    "teach.accept_override": Row(owner="teacher_a", also=("admin",)),
-    "teach.import_page": Row(),
-    "teach.import_confirm": Row(),
+    "teach.set_overrides": Row(owner="teacher_a", also=("admin",), ok=POST_302),
+    "teach.accept_override": Row(owner="teacher_a", also=("admin",), ok=POST_302),
+    "teach.import_page": Row(ok={"POST": 422}),  # the body holds no file
+    "teach.import_confirm": Row(ok={"POST": 422}),
     "teach.export_page": Row(owner="teacher_a", also=("admin",)),
     "teach.export_download": Row(owner="teacher_a", also=("admin",)),
     "teach.print_worksheet": Row(owner="teacher_a", also=("admin",)),
     "teach.print_answers": Row(owner="teacher_a", also=("admin",)),
-    "short_account": Row(),
-    "short_browse": Row(),
-    "short_cards": Row(),
-    "short_custom": Row(),
-    "short_login": Row(override=dict.fromkeys(EVERYONE, "login")),  # a redirect to log in
-    "short_progress": Row(),
-    "short_register": Row(),
-    "short_settings": Row(),
-    "short_signup": Row(),
-    "short_study": Row(),
-    "study.assignment": Row(owner="student_a"),
+    "short_account": Row(ok={"GET": 302}),
+    "short_browse": Row(ok={"GET": 302}),
+    "short_cards": Row(ok={"GET": 302}),
+    "short_custom": Row(ok={"GET": 302}),
+    "short_login": Row(codes=dict.fromkeys(EVERYONE, LOGIN)),  # a redirect to log in
+    "short_progress": Row(ok={"GET": 302}),
+    "short_register": Row(ok={"GET": 302}),
+    "short_settings": Row(ok={"GET": 302}),
+    "short_signup": Row(ok={"GET": 302}),
+    "short_study": Row(ok={"GET": 302}),
+    "study.assignment": Row(owner="student_a", also=("teacher_b",)),  # a member of class A
     "study.attempt_review": Row(owner="student_a"),
     "study.browse_cards": Row(),
-    "study.card_action": Row(),
-    "study.custom_next": Row(),
-    "study.custom_stop": Row(),
-    "study.custom_study": Row(),
-    "study.join": Row(),
+    "study.card_action": Row(ok={"POST": 400}),  # the body names no card
+    "study.custom_next": Row(ok={"GET": 302}),  # no custom study under way: back to the form
+    "study.custom_stop": Row(ok=POST_302),
+    "study.custom_study": Row(ok={"POST": 422}),  # the body is no custom study
+    "study.join": Row(ok={"POST": 422}),  # the body holds no code
     "study.join_link": Row(),
     "study.practice_feedback": Row(owner="student_a", args={"answer_id": "cram_answer"}),
-    "study.start_assigned_quiz": Row(owner="student_a"),
-    "study.undo": Row(),
+    "study.start_assigned_quiz": Row(owner="student_a", also=("teacher_b",), ok=POST_302),
+    "study.undo": Row(ok={"POST": 400}),  # nothing to undo
     "teach.answers_csv": Row(owner="teacher_a", also=("admin",)),
-    "teach.archive_class": Row(owner="teacher_a", also=("admin",)),
+    "teach.archive_class": Row(
+        owner="teacher_a", also=("admin",), ok=POST_302, body={"action": "restore"}
+    ),
     "teach.class_page": Row(owner="teacher_a", also=("admin",)),
     "teach.classes": Row(),
     "teach.dashboard": Row(owner="teacher_a", also=("admin",)),
     # teacher_a's POST (just before admin's) deleted the assignment, so admin finds none.
-    "teach.delete_assignment": Row(owner="teacher_a", override={"admin": "hidden"}),
-    "teach.edit_assignment": Row(owner="teacher_a", also=("admin",)),
-    "teach.edit_class": Row(owner="teacher_a", also=("admin",)),
+    "teach.delete_assignment": Row(owner="teacher_a", ok=POST_302, codes={"admin": 404}),
+    # 200: the form shown again (the body has no due date)
+    "teach.edit_assignment": Row(owner="teacher_a", also=("admin",), ok={"POST": 200}),
+    "teach.edit_class": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     "teach.forecast": Row(owner="teacher_a", also=("admin",)),
     "teach.gradebook_csv": Row(owner="teacher_a", also=("admin",)),
     "teach.item_analysis": Row(owner="teacher_a", also=("admin",)),
-    "teach.new_assignment": Row(owner="teacher_a", also=("admin",)),
-    "teach.new_class": Row(),
+    "teach.new_assignment": Row(owner="teacher_a", also=("admin",), ok={"POST": 200}),
+    "teach.new_class": Row(ok={"POST": 200}),  # the form shown again: no name in the body
     "teach.projector": Row(owner="teacher_a", also=("admin",)),
     "teach.qr_code": Row(owner="teacher_a", also=("admin",)),
-    "teach.regenerate_code": Row(owner="teacher_a", also=("admin",)),
+    "teach.regenerate_code": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     # teacher_a's POST (just before admin's) removed the student, so admin finds none.
     "teach.remove_student": Row(
-        owner="teacher_a", override={"admin": "hidden"}, args={"user_id": "student_a"}
+        owner="teacher_a", ok=POST_302, codes={"admin": 404}, args={"user_id": "student_a"}
     ),
     "teach.student_page": Row(owner="teacher_a", also=("admin",), args={"user_id": "student_a"}),
 }
+
+# More objects for some GET routes: other sets and the other class (endpoint, row).
+ARCHIVED = {"set_id": "archived_set"}
+CLASS_B = {"class_id": "class_b"}
+VARIANTS: list[tuple[str, Row]] = [
+    # teacher_a's archived set: its owner (and admin) still open, export and print it.
+    *(
+        (endpoint, Row(owner="teacher_a", also=("admin",), args=ARCHIVED))
+        for endpoint in (
+            "teach.set_page",
+            "teach.export_page",
+            "teach.export_download",
+            "teach.print_worksheet",
+            "teach.print_answers",
+        )
+    ),
+    # ... and it has left every study page, its owner's included.
+    ("study.set_progress", Row(codes=dict.fromkeys(LOGGED_IN, 404), args=ARCHIVED)),
+    # The public starter set: every teacher exports it and prints its answers.
+    ("teach.export_download", Row(args={"set_id": "public_set"})),
+    ("teach.print_answers", Row(args={"set_id": "public_set"})),
+    # teacher_b's class B: teacher_a, whose class teacher_b joined, gets nothing in return.
+    ("teach.class_page", Row(owner="teacher_b", also=("admin",), args=CLASS_B)),
+    ("teach.dashboard", Row(owner="teacher_b", also=("admin",), args=CLASS_B)),
+    ("teach.gradebook_csv", Row(owner="teacher_b", also=("admin",), args=CLASS_B)),
+    (
+        "teach.student_page",
+        Row(owner="teacher_b", also=("admin",), args={**CLASS_B, "user_id": "student_b"}),
+    ),
+    # Class B's assignment: student_b's; teacher_b teaches class B but is no member of it.
+    ("study.assignment", Row(owner="student_b", args={"assignment_id": "assignment_b"})),
+]

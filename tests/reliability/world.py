@@ -1,6 +1,10 @@
 """One of everything, owned by someone: the fixture behind the access matrix, CSRF, fuzzing,
 XSS and header tests. Six points of view: anonymous, two students, two teachers, an admin.
 
+Two classes: teacher_a's class A (student_a and teacher_b, who joined it by its code, are
+members; teacher_a's private set is assigned to it) and teacher_b's class B (student_b; the
+public set assigned). teacher_a also owns an archived set.
+
 When a feature adds a model that a URL names (a class, an assignment, an import), create one
 here, owned by teacher_a or student_a, and name it in `ids`.
 """
@@ -60,6 +64,7 @@ class World:
 def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> World:
     """Create the users and their objects; log each role's client in."""
     users = {role: make_user(app, role.replace("_", ""), role=kind) for role, kind in USERS.items()}
+    spare = make_user(app, "spare")  # whose role and state the admin routes change
     teacher_set = set_text.replace("slug: sahel-basics", "slug: teacher-a-set", 1)
     with app.app_context():
         sync_sets(db.session, [parse_set(set_text, "world.yaml")])
@@ -83,14 +88,21 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             .order_by(Question.position)
         ).first()
         classroom = Classroom(teacher_id=users["teacher_a"].id, name="Class A", join_code="JOINA1")
-        db.session.add(classroom)
+        # teacher_b's own class, with student_b in it and the public set assigned.
+        class_b = Classroom(teacher_id=users["teacher_b"].id, name="Class B", join_code="JQNB34")
+        db.session.add_all([classroom, class_b])
         db.session.flush()
-        db.session.add(Enrollment(classroom_id=classroom.id, user_id=users["student_a"].id))
+        # teacher_b joined class A by its code: a member, with a student's rights there only.
+        for role in ("student_a", "teacher_b"):
+            db.session.add(Enrollment(classroom_id=classroom.id, user_id=users[role].id))
+        db.session.add(Enrollment(classroom_id=class_b.id, user_id=users["student_b"].id))
         assignment = Assignment(classroom_id=classroom.id, set_id=private.id)
-        db.session.add(assignment)
+        assignment_b = Assignment(classroom_id=class_b.id, set_id=public.id)
         # Assigned to study as well, so that its students may study it (a quiz-only set stays
         # out of study: tests/test_quiz_key_secret.py).
-        db.session.add(Assignment(classroom_id=classroom.id, set_id=private.id, mode="study"))
+        study_too = Assignment(classroom_id=classroom.id, set_id=private.id, mode="study")
+        db.session.add_all([assignment, assignment_b, study_too])
+        archived = _archived_set(users["teacher_a"].id)
         for role in ("student_a", "student_b"):
             db.session.add(StudiedSet(user_id=users[role].id, set_id=public.id))
         db.session.commit()
@@ -134,8 +146,13 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "attempt": attempt.id,
             "classroom": classroom.id,
             "assignment": assignment.id,
+            "class_b": class_b.id,
+            "spare": spare.id,
+            "assignment_b": assignment_b.id,
+            "archived_set": archived,
             "override": override_id,
             "student_a": users["student_a"].id,
+            "student_b": users["student_b"].id,
             "taught": taught.id,
             "cram_answer": cram.id if cram is not None else None,
         }
@@ -145,6 +162,26 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         for role in USERS:
             assert AuthActions(clients[role]).login(role.replace("_", "")).status_code == 302
     return World(app, clients, ids)
+
+
+def _archived_set(owner_id: int) -> int:
+    """teacher_a's archived set (deleted after it was studied): its owner still exports it."""
+    qset = QuestionSet(owner_id=owner_id, title="Archived set", visibility="public", archived=True)
+    qset.questions.append(
+        Question(
+            key="archived-1",
+            kind="short_answer",
+            prompt="Which city is Niger's capital?",
+            spec={"answers": ["Niamey"]},
+            explanation="Niamey is the capital.",
+            tags=[],
+            paragraph=1,
+            position=0,
+        )
+    )
+    db.session.add(qset)
+    db.session.flush()
+    return qset.id
 
 
 def _cram_answer(user_id: int, question_id: int) -> Any:
@@ -197,8 +234,11 @@ PARAMS: dict[str, Any] = {
 }
 
 
-def url_for_rule(world: World, rule: Any, args: dict[str, str] | None = None) -> str:
-    """The rule's path with every parameter filled from the world (`args`: name -> ids key)."""
+def url_for_rule(
+    world: World, rule: Any, args: dict[str, str] | None = None, row: Any = None
+) -> str:
+    """The rule's path with every parameter filled from the world (`args`: name -> ids key);
+    `row` (its access_table row by default) adds its query string."""
     values = {}
     for name in rule.arguments:
         if args and name in args:
@@ -211,7 +251,7 @@ def url_for_rule(world: World, rule: Any, args: dict[str, str] | None = None) ->
         values[name] = PARAMS[name](world)
     from tests.reliability.access_table import ACCESS
 
-    row = ACCESS.get(rule.endpoint)
+    row = row if row is not None else ACCESS.get(rule.endpoint)
     with world.app.test_request_context():
         from flask import url_for
 
