@@ -109,7 +109,7 @@ ACCESS: dict[str, Row] = {
     "teach.set_overrides": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     "teach.accept_override": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     "teach.import_page": Row(ok={"POST": 422}),  # the body holds no file
-    "teach.import_confirm": Row(ok={"POST": 422}),
+    "teach.import_confirm": Row(ok={"POST": 400}),  # no token: no preview to confirm
     "teach.export_page": Row(owner="teacher_a", also=("admin",)),
     "teach.export_download": Row(owner="teacher_a", also=("admin",)),
     "teach.print_worksheet": Row(owner="teacher_a", also=("admin",)),
