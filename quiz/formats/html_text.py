@@ -86,7 +86,10 @@ class _Converter(HTMLParser):
         elif tag in BLOCKS:
             self.pieces.append("\n\n")
         elif tag in MARKS:
-            self.pieces.append(MARKS[tag])
+            if self.pieces and self.pieces[-1] == MARKS[tag]:
+                self.pieces.pop()  # a mark around nothing would show as stars
+            else:
+                self.pieces.append(MARKS[tag])
         elif tag == "a" and self.links:
             href = self.links.pop()
             if href is not None:
@@ -104,7 +107,6 @@ def html_to_markdown(html: str) -> Converted:
     parser.feed(html)
     parser.close()
     text = "".join(parser.pieces)
-    text = re.sub(r"(\*\*|\*|`)(\s*)\1", r"\2", text)  # marks around nothing: "****"
     text = re.sub(rf"[ \t]*{BREAK}[ \t]*", BREAK, text)
     paragraphs = []
     for paragraph in re.split(r"\s*\n\s*\n\s*", text):

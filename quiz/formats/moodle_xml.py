@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
@@ -337,13 +338,14 @@ def _shortanswer(item: _Item) -> dict[str, Any] | None:
     """100% answers are accepted, 0% ones near misses; partial ones and `*` are dropped."""
     accepted, near = [], []
     for fraction, answer in item.answers():
-        text = " ".join(_text(answer, "text").split())
+        text = _text(answer, "text").strip()
         if text == "*":
             item.warn("the '*' answer (feedback for any other answer) is not kept")
             continue
-        if "*" in text:
+        if re.search(r"(?<!\\)\*", text):
             item.warn(f"answer '{text}' uses Moodle's '*' wildcard, which is not kept; dropped")
             continue
+        text = text.replace("\\*", "*")
         if 0 < fraction < 99.999:
             item.warn(f"partial credit is not kept yet: '{text}' ({fraction:g}%) dropped")
             continue
@@ -432,7 +434,8 @@ def _matching(item: _Item) -> dict[str, Any] | None:
     pairs = []
     for sub in item.element.findall("subquestion"):
         left = item.rich(sub)
-        right = plain_to_markdown(_text(sub, "answer/text"))
+        raw = _text(sub, "answer/text").strip()
+        right = item.meta.get("md", {}).get(raw) or plain_to_markdown(raw)
         if not left:
             item.warn(f"the extra answer '{right}' (a distractor) is not kept")
             continue
