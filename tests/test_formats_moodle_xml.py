@@ -267,6 +267,7 @@ def test_a_semantic_error_names_the_answer_line_and_question() -> None:
         ("qtype_ordering_testquestion.moodle.xml", [("ordering", 12)]),
         ("multianswer.xml", [("cloze", 12)]),
         ("sample_questions_with_old_image_tag.xml", [("cloze", 16), ("multiple_choice", 36)]),
+        ("qtype_gapselect_testquestion.moodle.xml", [("cloze", 12)]),
     ],
 )
 def test_moodle_fixtures_import(name: str, expected: list[tuple[str, int]]) -> None:
@@ -311,6 +312,9 @@ def test_moodle_fixtures_give_what_their_readme_says() -> None:
         assert [gap[0] for gap in cloze.gaps()] == [
             "California", "Arizona", "California", "Arizona", "Paris"
         ]  # fmt: skip
+    gapselect = fixture("qtype_gapselect_testquestion.moodle.xml")
+    assert gapselect.questions[0].question.text == "The {{cat}} {{sat}} on the {{mat}}."
+    assert warned(gapselect, "typed gaps", "dog, table")
     mcq = fixture("sample_questions_with_old_image_tag.xml").questions[1].question
     assert [c.text for c in mcq.choices if c.correct] == ["right answer"]
 
@@ -323,7 +327,6 @@ def test_moodle_fixtures_give_what_their_readme_says() -> None:
         ("broken_cloze_questions.xml", 4, ["question 1", "without subquestions", "no gap"]),
         ("qtype_essay_testquestion.moodle.xml", 12, ["nothing to import", "essay"]),
         ("qtype_match_testquestion.moodle.xml", 12, ["nothing to import", "amphibian"]),
-        ("qtype_gapselect_testquestion.moodle.xml", 12, ["nothing to import", "gapselect"]),
     ],
 )
 def test_moodle_fixtures_refused_or_with_nothing_to_import(

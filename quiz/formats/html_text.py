@@ -20,13 +20,15 @@ MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 BREAK = "\x01"  # a <br>, written as Markdown's hard break once the ends are trimmed
 _SPECIAL = re.compile(r"([\\`*_\[\]<>{}])")
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)([#>+\-=])", re.MULTILINE)
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)  # "1." would start a list
 
 
 def escape_markdown(text: str) -> str:
     """Plain text as Markdown that shows it as written (braces too: they would open a gap)."""
     out = _SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
+    out = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
+    return _NUMBERED.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
 
 
 @dataclass

@@ -11,8 +11,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
-from quiz.formats.html_text import plain_to_markdown
-from quiz.formats.moodle_cloze import cloze_fields
+from quiz.formats.html_text import html_to_markdown, plain_to_markdown
+from quiz.formats.moodle_cloze import PLACEHOLDER, cloze_fields
 
 if TYPE_CHECKING:
     from quiz.formats.moodle_xml import Item
@@ -215,7 +215,42 @@ def _cloze(item: Item) -> dict[str, Any] | None:
     return cloze_fields(raw, item.meta, item.warn, item.refuse, item.dropped)
 
 
+def _chosen_gaps(item: Item, option: str) -> dict[str, Any] | None:
+    """gapselect (drop-downs) and ddwtos (dragged words): `[[n]]` is option n; typed gaps here."""
+    options = [" ".join(text_at(o, "text").split()) for o in item.element.findall(option)]
+    element = item.element.find("questiontext")
+    raw = text_at(element, "text") if element is not None else ""
+    if element is not None:
+        item.drop_files(element)
+    places = [int(found) for found in re.findall(r"\[\[(\d+)\]\]", raw)]
+    if not places:
+        raise item.refuse("no gap such as [[1]] in the text")
+    if any(not 1 <= place <= len(options) for place in places):
+        raise item.refuse(f"a gap names a choice beyond the {len(options)} listed")
+    answers = [options[place - 1] for place in places]
+    if any("|" in a or "{" in a or "}" in a or not a for a in answers):
+        item.warn("skipped: a choice cannot be written as a typed gap's answer here")
+        return None
+    unused = [text for text in options if text not in answers]
+    item.warn(
+        "the choices became typed gaps"
+        + (f" ({', '.join(unused)} no longer offered)" if unused else "")
+    )
+    numbers = iter(range(len(places)))
+    marked = re.sub(r"\[\[\d+\]\]", lambda _: PLACEHOLDER.format(next(numbers)), raw)
+    converted = html_to_markdown(marked)
+    item.dropped.extend(converted.images + converted.files)
+    text = converted.text
+    for index, answer in enumerate(answers):
+        text = text.replace(PLACEHOLDER.format(index), "{{" + answer + "}}", 1)
+    count = len(places)
+    prompt = "Fill in the gap." if count == 1 else "Fill in the gaps."
+    return {"kind": "cloze", "prompt": prompt, "text": text}
+
+
 READERS = {
+    "gapselect": lambda item: _chosen_gaps(item, "selectoption"),
+    "ddwtos": lambda item: _chosen_gaps(item, "dragbox"),
     "multichoice": _multichoice,
     "truefalse": _truefalse,
     "shortanswer": _shortanswer,
