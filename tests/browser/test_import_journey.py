@@ -115,11 +115,11 @@ def test_teacher_imports_and_exports_moodle_xml(
     live_server: LiveServer, browser: Any, tmp_path: Path
 ) -> None:
     base = live_server.url
-    make_user(live_server.app, "ines", role="teacher")
+    make_user(live_server.app, "moira", role="teacher")
     source = tmp_path / "sahel.xml"
     source.write_text(MOODLE_XML, encoding="utf-8")
     teacher = browser.new_context(accept_downloads=True).new_page()
-    log_in(teacher, base, "ines")
+    log_in(teacher, base, "moira")
     teacher.goto(f"{base}/teach/import")
     teacher.set_input_files("#upload", str(source))
     teacher.click("button:has-text('Preview')")
