@@ -79,6 +79,9 @@ def test_import_moodle_xml_with_its_format_and_warnings(
     assert result.exit_code == 0, result.output
     assert "(moodle-xml): 1 created" in result.output and "(1 true_false)" in result.output
     assert "warning:" in result.output and "'Essay': skipped" in result.output
+    set_id = re.search(r"Set (\d+)", result.output).group(1)
+    again = run(app, "import", str(path), "--owner", "tina", "--set", set_id)
+    assert "0 created, 0 updated, 1 unchanged" in again.output  # matched by name: no copies
     broken = tmp_path / "broken.xml"
     broken.write_text(MOODLE.replace("</quiz>", ""), encoding="utf-8")
     refused = run(app, "import", str(broken), "--owner", "tina", "--format", "moodle-xml")
