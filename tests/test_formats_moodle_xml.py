@@ -243,6 +243,16 @@ def test_malformed_and_unsafe_files_are_refused_naming_the_line(
     assert all(word in str(caught.value) for word in words), str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "comment", ['{"md": 5}', '{"tags": "abc"}', '{"paragraph": "2"}', '{"kind": "essay"}', "[1]"]
+)
+def test_a_wrong_quiz_comment_is_refused_not_a_crash(comment: str) -> None:
+    body = f"<!-- @quiz {comment} -->" + answer("100", "true") + answer("0", "false")
+    with pytest.raises(FormatError) as caught:
+        read_moodle_xml(quiz(question("truefalse", "tf", "True?", body)))
+    assert "@quiz" in str(caught.value) and caught.value.line == 3
+
+
 def test_a_semantic_error_names_the_answer_line_and_question() -> None:
     text = quiz(question("numerical", "far", "How far?", "\n\n" + answer("100", "seven hundred")))
     with pytest.raises(FormatError) as caught:

@@ -158,10 +158,14 @@ def _numerical(item: Item) -> dict[str, Any] | None:
 def _base_unit(item: Item, units: Any) -> str:
     """The unit with multiplier 1 when pint knows it; the others are warned about if pint
     converts them differently (pint's conversion is what grades an answer here)."""
-    found = [
-        (text_at(u, "unit_name").strip(), float(text_at(u, "multiplier") or 1))
-        for u in item.element.findall("units/unit")
-    ]
+    found = []
+    for unit in item.element.findall("units/unit"):
+        raw = text_at(unit, "multiplier").strip() or "1"
+        try:
+            factor = float(raw)
+        except ValueError:
+            raise item.refuse(f"unit multiplier '{raw}' is not a number", unit) from None
+        found.append((text_at(unit, "unit_name").strip(), factor))
     base = next((name for name, factor in found if abs(factor - 1) < 1e-12), "")
     if not base:
         if found:

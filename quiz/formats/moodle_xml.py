@@ -148,8 +148,33 @@ def _meta(element: ET.Element, line: int) -> dict[str, Any]:
                 raise FormatError(line, f"'<!-- @quiz -->' needs JSON: {error.msg}") from error
             if not isinstance(value, dict):
                 raise FormatError(line, "'<!-- @quiz -->' needs a JSON object")
+            for key, item in value.items():
+                check = META_TYPES.get(key)
+                if check is None or not check(item):
+                    raise FormatError(line, f"'<!-- @quiz -->' has an unknown or wrong '{key}'")
             out.update(value)
     return out
+
+
+def _strings(value: Any) -> bool:
+    """Whether a value is a list of strings."""
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+META_TYPES = {
+    "kind": lambda v: v == "flashcard",
+    "back": lambda v: isinstance(v, str),
+    "prompt": lambda v: isinstance(v, str),
+    "fuzzy": lambda v: isinstance(v, bool),
+    "paragraph": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "tags": _strings,
+    "range": lambda v: (
+        isinstance(v, list)
+        and len(v) == 2
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
+    ),
+    "md": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+}
 
 
 def fraction_of(raw: str | None, line: int, ranks: bool = False) -> float:
