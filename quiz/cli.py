@@ -188,11 +188,16 @@ def purge_import_previews_command() -> None:
 
 @click.command("export")
 @click.argument("set_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["gift", "csv", "yaml", "apkg"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["gift", "csv", "yaml", "apkg", "moodle-xml"]),
+    required=True,
+)
 @click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def export_command(set_id: int, fmt: str, output: str) -> None:
-    """Write a set's questions to --output in a format (gift, csv, yaml or apkg)."""
+    """Write a set's questions to --output in a format (gift, csv, yaml, apkg or moodle-xml)."""
     from quiz.transfer.exports import export_set
 
     qset = db.session.get(QuestionSet, set_id)

@@ -16,6 +16,19 @@ from quiz.models import Question, QuestionSet
 from tests.conftest import count_rows, make_user
 from tests.transfer_helpers import GIFT, gift_of, make_set
 
+MOODLE = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="truefalse"><name><text>River</text></name>
+    <questiontext format="html"><text>&lt;p&gt;On the Niger.&lt;/p&gt;</text></questiontext>
+    <generalfeedback format="html"><text>It is.</text></generalfeedback>
+    <answer fraction="100"><text>true</text></answer>
+    <answer fraction="0"><text>false</text></answer>
+  </question>
+  <question type="essay"><name><text>Essay</text></name>
+    <questiontext format="html"><text>Write.</text></questiontext></question>
+</quiz>
+"""
+
 
 @pytest.fixture
 def teacher(app: Flask) -> None:
@@ -57,6 +70,25 @@ def test_import_format_option_and_warnings(app: Flask, teacher: None, tmp_path: 
     assert "warning:" in result.output and "no explanation" in result.output
 
 
+def test_import_moodle_xml_with_its_format_and_warnings(
+    app: Flask, teacher: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "bank.xml"
+    path.write_text(MOODLE, encoding="utf-8")
+    result = run(app, "import", str(path), "--owner", "tina", "--format", "moodle-xml")
+    assert result.exit_code == 0, result.output
+    assert "(moodle-xml): 1 created" in result.output and "(1 true_false)" in result.output
+    assert "warning:" in result.output and "'Essay': skipped" in result.output
+    set_id = re.search(r"Set (\d+)", result.output).group(1)
+    again = run(app, "import", str(path), "--owner", "tina", "--set", set_id)
+    assert "0 created, 0 updated, 1 unchanged" in again.output  # matched by name: no copies
+    broken = tmp_path / "broken.xml"
+    broken.write_text(MOODLE.replace("</quiz>", ""), encoding="utf-8")
+    refused = run(app, "import", str(broken), "--owner", "tina", "--format", "moodle-xml")
+    assert refused.exit_code != 0 and "broken.xml, line" in refused.output
+    assert count_rows(app, Question) == 1
+
+
 def test_import_refuses_others_sets_and_students(app: Flask, teacher: None, tmp_path: Path) -> None:
     make_user(app, "otto", role="teacher")
     make_user(app, "stu")
@@ -88,7 +120,7 @@ def test_progress_bar_on_large_files_only(app: Flask, teacher: None, tmp_path: P
     assert "Importing" in result.output and "600 created" in result.output
 
 
-@pytest.mark.parametrize("fmt", ["gift", "csv", "yaml", "apkg"])
+@pytest.mark.parametrize("fmt", ["gift", "csv", "yaml", "apkg", "moodle-xml"])
 def test_export_every_format(app: Flask, teacher: None, tmp_path: Path, fmt: str) -> None:
     set_id = make_set(app)
     out = tmp_path / f"out.{fmt}"

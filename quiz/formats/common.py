@@ -20,7 +20,7 @@ from quiz.questions import QuestionError, question_from_dict
 MAX_QUESTIONS = 5000
 MAX_LINE = 100_000
 KEY_LENGTH = 80  # the question.key column
-FORMATS = ("gift", "aiken", "csv", "tsv", "yaml")
+FORMATS = ("gift", "aiken", "csv", "tsv", "yaml", "moodle-xml")
 
 
 class FormatError(ValueError):

@@ -9,6 +9,7 @@ from quiz.formats.aiken import read_aiken
 from quiz.formats.common import MAX_QUESTIONS, FormatError, ReadResult, check_text
 from quiz.formats.delimited import column_name, read_delimited
 from quiz.formats.gift import read_gift
+from quiz.formats.moodle_xml import read_moodle_xml
 from quiz.formats.yaml_bank import BankError, parse_set
 
 AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*[A-Za-z]\s*$", re.MULTILINE)
@@ -21,12 +22,16 @@ LABELS = {
     "csv": "CSV with a header row",
     "tsv": "Tab-separated (Quizlet or Anki text)",
     "yaml": "This app's YAML",
+    "moodle-xml": "Moodle XML",
 }
+XML_START = re.compile(r"(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<quiz[\s>]", re.DOTALL)
 
 
 def detect(text: str) -> str:
-    """The most likely format name: gift, aiken, csv, tsv or yaml; FormatError if none fits."""
+    """The most likely format name: gift, aiken, csv, tsv, yaml or moodle-xml; else FormatError."""
     head = text.lstrip("\ufeff")[:20000]
+    if XML_START.match(head.lstrip()) or head.lstrip().startswith("<?xml"):
+        return "moodle-xml"
     first = head.split("\n", 1)[0]
     if first.startswith("#") and re.match(r"#(separator|html|columns|tags|notetype|deck)", first):
         return "tsv"
@@ -89,6 +94,7 @@ def read(text: str, fmt: str = "guess") -> tuple[str, ReadResult]:
         "csv": lambda t: read_delimited(t, "csv"),
         "tsv": lambda t: read_delimited(t, "tsv"),
         "yaml": read_yaml,
+        "moodle-xml": read_moodle_xml,
     }
     if fmt not in readers:
         raise FormatError(1, f"unknown format '{fmt}'")

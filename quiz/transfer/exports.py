@@ -10,6 +10,7 @@ from quiz.formats.apkg import write_apkg
 from quiz.formats.common import Notice, slugify
 from quiz.formats.delimited_writer import write_csv
 from quiz.formats.gift_writer import write_gift
+from quiz.formats.moodle_writer import write_moodle_xml
 from quiz.formats.yaml_bank import dump_set
 from quiz.models import QuestionSet
 from quiz.transfer.imports import set_data, set_identity
@@ -19,6 +20,7 @@ EXPORTS = {
     "csv": ("CSV (spreadsheets)", "csv", "text/csv; charset=utf-8"),
     "yaml": ("YAML (this app)", "yaml", "application/yaml; charset=utf-8"),
     "apkg": ("Anki package", "apkg", "application/octet-stream"),
+    "moodle-xml": ("Moodle XML", "xml", "application/xml; charset=utf-8"),
 }
 
 
@@ -33,7 +35,7 @@ class Export:
 
 
 def export_set(session: Session, qset: QuestionSet, fmt: str) -> Export:
-    """The set's live questions in a format (gift, csv, yaml or apkg)."""
+    """The set's live questions in a format (gift, csv, yaml, apkg or moodle-xml)."""
     if fmt not in EXPORTS:
         raise ValueError(f"unknown export format {fmt!r}")
     data = set_data(session, qset)
@@ -43,6 +45,9 @@ def export_set(session: Session, qset: QuestionSet, fmt: str) -> Export:
         content = text.encode()
     elif fmt == "csv":
         text, notices = write_csv(data)
+        content = text.encode()
+    elif fmt == "moodle-xml":
+        text, notices = write_moodle_xml(data)
         content = text.encode()
     elif fmt == "yaml":
         content = dump_set(data).encode()

@@ -25,7 +25,9 @@ VISIBILITY_CHOICES = [
 class ImportForm(FlaskForm):
     """Step one: what to read, in which format, into which set."""
 
-    upload = FileField("A file to import", description="GIFT, Aiken, CSV, TSV or YAML text.")
+    upload = FileField(
+        "A file to import", description="Moodle XML, GIFT, Aiken, CSV, TSV or YAML text."
+    )
     text = TextAreaField(
         "Or paste the questions here",
         validators=[Optional()],

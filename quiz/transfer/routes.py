@@ -44,6 +44,9 @@ EXPORT_CHANGES = {
         "flashcard": "written as a short answer (the back); this app reads it back as a card",
         "cloze": "with several gaps, Moodle reads only the first gap",
     },
+    "moodle-xml": {
+        "flashcard": "written as a short answer (the back); this app reads it back as a card",
+    },
     "apkg": {
         kind: "a Basic note: question and options in front, answer and explanation behind"
         for kind in (

@@ -154,3 +154,50 @@ def test_a_large_file_is_confirmed_once(
             sa.select(sa.func.count()).select_from(Question).where(Question.set_id.in_(sets))
         )
     assert len(sets) == 1 and questions == count
+
+
+MOODLE_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="category"><category><text>$course$/top/Sahel</text></category></question>
+  <question type="multichoice"><name><text>Drone city</text></name>
+    <questiontext format="html">
+      <text><![CDATA[<p>Which city has the <b>drone base</b>?</p>]]></text>
+    </questiontext>
+    <generalfeedback format="html"><text>Agadez.</text></generalfeedback>
+    <single>true</single>
+    <answer fraction="100"><text>Agadez</text></answer>
+    <answer fraction="50"><text>Niamey</text></answer>
+    <answer fraction="0"><text>Zinder</text></answer>
+  </question>
+  <question type="essay"><name><text>Why</text></name>
+    <questiontext format="html"><text>Explain.</text></questiontext></question>
+</quiz>
+"""
+
+
+def test_teacher_imports_and_exports_moodle_xml(
+    live_server: LiveServer, browser: Any, tmp_path: Path
+) -> None:
+    base = live_server.url
+    make_user(live_server.app, "moira", role="teacher")
+    source = tmp_path / "sahel.xml"
+    source.write_text(MOODLE_XML, encoding="utf-8")
+    teacher = browser.new_context(accept_downloads=True).new_page()
+    log_in(teacher, base, "moira")
+    teacher.goto(f"{base}/teach/import")
+    teacher.set_input_files("#upload", str(source))
+    teacher.click("button:has-text('Preview')")
+    expect(teacher.locator("text=Import preview").first).to_be_visible()
+    content = teacher.content()
+    assert "Moodle XML" in content and "partial credit is not kept yet" in content
+    assert "'Why': skipped" in content
+    assert_accessible(teacher)
+    teacher.click("button:has-text('Import 1 question')")
+    teacher.wait_for_url(re.compile(r"/teach/sets/\d+/export$"))
+    assert "1 created" in teacher.content()
+    assert_accessible(teacher)
+    with teacher.expect_download() as info:
+        teacher.click("a:has-text('Moodle XML')")
+    assert info.value.suggested_filename == "sahel.xml"
+    exported = Path(info.value.path()).read_text(encoding="utf-8")
+    assert read(exported)[1].questions == read(MOODLE_XML)[1].questions

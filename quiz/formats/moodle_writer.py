@@ -1,0 +1,227 @@
+"""Moodle XML: the writer. Pure; quiz.formats.moodle_xml reads its output back to equal questions.
+
+Texts are written as Moodle writes them (`format="html"`, rendered and sanitized from our
+Markdown). What Moodle XML cannot say goes into a `<!-- @quiz {json} -->` comment that Moodle
+ignores: the kind where Moodle has none (a flashcard is written as a short answer), paragraph,
+fuzzy, a cloze's prompt, a numeric range, and the Markdown behind any HTML that would not read
+back to the same Markdown (keyed by that HTML, so a text edited in Moodle is read as edited).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from quiz.formats.common import Notice
+from quiz.formats.gift_writer import number
+from quiz.formats.html_text import html_to_markdown, plain_to_markdown
+from quiz.formats.moodle_cloze import PLACEHOLDER
+from quiz.formats.yaml_bank import QuestionData, SetData
+from quiz.markup import plain_text, render_html, render_inline_html
+from quiz.questions import (
+    Cloze,
+    Flashcard,
+    Matching,
+    MultipleChoice,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    ShortAnswer,
+    TrueFalse,
+)
+from quiz.textmatch import split_cloze
+
+TYPES = {
+    "multiple_choice": "multichoice",
+    "multiple_select": "multichoice",
+    "true_false": "truefalse",
+    "short_answer": "shortanswer",
+    "flashcard": "shortanswer",
+    "numeric": "numerical",
+    "matching": "matching",
+    "ordering": "ordering",
+    "cloze": "cloze",
+}
+
+
+def grade(percent: float) -> str:
+    """A fraction as Moodle writes it: up to five decimals."""
+    return f"{percent:.5f}".rstrip("0").rstrip(".")
+
+
+def write_moodle_xml(data: SetData) -> tuple[str, list[Notice]]:
+    """Moodle XML for a set, and notes on what Moodle will see differently."""
+    root = ET.Element("quiz")
+    notices: list[Notice] = []
+    for position, item in enumerate(data.questions, start=1):
+        root.append(_Writer(item, position, notices).element())
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n", notices
+
+
+def _add(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
+    """A child element with text."""
+    child = ET.SubElement(parent, tag, attrs)
+    if text:
+        child.text = text
+    return child
+
+
+class _Writer:
+    """One question's <question> element and its meta."""
+
+    def __init__(self, item: QuestionData, position: int, notices: list[Notice]) -> None:
+        self.item = item
+        self.position = position
+        self.notices = notices
+        self.meta: dict[str, Any] = {}
+        self.md: dict[str, str] = {}
+
+    def note(self, message: str) -> None:
+        """A note about this question."""
+        self.notices.append(Notice(0, f"question {self.position}: {message}"))
+
+    def html(self, markdown: str, inline: bool = False) -> str:
+        """Markdown as Moodle's HTML; the Markdown is kept when the HTML would not give it back."""
+        written = (render_inline_html if inline else render_html)(markdown)
+        if html_to_markdown(written).text != markdown:
+            self.md[written.strip()] = markdown
+        return written
+
+    def plain(self, markdown: str) -> str:
+        """Markdown as Moodle's plain text (matching answers), kept the same way."""
+        written = plain_text(markdown)
+        if plain_to_markdown(written) != markdown:
+            self.md[written.strip()] = markdown
+        return written
+
+    def text(self, parent: ET.Element, tag: str, markdown: str, inline: bool = False) -> None:
+        """An element with format="html" and its <text>."""
+        _add(_add(parent, tag, format="html"), "text", self.html(markdown, inline))
+
+    def element(self) -> ET.Element:
+        """The whole <question>."""
+        question = self.item.question
+        out = ET.Element("question", {"type": TYPES[question.kind]})
+        name = _add(out, "name")
+        _add(name, "text", self.item.key)
+        text = self.cloze(question) if isinstance(question, Cloze) else self.html(question.prompt)
+        _add(_add(out, "questiontext", format="html"), "text", text)
+        self.text(out, "generalfeedback", question.explanation)
+        _add(out, "defaultgrade", "1.0000000")
+        _add(out, "penalty", "0.3333333")
+        _add(out, "hidden", "0")
+        _add(out, "idnumber", self.item.key)
+        self.spec(out, question)
+        if question.tags:
+            tags = _add(out, "tags")
+            for tag in question.tags:
+                _add(_add(tags, "tag"), "text", tag)
+        if question.paragraph is not None:
+            self.meta["paragraph"] = question.paragraph
+        if self.md:
+            self.meta["md"] = self.md
+        if self.meta:
+            # "--" may not appear in an XML comment; inside JSON strings it is escaped.
+            raw = json.dumps(self.meta, ensure_ascii=False).replace("--", "-\\u002d")
+            out.insert(0, ET.Comment(f" @quiz {raw} "))
+        return out
+
+    def spec(self, out: ET.Element, question: Any) -> None:
+        """The kind's own elements."""
+        if isinstance(question, MultipleChoice | MultipleSelect):
+            _add(out, "single", "true" if isinstance(question, MultipleChoice) else "false")
+            _add(out, "shuffleanswers", "true" if question.shuffle else "false")
+            _add(out, "answernumbering", "abc")
+            right = sum(choice.correct for choice in question.choices)
+            share = 100.0 if isinstance(question, MultipleChoice) else 100 / right
+            if isinstance(question, MultipleSelect) and right > 10 and right != 20:
+                self.note(f"{right} right choices: {grade(share)}% is not a grade Moodle accepts")
+            for choice in question.choices:
+                fraction = share if choice.correct else (0.0 if share == 100 else -share)
+                answer = _add(out, "answer", fraction=grade(fraction), format="html")
+                _add(answer, "text", self.html(choice.text, inline=True))
+                self.text(answer, "feedback", choice.feedback)
+        elif isinstance(question, TrueFalse):
+            feedbacks = ((True, question.feedback_true), (False, question.feedback_false))
+            for value, feedback in feedbacks:
+                fraction = "100" if value == question.answer else "0"
+                answer = _add(out, "answer", fraction=fraction, format="moodle_auto_format")
+                _add(answer, "text", "true" if value else "false")
+                self.text(answer, "feedback", feedback)
+        elif isinstance(question, ShortAnswer | Flashcard):
+            _add(out, "usecase", "0")
+            if isinstance(question, Flashcard):
+                self.note("flashcard written as a short answer (the back is the answer)")
+                self.meta.update(kind="flashcard", back=question.back)
+                pairs = [(plain_text(question.back) or question.back, "100")]
+            else:
+                if not question.fuzzy:
+                    self.meta["fuzzy"] = False
+                pairs = [(a, "100") for a in question.answers]
+                pairs += [(a, "0") for a in question.near_misses]
+            for text, fraction in pairs:
+                answer = _add(out, "answer", fraction=fraction, format="moodle_auto_format")
+                _add(answer, "text", text.replace("*", "\\*"))  # a bare * is Moodle's wildcard
+        elif isinstance(question, Numeric):
+            if question.bounds is not None:
+                low, high = question.bounds
+                value, tolerance = (low + high) / 2, (high - low) / 2
+                self.meta["range"] = [low, high]
+            else:
+                value, tolerance = question.value or 0.0, question.tolerance
+            answer = _add(out, "answer", fraction="100", format="moodle_auto_format")
+            _add(answer, "text", number(value))
+            _add(answer, "tolerance", number(tolerance))
+            if question.unit:
+                unit = _add(_add(out, "units"), "unit")
+                _add(unit, "multiplier", "1")
+                _add(unit, "unit_name", question.unit)
+                _add(out, "unitgradingtype", "0")
+                _add(out, "unitpenalty", "0.1000000")
+                _add(out, "showunits", "0")
+                _add(out, "unitsleft", "0")
+        elif isinstance(question, Matching):
+            _add(out, "shuffleanswers", "true")
+            for left, right in question.pairs:
+                sub = _add(out, "subquestion", format="html")
+                _add(sub, "text", self.html(left, inline=True))
+                _add(_add(sub, "answer"), "text", self.plain(right))
+        elif isinstance(question, Ordering):
+            _add(out, "layouttype", "VERTICAL")
+            _add(out, "selecttype", "ALL")
+            _add(out, "selectcount", "0")
+            _add(out, "gradingtype", "RELATIVE_ALL_PREVIOUS_AND_NEXT")
+            for rank, text in enumerate(question.items, start=1):
+                answer = _add(out, "answer", fraction=str(rank), format="html")
+                _add(answer, "text", self.html(text, inline=True))
+
+    def cloze(self, question: Cloze) -> str:
+        """The text with each gap as {1:SHORTANSWER:=a~=b}; the prompt in the meta."""
+        parts = split_cloze(question.text)
+        gaps = [part for part in parts if isinstance(part, tuple)]
+        default = "Fill in the gap." if len(gaps) == 1 else "Fill in the gaps."
+        if question.prompt != default:
+            self.meta["prompt"] = question.prompt
+        marked, index = [], 0
+        for part in parts:
+            if isinstance(part, str):
+                marked.append(part)
+            else:
+                marked.append(PLACEHOLDER.format(index))
+                index += 1
+        written = render_html("".join(marked))
+        for index, gap in enumerate(gaps):
+            answers = "~".join("=" + html.escape(_gap_escape(a), quote=False) for a in gap)
+            written = written.replace(PLACEHOLDER.format(index), f"{{1:SHORTANSWER:{answers}}}", 1)
+        self.md[written.strip()] = question.text  # gaps' Markdown around them is kept as written
+        return written
+
+
+def _gap_escape(text: str) -> str:
+    """A gap answer with Moodle's special characters escaped."""
+    return re.sub(r"([\\}~#])", r"\\\1", text)
