@@ -152,8 +152,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def _index() -> Any:
+    """The site's root: a teacher's or admin's home is Teach, anyone else's Study."""
     from flask import redirect, url_for
+    from flask_login import current_user
 
+    if current_user.is_authenticated:
+        from quiz.auth.routes import home_url
+
+        return redirect(home_url(current_user))
     return redirect(url_for("study.index"))
 
 

@@ -343,3 +343,26 @@ def test_create_user_command_checks_the_name(app: Flask, name: str) -> None:
     )
     assert result.exit_code != 0
     assert count_rows(app, User) == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "home"), [("student", "/study/"), ("teacher", "/teach/"), ("admin", "/teach/")]
+)
+def test_login_lands_on_the_roles_home(
+    client: FlaskClient, user_factory, auth: AuthActions, role: str, home: str
+) -> None:
+    """Issue 20: a teacher's login landed on Study; teachers and admins now land on Teach."""
+    user_factory("pat", role=role)
+    response = auth.login("pat")
+    assert response.status_code == 302 and response.headers["Location"] == home
+    assert client.get("/").headers["Location"] == home
+    assert client.get("/auth/login").headers["Location"] == home  # logged in already
+    page = client.get(home).get_data(as_text=True)
+    assert 'href="/study/"' in page  # Study stays one click away
+    client.post("/auth/logout")
+    # An explicit next= still wins over the home page.
+    response = client.post(
+        "/auth/login",
+        data={"username": "pat", "password": "correct horse battery", "next": "/study/progress"},
+    )
+    assert response.headers["Location"] == "/study/progress"

@@ -43,7 +43,7 @@ def log_in(page: Any, base: str, name: str) -> None:
     page.fill("#username", name)
     page.fill("#password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r"/study/$"))
+    page.wait_for_url(re.compile(r"/(study|teach)/$"))
 
 
 def fill_registration(page: Any, name: str) -> None:
@@ -120,7 +120,7 @@ def test_class_journey(live_server: LiveServer, browser: Any) -> None:
     amy = new_page(browser)
     amy.goto(f"{base}/auth/register")
     fill_registration(amy, "amy")
-    amy.wait_for_url(re.compile(r"/study/$"))
+    amy.wait_for_url(re.compile(r"/(study|teach)/$"))
     amy.fill("#join-code", "WRONG1")
     amy.click(".join-box button")
     assert "No class has that code" in amy.content()
@@ -131,7 +131,7 @@ def test_class_journey(live_server: LiveServer, browser: Any) -> None:
     amy.console_errors.clear()  # the 422 of the wrong code was the point
     amy.fill("#code", code.lower())
     amy.click("input[type=submit]")
-    amy.wait_for_url(re.compile(r"/study/$"))
+    amy.wait_for_url(re.compile(r"/(study|teach)/$"))
     assert "You joined" in amy.content() and "Geography 9B" in amy.content()
     assert_accessible(amy)
 
@@ -150,7 +150,7 @@ def test_class_journey(live_server: LiveServer, browser: Any) -> None:
     assert invitation in ben.locator("main").inner_text()
     assert_accessible(ben)
     ben.click("input[type=submit]")
-    ben.wait_for_url(re.compile(r"/study/$"))
+    ben.wait_for_url(re.compile(r"/(study|teach)/$"))
     assert "Geography 9B" in ben.content()
 
     # The teacher assigns the starter set as a quiz and as study.

@@ -24,7 +24,7 @@ def log_in(page: Any, base: str, name: str) -> None:
     page.fill("#username", name)
     page.fill("#password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r"/study/$"))
+    page.wait_for_url(re.compile(r"/(study|teach)/$"))
 
 
 def test_student_overrides_and_teacher_accepts(live_server: LiveServer, page: Any) -> None:

@@ -33,7 +33,7 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r"/study/$"))
+    page.wait_for_url(re.compile(r"/(study|teach)/$"))
 
 
 def fill_rows(page: Any, values: list[dict[str, str]]) -> None:
