@@ -158,3 +158,28 @@ def test_rating_page_answers_head_as_get(app: Flask, client: FlaskClient, studen
         get = client.get(rate_page)
     assert head.status_code == get.status_code == 200
     assert count_rows(app, PendingAnswer) == 1 and count_rows(app, Review) == 0
+
+
+def test_back_and_answer_again_while_held_is_told(
+    app: Flask, client: FlaskClient, student: User
+) -> None:
+    """Issue 20: Back to a right answer waiting for its rating, then another answer: the rating
+    page says the first answer is kept and the new one was not recorded (a double click of
+    the same answer says nothing)."""
+    with time_machine.travel(T0, tick=False):
+        AuthActions(client).login("sam")
+        ids = form_ids(client.get("/study/next").get_data(as_text=True))
+        first = client.post("/study/answer", data={**ids, "answer": "Niamey"})
+        rate_page = first.headers["Location"]
+        double = client.post("/study/answer", data={**ids, "answer": "Niamey"})
+        assert double.headers["Location"] == rate_page
+        page = client.get(rate_page).get_data(as_text=True)
+        assert "Your new answer was not recorded" not in page
+        back = client.post("/study/answer", data={**ids, "answer": "Agadez"})  # after Back
+        assert back.headers["Location"] == rate_page
+        page = client.get(rate_page).get_data(as_text=True)
+        assert "that first answer is kept" in page and "Your new answer was not recorded" in page
+        assert count_rows(app, PendingAnswer) == 1 and count_rows(app, Review) == 0
+        with app.app_context():
+            held = db.session.query(PendingAnswer).one()
+            assert held.correct

@@ -74,6 +74,7 @@ class AnswerLookup(NamedTuple):
     visible: bool
     review: Earlier | None
     held: bool  # a right answer with this submission id waits for its rating
+    held_response: Any = None  # that held answer's response
 
 
 def answer_lookup(
@@ -88,7 +89,8 @@ def answer_lookup(
     review = None
     if row.review_id is not None:
         review = Earlier(row.review_id, row.review_question_id, row.response, row.reviewed_at)
-    return AnswerLookup(question, bool(row.visible), review, row.held_id is not None)
+    held = row.held_id is not None
+    return AnswerLookup(question, bool(row.visible), review, held, row.held_response)
 
 
 @built_once
@@ -103,6 +105,7 @@ def _answer_lookup() -> sa.Select[Any]:
             Review.response,
             Review.reviewed_at,
             PendingAnswer.id.label("held_id"),
+            PendingAnswer.response.label("held_response"),
         )
         .select_from(pending.ONE_ROW)
         .outerjoin(Question, Question.id == sa.bindparam("question_id"))

@@ -244,7 +244,13 @@ def answer() -> Any:
                 "info",
             )
         return redirect(url_for(".feedback", review_id=earlier.id))
-    if held:
+    if held:  # right, waiting for its rating: a double click, or Back and answer again
+        if found.held_response != sent_response(question_id, submission_id):
+            flash(
+                "You had answered this card already: that first answer is kept and waits for "
+                "its rating here. Your new answer was not recorded.",
+                "info",
+            )
         return redirect(url_for(".rate", submission_id=submission_id))
     question = studyable_question(question_id, found)
     item = load_question(question)

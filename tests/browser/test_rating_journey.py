@@ -64,3 +64,24 @@ def test_rating_page_then_the_next_card(live_server: LiveServer, page: Any) -> N
     assert page.locator("header.page p.muted").inner_text().startswith("2 due")
     assert layout_files_loaded(page) == 4
     check_everywhere(page)
+
+
+def test_back_and_another_answer_is_told(live_server: LiveServer, page: Any) -> None:
+    """Issue 20: Back from the rating page, another answer: the rating page comes back and says
+    the first answer is kept, the new one not recorded."""
+    base = live_server.url
+    load_set(live_server.app)
+    register(page, base, "tomas")
+    study_set(page, base, "Sahel basics")
+    page.goto(f"{base}/study/next")
+    page.fill("input[name=answer]", "Niamey")
+    page.locator("button:has-text('Check')").click()
+    page.wait_for_url(re.compile(r"/study/answers/[0-9a-f]{32}$"))
+    rating_url = page.url
+    page.go_back()
+    page.fill("input[name=answer]", "Agadez")
+    page.locator("button:has-text('Check')").click()
+    page.wait_for_url(rating_url)
+    text = page.locator("main").inner_text()
+    assert "that first answer is kept" in text and "Your new answer was not recorded" in text
+    check_everywhere(page)
