@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -286,3 +288,20 @@ def test_quiz_assignment_draws_its_number_of_questions(
     with app.app_context():
         attempt = db.session.get(Attempt, int(location.split("/")[-1]))
         assert len(attempt.question_order) == 2 == len(set(attempt.question_order))
+
+
+def test_the_set_menu_tells_sets_of_one_title_apart(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    """Issue 20: two sets titled alike were two identical menu entries."""
+    make_set(app, 2, title="Revision", visibility="private", owner_id=world.teacher)
+    make_set(app, 3, title="Revision", visibility="public", owner_id=world.other_teacher)
+    login_as(client, "teacher")
+    page = client.get(f"/teach/classes/{world.classroom}/assignments/new").get_data(as_text=True)
+    labels = re.findall(r"<option[^>]*>(Revision \([^<]*\))</option>", page)
+    today = datetime.now(UTC).astimezone(ZoneInfo("Africa/Niamey")).date().isoformat()
+    assert sorted(labels) == [
+        f"Revision (other, 3 questions, edited {today})",
+        f"Revision (teacher, 2 questions, edited {today})",
+    ]
+    assert "(starter bank, " in page  # the seeded bank has no owner

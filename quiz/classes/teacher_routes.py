@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 import segno
@@ -28,7 +29,7 @@ from quiz.classes.access import (
 from quiz.classes.forms import AssignmentForm, ClassForm
 from quiz.extensions import db
 from quiz.inputs import bounded_int
-from quiz.models import Assignment, Classroom, Enrollment, Mode, QuestionSet, User
+from quiz.models import Assignment, Classroom, Enrollment, Mode, Question, QuestionSet, User
 from quiz.sets.access import readable_set_or_404, readable_sets
 from quiz.timeutil import now_utc
 
@@ -219,12 +220,35 @@ def remove_student(class_id: int, user_id: int) -> Any:
     return redirect(url_for(".class_page", class_id=classroom.id))
 
 
-def set_choices() -> list[SelectChoice]:
-    """Sets the teacher may assign: their own, public ones, and for admins every set."""
-    query = sa.select(QuestionSet.id, QuestionSet.title).order_by(QuestionSet.title)
+def set_choices(classroom: Classroom) -> list[SelectChoice]:
+    """Sets the teacher may assign: their own, public ones, and for admins every set; each named
+    with its owner, question count and last edit, so two sets of one title can be told apart."""
+    live = (
+        sa.select(sa.func.count(Question.id))
+        .where(Question.set_id == QuestionSet.id, Question.retired.is_(False))
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(QuestionSet.id, QuestionSet.title, QuestionSet.updated_at, User.username, live)
+        .outerjoin(User, User.id == QuestionSet.owner_id)
+        .order_by(QuestionSet.title, QuestionSet.id)
+    )
     if not current_user.is_admin:  # never a set seen through membership of another's class
         query = query.where(readable_sets(), QuestionSet.archived.is_(False))
-    return [SelectChoice(row.id, row.title) for row in db.session.execute(query)]
+    return [
+        SelectChoice(
+            row.id, set_label(row.title, row.username, row[4], to_local(classroom, row.updated_at))
+        )
+        for row in db.session.execute(query)
+    ]
+
+
+def set_label(title: str, owner: str | None, questions: int, edited: datetime | None) -> str:
+    """'Title (tess, 12 questions, edited 2026-12-01)': an assignment form's set menu entry."""
+    who = owner if owner is not None else "starter bank"
+    count = f"{questions} question{'' if questions == 1 else 's'}"
+    when = f", edited {edited:%Y-%m-%d}" if edited is not None else ""
+    return f"{title} ({who}, {count}{when})"
 
 
 def fill_assignment(form: AssignmentForm, assignment: Assignment, classroom: Classroom) -> None:
@@ -255,7 +279,7 @@ def queue_for_class(assignment: Assignment) -> None:
 def new_assignment(class_id: int) -> Any:
     classroom = class_or_404(class_id)
     form = AssignmentForm()
-    form.set_id.choices = set_choices()
+    form.set_id.choices = set_choices(classroom)
     chosen = bounded_int(request.args.get("set", ""), 1, MAX_ID)
     if request.method == "GET" and chosen is not None:
         form.set_id.data = chosen
@@ -279,7 +303,7 @@ def edit_assignment(class_id: int, assignment_id: int) -> Any:
     classroom = class_or_404(class_id)
     assignment = assignment_or_404(classroom, assignment_id)
     form = AssignmentForm(obj=assignment)
-    form.set_id.choices = set_choices()
+    form.set_id.choices = set_choices(classroom)
     if request.method == "GET":
         form.due_at.data = to_local(classroom, assignment.due_at)
         form.target_percent.data = round(assignment.target_recall * 100)

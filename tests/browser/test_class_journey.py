@@ -158,8 +158,23 @@ def test_class_journey(live_server: LiveServer, browser: Any) -> None:
         teacher.goto(class_url)
         teacher.click("text=Assign a set")
         assert_accessible(teacher)
-        teacher.select_option("#set_id", label="Niger, Air Base 101 and the Sahel")
+        # Each set is named with its owner, size and last edit (issue 20).
+        starter = teacher.locator("#set_id option", has_text="Niger, Air Base 101 and the Sahel")
+        assert re.fullmatch(
+            r"Niger, Air Base 101 and the Sahel \(starter bank, \d+ questions, edited [\d-]+\)",
+            starter.inner_text(),
+        )
+        teacher.select_option("#set_id", value=starter.get_attribute("value"))
         teacher.select_option("#mode", mode)
+        # Only the chosen mode's settings show, in the app's own frame (not the grey groove).
+        shown, hidden = ("#max_attempts", "#target_percent")[:: 1 if mode == "quiz" else -1]
+        expect(teacher.locator(shown)).to_be_visible()
+        expect(teacher.locator(hidden)).to_be_hidden()
+        style = teacher.eval_on_selector(
+            ".mode-settings:not([hidden])", "f => getComputedStyle(f).borderTopStyle"
+        )
+        assert style == "solid"
+        assert_accessible(teacher)
         teacher.fill("#due_at", "2030-06-01T17:00")
         teacher.click("input[type=submit]")
         teacher.wait_for_url(re.compile(r"/teach/classes/\d+$"))
