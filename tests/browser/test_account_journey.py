@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import LiveServer
+from tests.browser.student_helpers import check_everywhere
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
@@ -68,3 +69,25 @@ def test_reset_by_admin_link_download_and_delete(live_server: LiveServer, browse
     student.wait_for_selector("text=Your account is deleted")
     log_in(student, base, "dora", NEW)
     student.wait_for_selector("text=Wrong username or password")  # after the page reloads
+
+
+def test_nothing_overflows_a_phone(live_server: LiveServer, browser: Any) -> None:
+    """Issue 20: at 390 px a long invalid number's error line ran off the page, and the admin's
+    Users table was 587 px wide; now the line wraps and the table stacks, axe-checked."""
+    base = live_server.url
+    make_user(live_server.app, "chief2", role="admin", password=OLD)
+    make_user(live_server.app, "a" * 40, password=OLD)  # a long name, a long e-mail
+    with live_server.app.app_context():
+        from quiz.extensions import db
+        from quiz.models import Question
+
+        numeric = db.session.query(Question.id).filter_by(kind="numeric").first()[0]
+    admin = browser.new_context(viewport={"width": 390, "height": 800}).new_page()
+    log_in(admin, base, "chief2", OLD)
+    admin.goto(f"{base}/auth/admin/users")
+    check_everywhere(admin)
+    admin.goto(f"{base}/study/questions/{numeric}")
+    admin.fill("input[name=answer]", "7" * 120 + " furlongs per fortnight")
+    admin.locator("button:has-text('Check')").click()
+    admin.wait_for_selector("p.error")
+    check_everywhere(admin)
