@@ -215,3 +215,28 @@ def test_plain_text_is_shown_as_typed() -> None:
 
     prompt = read_gift("[plain]Is 2 * 3 * 4 <b>24</b>? {T}\n").questions[0].question.prompt
     assert render_html(prompt) == "<p>Is 2 * 3 * 4 &lt;b&gt;24&lt;/b&gt;?</p>"
+
+
+def test_repeated_warnings_are_grouped() -> None:
+    """Issue 20: a long file's preview said "same title or text as line 1" once per repeat."""
+    one = "::Capital:: Niger's capital is {=Niamey ~Agadez}\n\n"
+    text = one * 14 + "::Other:: Which base? {=Air Base 101 ~Air Base 202}\n"
+    result = read_gift(text)
+    assert len(result.questions) == 15
+    repeats = [str(w) for w in result.warnings if "share a title or text" in str(w)]
+    assert repeats == [
+        "line 3: 13 questions share a title or text with an earlier one (lines 3, 5, 7, 9, 11, "
+        "13, 15, 17, 19, 21, 23, 25 and 1 more); each is kept under a numbered key, such as "
+        "'capital-2'"
+    ]
+    assert not any("same title or text" in str(w) for w in result.warnings)
+
+
+def test_one_message_on_many_lines_is_said_once() -> None:
+    from quiz.formats.common import Notice, group_notices
+
+    notices = [Notice(2, "x is ignored"), Notice(5, "y"), Notice(9, "x is ignored")]
+    assert [str(n) for n in group_notices(notices)] == [
+        "line 2: x is ignored (also line 9)",
+        "line 5: y",
+    ]

@@ -115,6 +115,7 @@ class Collector:
     first_line: dict[str, int] = field(default_factory=dict)
     no_explanation: list[int] = field(default_factory=list)
     suffixes: dict[str, int] = field(default_factory=dict)  # next number to try per key
+    repeats: list[tuple[int, int, str]] = field(default_factory=list)  # line, first line, key
 
     def warn(self, line: int, message: str) -> None:
         """Keep a warning."""
@@ -148,7 +149,7 @@ class Collector:
                 number += 1
             self.suffixes[base] = number + 1
             key = f"{base[: KEY_LENGTH - 7]}-{number}"
-            self.warn(line, f"same title or text as line {self.first_line[base]}; kept as '{key}'")
+            self.repeats.append((line, self.first_line[base], key))
         self.first_line[key] = line
         self.questions.append(QuestionData(key=key, question=question))
         self.lines.append(line)
@@ -157,7 +158,7 @@ class Collector:
         """The questions read, with a summary warning for missing explanations."""
         if not self.questions:
             raise FormatError(1, "no questions found")
-        warnings = list(self.warnings)
+        warnings = group_notices([*self.warnings, *repeat_notices(self.repeats)])
         if self.no_explanation:
             count = len(self.no_explanation)
             warnings.append(
@@ -168,6 +169,56 @@ class Collector:
                 )
             )
         return ReadResult(tuple(self.questions), tuple(self.lines), tuple(warnings), title)
+
+
+LINES_SHOWN = 12  # a grouped warning names this many lines, then how many more
+
+
+def line_list(lines: list[int]) -> str:
+    """'3, 7 and 9', or '3, 7, ... (and 40 more)' past LINES_SHOWN."""
+    shown = [str(line) for line in lines[:LINES_SHOWN]]
+    if len(lines) > LINES_SHOWN:
+        return f"{', '.join(shown)} and {len(lines) - LINES_SHOWN} more"
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def repeat_notices(repeats: list[tuple[int, int, str]]) -> list[Notice]:
+    """Questions whose title or text an earlier one has: each said alone when it is the only
+    one, else one notice for them all (a long file's preview said it 30 times)."""
+    if len(repeats) == 1:
+        line, first, key = repeats[0]
+        return [Notice(line, f"same title or text as line {first}; kept as '{key}'")]
+    if not repeats:
+        return []
+    lines = [line for line, _first, _key in repeats]
+    return [
+        Notice(
+            lines[0],
+            f"{len(repeats)} questions share a title or text with an earlier one (lines "
+            f"{line_list(lines)}); each is kept under a numbered key, such as "
+            f"'{repeats[0][2]}'",
+        )
+    ]
+
+
+def group_notices(notices: list[Notice]) -> list[Notice]:
+    """The same message on several lines, said once with its lines; order of first sight."""
+    lines: dict[str, list[int]] = {}
+    for notice in notices:
+        lines.setdefault(notice.message, []).append(notice.line)
+    grouped = []
+    for message, where in lines.items():
+        if len(where) == 1 or not all(where):
+            grouped.extend(Notice(line, message) for line in where)
+        else:
+            also = where[1:]
+            grouped.append(
+                Notice(
+                    where[0],
+                    f"{message} (also line{'s' if len(also) > 1 else ''} {line_list(also)})",
+                )
+            )
+    return grouped
 
 
 def _identity(question: Any) -> str:
