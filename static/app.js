@@ -31,9 +31,11 @@ document.addEventListener("DOMContentLoaded", () => {
     renumber();
   });
 
-  // Registration: start the account in the browser's time zone (the server checks the name).
+  // Registration and a new class: start in the browser's time zone (the server checks the
+  // name); a new class's field keeps a zone already chosen ("unless-set": only over UTC).
   document.querySelectorAll("[data-browser-timezone]").forEach((field) => {
-    try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* UTC */ }
+    if (field.dataset.browserTimezone === "unless-set" && !["", "UTC"].includes(field.value)) return;
+    try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || field.value; } catch (e) { /* keep */ }
   });
 
   // Flashcards: the back is not in the front's page (so its source never shows an answer).

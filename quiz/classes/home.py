@@ -39,7 +39,8 @@ class AssignmentView:
 
     @property
     def due_local(self) -> datetime | None:
-        """The due time on the class's clock."""
+        """The due time on the student's clock (`zone`: every time a student's screen shows is
+        in their own zone, named once)."""
         due = self.assignment.due_at
         return due.astimezone(zone_of(self.zone)) if due else None
 
@@ -59,6 +60,11 @@ def zone_of(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+def student_zone(user: User) -> str:
+    """The student's zone name (UTC when theirs is unknown): their screens show times in it."""
+    return zone_of(user.timezone or "UTC").key
 
 
 def student_classes(session: Session, user: User, now: datetime) -> list[ClassView]:
@@ -91,6 +97,7 @@ def student_classes(session: Session, user: User, now: datetime) -> list[ClassVi
     grid = assigned.progress_grid(assignments, questions, [user.id], cards, tries, now)
     by_class: dict[int, list[AssignmentView]] = {cid: [] for cid in class_ids}
     classes = {classroom.id: classroom for classroom, _teacher in rows}
+    zone = student_zone(user)
     for assignment, title in pairs:
         classroom = classes[assignment.classroom_id]
         by_class[classroom.id].append(
@@ -98,7 +105,7 @@ def student_classes(session: Session, user: User, now: datetime) -> list[ClassVi
                 assignment,
                 title,
                 classroom.name,
-                classroom.timezone,
+                zone,
                 grid[(user.id, assignment.id)],
             )
         )

@@ -112,7 +112,7 @@ def assignment(assignment_id: int) -> Any:
         assignment=item,
         qset=db.session.get(QuestionSet, item.set_id),
         classroom=classroom,
-        zone=class_home.zone_of(classroom.timezone),
+        zone=class_home.zone_of(class_home.student_zone(current_user)),
         progress=progress,
         refusal=assigned.start_refusal(item, progress, now) if item.mode == Mode.QUIZ else None,
         past=assigned.attempt_rows(db.session, Attempt.user_id == current_user.id, [item.id]),

@@ -44,6 +44,12 @@ def local_date_filter(moment: datetime | None) -> str:
     return local(moment).date().isoformat() if moment else ""
 
 
+@bp.app_template_filter("local_zone")
+def local_zone_filter(moment: datetime | None) -> str:
+    """The name of the zone local_date and local_datetime show `moment` in: the student's."""
+    return queue.user_zone(current_user).key
+
+
 @bp.app_template_filter("local_datetime")
 def local_datetime_filter(moment: datetime | None) -> str:
     """'2026-03-04 10:30' in the student's zone; empty for None."""

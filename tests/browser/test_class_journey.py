@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from quiz.extensions import db
@@ -231,3 +232,34 @@ def test_class_journey(live_server: LiveServer, browser: Any) -> None:
     for person in (teacher, amy, ben):
         assert person.console_errors == []
         person.context.close()
+
+
+def test_new_class_and_registration_start_in_the_browsers_zone(
+    live_server: LiveServer, browser: Any
+) -> None:
+    """Issue 20: classes and students defaulted to UTC; the browser's zone now fills the new
+    class form (editable) and a registration, and a student's page names it."""
+    base = live_server.url
+    make_teacher(live_server, "tokio")  # made by hand: the account's own zone is UTC
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    teacher = context.new_page()
+    log_in(teacher, base, "tokio")
+    teacher.goto(f"{base}/teach/classes/new")
+    expect(teacher.locator("#timezone")).to_have_value("Asia/Tokyo")
+    assert_accessible(teacher)
+    teacher.fill("#name", "Tokyo 7A")
+    teacher.fill("#timezone", "Asia/Seoul")  # editable: the teacher's choice wins
+    teacher.click("input[type=submit]")
+    teacher.wait_for_url(re.compile(r"/teach/classes/\d+$"))
+    teacher.goto(teacher.url + "/edit")
+    expect(teacher.locator("#timezone")).to_have_value("Asia/Seoul")  # not overwritten
+    context.close()
+    student_context = browser.new_context(timezone_id="America/Lima")
+    student = student_context.new_page()
+    student.goto(f"{base}/auth/register")
+    fill_registration(student, "lima")
+    student.wait_for_url(re.compile(r"/study/$"))
+    with live_server.app.app_context():
+        zone = db.session.scalar(sa.select(User.timezone).where(User.username == "lima"))
+    assert zone == "America/Lima"
+    student_context.close()
