@@ -301,3 +301,60 @@ def bar_chart(
         points=plotted,
         summary=summary,
     )
+
+
+def recall_band(value: float | None) -> str:
+    """The band of a predicted recall: none (never studied), low (<50%), mid (<80%), high."""
+    if value is None:
+        return "none"
+    return "low" if value < 0.5 else "mid" if value < 0.8 else "high"
+
+
+def recall_grid(
+    rows: Sequence[str],
+    columns: Sequence[tuple[str, str]],
+    values: Sequence[Sequence[float | None]],
+    *,
+    title: str,
+    chart_id: str | None = None,
+) -> Chart:
+    """A compact heat map of predicted recall: students (rows) by columns given as (short
+    label, full text), each cell coloured by its band and titled with its figure."""
+    if not rows or not columns:
+        return empty_chart(title=title, chart_id=chart_id, kind="recall")
+    if len(values) != len(rows) or any(len(line) != len(columns) for line in values):
+        raise ValueError("one value per row and column")
+    left, top, size = 110, 28, CELL + GAP
+    cells, labels, plotted = [], [], []
+    every = max(1, -(-len(columns) // 40))  # at most about 40 column labels
+    for index, short in enumerate(short for short, _full in columns):
+        if index % every == 0:
+            x = left + index * size + CELL / 2
+            labels.append(_text(x, top - 6, short, "tick"))
+    for row, name in enumerate(rows):
+        y = top + row * size
+        labels.append(_text(left - 4, y + 9, name[:16], "tick", "end"))
+        for index, (short, text) in enumerate(columns):
+            value = values[row][index]
+            x = left + index * size
+            shown = "never studied" if value is None else f"{round(value * 100)}%"
+            plotted.append(Point(x=x, y=y, value=-1 if value is None else value, label=short))
+            cells.append(
+                f'<rect class="recall-{recall_band(value)}" x="{x}" y="{y}" width="{CELL}" '
+                f'height="{CELL}" rx="2"><title>{escape(name)} · {escape(short)} '
+                f"{escape(text[:80])}: {shown}</title></rect>"
+            )
+    width = left + len(columns) * size + 8
+    height = top + len(rows) * size + 4
+    studied = [p.value for p in plotted if p.value >= 0]
+    low = sum(1 for v in studied if v < 0.5)
+    summary = (
+        f"{_plural(len(rows), 'student')} by {_plural(len(columns), 'column')}: "
+        f"{_plural(len(plotted) - len(studied), 'cell')} never studied, {low} below 50%."
+    )
+    ident = _chart_id("recall", title, chart_id)
+    return Chart(
+        svg=_svg("recall", ident, title, summary, (width, height), "".join(labels + cells)),
+        points=plotted,
+        summary=summary,
+    )

@@ -317,3 +317,27 @@ def test_unanswered_questions_of_an_attempt_score_zero(
     assert "<strong>4</strong> attempts" in page
     # Questions 2 and 3: right for two of the three earlier students, left blank by dan.
     assert page.count(">50%<") == 2 and page.count(">75%<") == 1
+
+
+def test_forecast_arranged_and_never_studied_named(
+    client: FlaskClient, world: World, quiz_id: int
+) -> None:
+    """Issue 20: the study lists ended in "— —"; the matrix could not be narrowed or grouped."""
+    with client.application.app_context():  # a question nobody has met yet
+        db.session.add(
+            Question(
+                set_id=world.set_id, key="late", kind="true_false", prompt="Late addition?",
+                spec={"answer": True}, explanation="Because.", position=999,
+            )
+        )  # fmt: skip
+        db.session.commit()
+    login_as(client, "teacher")
+    url = f"/teach/classes/{world.classroom}/forecast?exam=2030-01-01"
+    page = client.get(url).get_data(as_text=True)
+    assert "— never studied</li>" in page and "— —" not in page
+    assert page.count('class="col-tip"') >= 3 and "<svg" in page
+    grouped = client.get(url + "&group=tag&sort=average").get_data(as_text=True)
+    assert "Students (rows) by tags (columns)" in grouped
+    assert 'aria-current="true">Average' in grouped
+    none = client.get(url + "&student=nobody-like-this").get_data(as_text=True)
+    assert "No student or question matches that search." in none

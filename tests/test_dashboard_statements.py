@@ -148,6 +148,7 @@ PAGES = [
     "/teach/classes/{c}/dashboard",
     "/teach/classes/{c}/dashboard?sort=a{a}&dir=desc&behind=1&days=2",
     "/teach/classes/{c}/forecast?exam=2030-01-01",
+    "/teach/classes/{c}/forecast?exam=2030-01-01&group=tag&sort=average&student=s",
     "/teach/classes/{c}/sets/{s}/items",
     "/teach/classes/{c}/students/{u}",
     "/teach/classes/{c}/gradebook.csv",

@@ -31,7 +31,9 @@ from quiz.models import (
     ReviewOverride,
     User,
 )
+from quiz.charts import recall_band
 from quiz.classes import assigned
+from quiz.reports import forecast_view
 from quiz.study.answers import load_question
 from quiz.study.display import describe_response
 
@@ -329,26 +331,16 @@ def percent_text(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
-def band(value: float | None) -> str:
-    """The heat class of a recall: none, low (<50%), mid (<80%) or high."""
-    if value is None:
-        return "none"
-    return "low" if value < 0.5 else "mid" if value < 0.8 else "high"
+band = recall_band  # the heat class of a recall (quiz.charts, shared with the SVG heat map)
 
 
-def heat_rows(
-    result: insight.Forecast, students: Sequence[tuple[int, str]], question_ids: Sequence[int]
-) -> list[tuple[str, str, list[tuple[str, str]]]]:
+def heat_rows(arranged: forecast_view.Arranged) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """The forecast table as text: (student, average, [(cell text, heat class), ...]).
 
     Formatted here rather than in the template: a class of 300 and 100 questions is 30,000
     cells, and a Jinja macro call per cell would dominate the page's time.
     """
-    rows = []
-    for user_id, name in students:
-        cells = []
-        for question_id in question_ids:
-            value = result.cells.get((user_id, question_id))
-            cells.append((percent_text(value), band(value)))
-        rows.append((name, percent_text(result.by_user.get(user_id)), cells))
-    return rows
+    return [
+        (row.name, percent_text(row.average), [(percent_text(v), band(v)) for v in row.cells])
+        for row in arranged.rows
+    ]

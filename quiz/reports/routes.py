@@ -25,9 +25,10 @@ from quiz.blueprints import teacher_pages as bp
 from quiz.classes.access import class_or_404, class_zone, local_morning, member_or_404
 from quiz.extensions import db
 from quiz.inputs import bounded_int
-from quiz.markup import markdown_inline
+from quiz.markup import markdown_inline, plain_text
 from quiz.models import Assignment, Mode, Question, QuestionSet, Review
 from quiz.reports import data as class_data
+from quiz.reports import forecast_view
 from quiz.reports.csvcells import csv_lines
 from quiz.sets.access import can_edit
 from quiz.timeutil import now_utc
@@ -182,6 +183,15 @@ def forecast(class_id: int) -> Any:
     user_ids = [uid for uid, _name in data.students]
     result = insight.forecast(states, user_ids, question_ids, when)
     questions = class_data.question_rows(db.session, question_ids)
+    view = forecast_view.View.from_args(request.args)
+    arranged = forecast_view.arrange(
+        result,
+        data.students,
+        question_ids,
+        {qid: plain_text(q.label) for qid, q in questions.items()},
+        {qid: q.tags or () for qid, q in questions.items()},
+        view,
+    )
     return render_template(
         "reports/forecast.html",
         classroom=classroom,
@@ -191,12 +201,19 @@ def forecast(class_id: int) -> Any:
         set_id=set_id,
         titles={a.set_id: t for a, t in data.assignments},
         question_ids=question_ids,
-        questions=questions,
         result=result,
-        heat=class_data.heat_rows(result, data.students, question_ids),
+        view=view,
+        arranged=arranged,
+        chart=charts.recall_grid(
+            [row.name for row in arranged.rows],
+            [(column.short, column.text) for column in arranged.columns],
+            [row.cells for row in arranged.rows],
+            title=f"Predicted recall on {exam.isoformat()}",
+        ),
+        heat=class_data.heat_rows(arranged),
         averages=[
-            (class_data.percent_text(v), class_data.band(v))
-            for v in (result.by_question[q] for q in question_ids)
+            (class_data.percent_text(c.average), class_data.band(c.average))
+            for c in arranged.columns
         ],
         pct=class_data.percent_text,
         # Rendered once per question, not once per student who should study it.

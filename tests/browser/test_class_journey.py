@@ -219,6 +219,22 @@ def test_class_journey(live_server: LiveServer, browser: Any) -> None:
     teacher.click("text=Retention forecast")
     assert "Study these before the exam" in teacher.content()
     assert teacher.locator("table.heat tbody tr").count() == 2
+    # The heat map sits above the table; a column's question shows on keyboard focus and hover.
+    assert teacher.locator("figure.forecast-map svg rect").count() >= 2
+    first = teacher.locator("table.heat thead a.col-head").first
+    tip = first.locator(".col-tip")
+    first.focus()
+    assert tip.bounding_box()["width"] > 40 and tip.inner_text().strip()
+    assert_accessible(teacher)
+    teacher.mouse.move(0, 0)
+    teacher.locator("table.heat thead a.col-head").nth(1).hover()
+    assert teacher.locator("table.heat thead .col-tip").nth(1).bounding_box()["width"] > 40
+    # Grouped by tag, sorted weakest first, narrowed to one student.
+    teacher.select_option("#group", "tag")
+    teacher.fill("#student", "amy")
+    teacher.click("button:has-text('Forecast')")
+    assert teacher.locator("table.heat tbody tr").count() == 1
+    assert "niger" in teacher.locator("table.heat thead").inner_text()
     assert_accessible(teacher)
     teacher.goto(class_url)
     teacher.click("table a:has-text('amy')")
