@@ -142,8 +142,8 @@ BAD_SPECS = [
     ),
     (
         MC,
-        {"choices": [{"text": "Mali", "correct": True}, {"text": "mali."}]},
-        "choices[1].text: 'mali.' repeats choices[0]",
+        {"choices": [{"text": "Mali", "correct": True}, {"text": "mali "}]},
+        "choices[1].text: 'mali ' repeats choices[0]",
     ),
     (MS, {"choices": [{"text": "a"}, {"text": "b"}]}, "needs at least one correct choice"),
     (SA, {"answers": []}, "answers: needs at least 1, found 0"),
@@ -444,3 +444,22 @@ def test_question_label_from_columns() -> None:
     assert question_label("true_false", "Is Niamey the capital?", None) == "Is Niamey the capital?"
     stored = StoredQuestion(kind="cloze", prompt="Fill the gaps", spec=cloze)
     assert stored.label == question_label("cloze", "Fill the gaps", cloze)
+
+
+def test_choices_are_compared_as_displayed() -> None:
+    """Issue 22: choices compared as typed answers are ("{" and "#" both normalise to nothing)
+    were refused as repeats; a student picks what they see."""
+    question = question_from_dict(
+        {
+            "kind": "multiple_choice",
+            "prompt": "Which is not a GIFT control character?",
+            "choices": [
+                {"text": "{", "correct": True},
+                {"text": "#"},
+                {"text": "US"},
+                {"text": "U.S."},
+            ],
+            "explanation": "Because.",
+        }
+    )
+    assert [choice.text for choice in question.choices] == ["{", "#", "US", "U.S."]

@@ -182,9 +182,17 @@ def _read_question(
     else:
         prompt = (texts[0] + BLANK + texts[1]) if mid_sentence else texts[0]
         fields["prompt"] = prompt.strip()
-        fields.update(_kind_fields(block, parsed[0], meta, collector))
+        try:
+            fields.update(_kind_fields(block, parsed[0], meta, collector))
+        except Skipped as skipped:
+            collector.warn(block.line, f"'{label}' skipped: {skipped}")
+            return
     key = key_for_title(title) if title else ""
     collector.add(block.line, fields, key=key, label=label)
+
+
+class Skipped(Exception):
+    """A question the app cannot hold faithfully: left out with a warning saying why."""
 
 
 def _number(block: Block, raw: str, offset: int) -> float:
@@ -282,9 +290,17 @@ def _short_fields(
         if answer.credit <= 0:
             near.append(answer.text)
             continue
-        if answer.credit < 100:
-            collector.warn(line, f"'{answer.text}' is worth {answer.credit:g}%; accepted as right")
+        if answer.credit < 100:  # never rounded up to right: said, and counted as wrong
+            collector.warn(
+                line,
+                f"partial credit for '{answer.text}' ({answer.credit:g}%) is not kept; it counts "
+                "as wrong",
+            )
+            near.append(answer.text)
+            continue
         accepted.append(answer.text)
+    if not accepted:
+        raise Skipped("no answer is worth 100% (partial credit is not kept yet)")
     out: dict[str, Any] = {"kind": "short_answer", "answers": accepted}
     near += list(meta.get("near_misses") or [])
     if near:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from quiz.inputs import bounded_int
-from quiz.textmatch import match_key
 
 MAX_ANSWER_LENGTH = 500  # longer text is not an answer; it also bounds the work of fuzzy matching
 
@@ -69,10 +68,14 @@ def _text(value: Any, path: str) -> str:
 
 
 def check_unique(values: Sequence[str], path: str, suffix: str = "") -> None:
-    """Reject repeated values (compared as answers are), naming both positions."""
+    """Reject repeated choices, pairs or items (case and spacing aside), naming both positions.
+
+    They are compared as they are displayed (spacing aside), never as typed answers are: a
+    student picks them, so "{" and "#", or "US" and "U.S.", are two different choices.
+    """
     seen: dict[str, int] = {}
     for index, value in enumerate(values):
-        key = match_key(value)
+        key = " ".join(value.casefold().split())
         if key in seen:
             raise QuestionError(f"{path}[{index}]{suffix}: '{value}' repeats {path}[{seen[key]}]")
         seen[key] = index
