@@ -51,7 +51,8 @@ def pg_schema() -> Iterator[tuple[str, str]]:
         pytest.skip("TEST_DATABASE_URL is not set")
     url = normalize_database_url(raw)
     schema = f"quiz_test_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(url)
+    # No pool: nothing idle is left open across the session for a test to kill or collect.
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     yield url, schema
