@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quiz import insight
+from quiz.charts import recall_band
+from quiz.classes import assigned
 from quiz.models import (
     Assignment,
     Attempt,
@@ -31,8 +33,6 @@ from quiz.models import (
     ReviewOverride,
     User,
 )
-from quiz.charts import recall_band
-from quiz.classes import assigned
 from quiz.reports import forecast_view
 from quiz.study.answers import load_question
 from quiz.study.display import describe_response
