@@ -40,7 +40,7 @@ def log_in(page: Any, base: str, name: str) -> None:
     page.fill("#username", name)
     page.fill("#password", PASSWORD)
     page.click("input[type=submit], button[type=submit] >> nth=-1")
-    page.wait_for_url(re.compile(r"/study/"))
+    page.wait_for_url(re.compile(r"/(study|teach)/$"))  # teachers land on Teach (issue 20)
 
 
 def test_teacher_imports_student_studies_teacher_exports(
