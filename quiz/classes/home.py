@@ -23,6 +23,7 @@ from quiz.models import (
     ShowAnswers,
     User,
 )
+from quiz.study.queue import user_zone
 
 STATUS_ORDER = {"missing": 0, "in progress": 1, "to do": 2, "late": 3, "done": 4}
 
@@ -62,11 +63,6 @@ def zone_of(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def student_zone(user: User) -> str:
-    """The student's zone name (UTC when theirs is unknown): their screens show times in it."""
-    return zone_of(user.timezone or "UTC").key
-
-
 def student_classes(session: Session, user: User, now: datetime) -> list[ClassView]:
     """The student's active classes and assignments with their progress (five queries)."""
     rows = session.execute(
@@ -97,7 +93,7 @@ def student_classes(session: Session, user: User, now: datetime) -> list[ClassVi
     grid = assigned.progress_grid(assignments, questions, [user.id], cards, tries, now)
     by_class: dict[int, list[AssignmentView]] = {cid: [] for cid in class_ids}
     classes = {classroom.id: classroom for classroom, _teacher in rows}
-    zone = student_zone(user)
+    zone = user_zone(user).key  # a student's screens show their own zone's clock
     for assignment, title in pairs:
         classroom = classes[assignment.classroom_id]
         by_class[classroom.id].append(

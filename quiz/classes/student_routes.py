@@ -19,6 +19,7 @@ from quiz.extensions import db
 from quiz.inputs import DB_INT_MAX
 from quiz.models import Attempt, Classroom, Mode, QuestionSet
 from quiz.quizzes import attempts
+from quiz.study.queue import user_zone
 from quiz.timeutil import now_utc
 
 DEFAULT_JOIN_LIMIT = 10
@@ -112,7 +113,7 @@ def assignment(assignment_id: int) -> Any:
         assignment=item,
         qset=db.session.get(QuestionSet, item.set_id),
         classroom=classroom,
-        zone=class_home.zone_of(class_home.student_zone(current_user)),
+        zone=user_zone(current_user),
         progress=progress,
         refusal=assigned.start_refusal(item, progress, now) if item.mode == Mode.QUIZ else None,
         past=assigned.attempt_rows(db.session, Attempt.user_id == current_user.id, [item.id]),

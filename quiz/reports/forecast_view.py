@@ -83,9 +83,10 @@ def arrange(
 ) -> Arranged:
     """The forecast table for `view`: columns per question or per tag, filtered and sorted."""
     wanted = view.question.casefold()
-    groups: dict[str, list[int]] = {}
-    columns: list[tuple[str, str, str]] = []
+    # Each column: (key, short label, full text, the questions it stands for).
+    columns: list[tuple[str, str, str, list[int]]] = []
     if view.group == "tag":
+        groups: dict[str, list[int]] = {}
         for qid in question_ids:
             for tag in tags.get(qid) or (NO_TAG,):
                 groups.setdefault(tag, []).append(qid)
@@ -93,33 +94,28 @@ def arrange(
             if wanted in tag.casefold():
                 count = len(groups[tag])
                 text = f"{tag}: {count} question{'' if count == 1 else 's'}"
-                columns.append((f"t{tag}", tag, text))
+                columns.append((f"t{tag}", tag, text, groups[tag]))
     else:
         for number, qid in enumerate(question_ids, start=1):
             if wanted in texts.get(qid, "").casefold():
-                groups[f"q{qid}"] = [qid]
-                columns.append((f"q{qid}", f"Q{number}", texts.get(qid, "")))
-    members = {key: groups[key if view.group == "question" else key[1:]] for key, _s, _t in columns}
+                columns.append((f"q{qid}", f"Q{number}", texts.get(qid, ""), [qid]))
+    shown = list(dict.fromkeys(qid for *_label, qids in columns for qid in qids))
     name_part = view.student.casefold()
     rows = []
     for user_id, name in students:
         if name_part not in name.casefold():
             continue
-        cells = tuple(
-            _mean([result.cells.get((user_id, qid)) for qid in members[key]])
-            if view.group == "tag"
-            else result.cells.get((user_id, members[key][0]))
-            for key, _s, _t in columns
-        )
-        shown = [qid for key, _s, _t in columns for qid in members[key]]
-        average = _mean([result.cells.get((user_id, qid)) for qid in dict.fromkeys(shown)])
+        recall = [[result.cells.get((user_id, qid)) for qid in qids] for *_label, qids in columns]
+        # A question's own cell stays None when never studied; a tag's is its mean (0 for those).
+        cells = tuple(values[0] if view.group == "question" else _mean(values) for values in recall)
+        average = _mean([result.cells.get((user_id, qid)) for qid in shown])
         rows.append(Row(name, average, cells))
     averages = [
         _mean([row.cells[index] for row in rows]) if rows else None for index in range(len(columns))
     ]
     arranged_columns = tuple(
         Column(key, short, text, averages[index])
-        for index, (key, short, text) in enumerate(columns)
+        for index, (key, short, text, _qids) in enumerate(columns)
     )
     return Arranged(arranged_columns, tuple(_sorted(rows, arranged_columns, view.sort)))
 

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import time_machine
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -23,7 +22,7 @@ from quiz.models import OutgoingMail, User
 from quiz.timeutil import now_utc
 from tests.conftest import PASSWORD, count_rows
 from tests.reliability.figures import report
-from tests.reliability.test_defect_password_reset import Inbox, free_port
+from tests.reliability.test_defect_password_reset import Inbox, free_port, serve
 from tests.study_helpers import T0
 
 SMTP_HOLD_S = 2.0  # how long the slow mail server holds each message
@@ -39,20 +38,6 @@ class SlowInbox(Inbox):
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.release.wait(SMTP_HOLD_S)  # blocks the server's own thread, not the app's
         return await super().handle_DATA(server, session, envelope)
-
-
-def serve(app: Flask, handler: Inbox) -> Controller:
-    """Start a real SMTP server with the handler and point the app at it."""
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=port,
-        MAIL_FROM="Quiz <quiz@example.org>",
-        PUBLIC_URL="https://quiz.example.org",
-    )
-    return controller
 
 
 @pytest.fixture

@@ -68,10 +68,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def inbox(app: Flask) -> Iterator[Inbox]:
-    """A real SMTP server on 127.0.0.1, and the app configured to send through it."""
-    handler = Inbox()
+def serve(app: Flask, handler: Inbox) -> Controller:
+    """Start a real SMTP server with the handler and point the app at it."""
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
@@ -81,6 +79,14 @@ def inbox(app: Flask) -> Iterator[Inbox]:
         MAIL_FROM="Quiz <quiz@example.org>",
         PUBLIC_URL="https://quiz.example.org",
     )
+    return controller
+
+
+@pytest.fixture
+def inbox(app: Flask) -> Iterator[Inbox]:
+    """A real SMTP server on 127.0.0.1, and the app configured to send through it."""
+    handler = Inbox()
+    controller = serve(app, handler)
     yield handler
     mailer.wait_for_senders(15)
     controller.stop()
