@@ -29,7 +29,7 @@ engine = sa.create_engine(
     **(
         {"connect_args": {"timeout": 10}}
         if SQLITE
-        else {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_timeout": 5}
+        else {"pool_pre_ping": True, "pool_size": 8, "max_overflow": 8, "pool_timeout": 5}
     ),
 )
 if SQLITE:

@@ -80,6 +80,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PASSWORD_HASH_CONCURRENCY": max(1, (os.cpu_count() or 2) - 1),
         "PASSWORD_HASH_WAIT_S": 5,
         "PASSWORD_HASH_SLOT_DIR": None,
+        # The nice value of each worker's hashing thread: request threads come first on the
+        # CPU, so a student studying during a login storm is not held up (0 to turn it off).
+        "PASSWORD_HASH_NICE": 10,
+        # Requests of one worker process waiting for (or running) a hash; one more is answered
+        # 503 with Retry-After at once. Run gunicorn with more threads than this (README says
+        # 16), so that a class logging in never takes every thread a student's request needs.
+        "PASSWORD_HASH_QUEUE": 8,
         # Password reset: by e-mail when MAIL_SERVER and PUBLIC_URL are set (the link is built
         # on PUBLIC_URL, never on the request's Host header); otherwise an admin makes the link.
         "PUBLIC_URL": None,

@@ -40,7 +40,8 @@ def engine_options(uri: str, config: dict[str, Any]) -> dict[str, Any]:
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": config["SQLITE_BUSY_TIMEOUT_MS"] / 1000}}
     # PostgreSQL: fail fast (503) instead of queueing for 30 s when the pool is exhausted.
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_timeout": 5}
+    # 8 + 8 connections: one for each of the 16 threads README's gunicorn command runs.
+    return {"pool_pre_ping": True, "pool_size": 8, "max_overflow": 8, "pool_timeout": 5}
 
 
 def install_sqlite_profile(app: Flask) -> None:

@@ -32,10 +32,12 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from flask import current_app
 from werkzeug.exceptions import ServiceUnavailable
@@ -48,6 +50,7 @@ except ImportError:  # Windows, where gunicorn does not run: a bound per process
     fcntl = None  # type: ignore[assignment]
 
 POLL_S = 0.005
+T = TypeVar("T")
 RETRY_AFTER_S = 2
 
 COMMON_PASSWORDS = frozenset(
@@ -163,25 +166,61 @@ def _slot_folder() -> Path:
     return folder
 
 
+def _lower_priority(nice: int) -> None:
+    """Make the calling thread (the hashing thread) yield the CPU to request threads."""
+    # On Linux a thread is a task of its own: this sets this thread's nice value only. Not
+    # Linux, or not allowed: the slots still bound the hashes.
+    with suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+
+
+class _Hasher:
+    """One hashing thread per worker process, started on first use (after gunicorn's fork),
+    and the count of this process's requests waiting for it."""
+
+    def __init__(self) -> None:
+        self.pid = -1
+        self.executor: ThreadPoolExecutor | None = None
+        self.waiting = 0
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def place(self, limit: int, nice: int) -> Iterator[ThreadPoolExecutor]:
+        """This process's executor, counting the caller among its waiters; HashingBusy when
+        `limit` requests of this process already wait."""
+        with self.lock:
+            if self.executor is None or self.pid != os.getpid():
+                self.executor = ThreadPoolExecutor(
+                    1, "password-hashing", initializer=_lower_priority, initargs=(nice,)
+                )
+                self.pid, self.waiting = os.getpid(), 0
+            if self.waiting >= max(1, limit):
+                raise HashingBusy()
+            self.waiting += 1
+            executor = self.executor
+        try:
+            yield executor
+        finally:
+            with self.lock:
+                self.waiting -= 1
+
+
+_hasher = _Hasher()
+
+
 @contextmanager
-def hashing_slot() -> Iterator[None]:
-    """Hold one of the server's PASSWORD_HASH_CONCURRENCY slots while hashing; HashingBusy
-    (503 with Retry-After) when none frees up within PASSWORD_HASH_WAIT_S."""
-    config = current_app.config
-    size = max(1, int(config["PASSWORD_HASH_CONCURRENCY"]))
-    wait_s = float(config["PASSWORD_HASH_WAIT_S"])
+def _file_slot(folder: Path, size: int, deadline: float) -> Iterator[None]:
+    """Hold one of `size` slot files in `folder`; HashingBusy once the deadline passes."""
     if fcntl is None:
         with _local_lock:
             slot = _local_slots.setdefault(size, threading.BoundedSemaphore(size))
-        if not slot.acquire(timeout=wait_s):
+        if not slot.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise HashingBusy()
         try:
             yield
         finally:
             slot.release()
         return
-    folder = _slot_folder()
-    deadline = time.monotonic() + wait_s
     while (fd := _take_file_slot(folder, size)) is None:
         if time.monotonic() >= deadline:
             raise HashingBusy()
@@ -190,3 +229,33 @@ def hashing_slot() -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases its lock
+
+
+def run_hashing(job: Callable[[], T]) -> T:
+    """Run a password hash (`job`) in this worker's hashing thread, inside one of the server's
+    PASSWORD_HASH_CONCURRENCY slots; HashingBusy (503 with Retry-After) when no slot frees up
+    within PASSWORD_HASH_WAIT_S of the request asking, or at once when PASSWORD_HASH_QUEUE
+    requests of this worker already wait (so that logins never take every thread of a worker).
+
+    The request's thread waits; the job must do nothing but hash (no database: see above)."""
+    config = current_app.config
+    size = max(1, int(config["PASSWORD_HASH_CONCURRENCY"]))
+    deadline = time.monotonic() + float(config["PASSWORD_HASH_WAIT_S"])
+    folder = _slot_folder()
+
+    def in_slot() -> T:
+        with _file_slot(folder, size, deadline):
+            return job()
+
+    limit = int(config["PASSWORD_HASH_QUEUE"])
+    with _hasher.place(limit, int(config["PASSWORD_HASH_NICE"])) as executor:
+        return executor.submit(in_slot).result()
+
+
+@contextmanager
+def hashing_slot() -> Iterator[None]:
+    """Hold one of the server's slots in the calling thread (for tests that occupy it)."""
+    config = current_app.config
+    deadline = time.monotonic() + float(config["PASSWORD_HASH_WAIT_S"])
+    with _file_slot(_slot_folder(), max(1, int(config["PASSWORD_HASH_CONCURRENCY"])), deadline):
+        yield

@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest
 from quiz.auth import limiter, mailer
 from quiz.auth.forms import ForgotForm, ResetForm
 from quiz.auth.mailer import mail_configured
-from quiz.auth.passwords import hashing_slot
+from quiz.auth.passwords import run_hashing
 from quiz.auth.reset import queue_reset_mail, user_for_token
 from quiz.auth.routes import bp, client_address, find_user, too_many
 from quiz.extensions import db
@@ -69,8 +69,8 @@ def reset(token: str) -> Any:
         raise StaleLink()
     form = ResetForm()
     if form.validate_on_submit():
-        with hashing_slot():
-            user.set_password(form.password.data, current_app.config["PASSWORD_HASH_METHOD"])
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        run_hashing(lambda: user.set_password(form.password.data, method))
         user.rotate_session()  # every session and remember cookie ends
         limiter.clear_failures(db.session, limiter.account_key(user.id))
         db.session.commit()

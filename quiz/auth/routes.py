@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from quiz import request_hints
 from quiz.auth import devices, limiter, mailer
 from quiz.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
-from quiz.auth.passwords import HashingBusy, hashing_slot, verify_password
+from quiz.auth.passwords import HashingBusy, run_hashing, verify_password
 from quiz.auth.reset import queue_taken_mail
 from quiz.extensions import db, login_manager
 from quiz.models import Attempt, PendingAnswer, Role, User, normalize_name
@@ -103,11 +103,15 @@ def check_password(user: User | None, key: str, password: str) -> tuple[bool, in
     stored_hash = user.password_hash if user is not None and user.active else None
     # Nothing but hashing inside the slot: a holder waiting for the database's write lock
     # while a writer waits for a slot would stall both (SQLite's lock is taken at BEGIN).
+
+    def check() -> bool:
+        right = verify_password(stored_hash, password, method)
+        if right and user is not None and needs_rehash(stored_hash, method):
+            user.set_password(password, method)  # an older scheme: replaced, now we can
+        return right
+
     try:
-        with hashing_slot():
-            right = verify_password(stored_hash, password, method)
-            if right and user is not None and needs_rehash(user.password_hash, method):
-                user.set_password(password, method)  # an older scheme: replaced, now we can
+        right = run_hashing(check)
     except HashingBusy:
         limiter.forget_newest_attempt(db.session, key, device=device)  # unchecked: no failure
         raise
@@ -160,8 +164,8 @@ def registered_response() -> Any:
 def answer_taken_email(owner: User, password: str) -> Any:
     """Registration with an e-mail that has an account: answer as for a new one (OWASP: do not
     tell who has an account), hash as long, and tell the owner by e-mail instead."""
-    with hashing_slot():  # the same cost as a real registration
-        verify_password(None, password, current_app.config["PASSWORD_HASH_METHOD"])
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    run_hashing(lambda: verify_password(None, password, method))  # a registration's cost
     response = registered_response()
     if mailer.mail_configured() and owner.active:
         if not limiter.begin_event(db.session, taken_mail_limit(), f"user:{owner.id}", ""):
@@ -197,8 +201,8 @@ def register() -> Any:
         if owner is not None:
             return answer_taken_email(owner, form.password.data)
         user.timezone = browser_timezone(request.form.get("timezone", ""))
-        with hashing_slot():
-            user.set_password(form.password.data, current_app.config["PASSWORD_HASH_METHOD"])
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        run_hashing(lambda: user.set_password(form.password.data, method))
         db.session.add(user)
         try:
             db.session.commit()
@@ -265,8 +269,8 @@ def account() -> Any:
         if not right:
             form.current.errors.append("That is not your current password.")
         else:
-            with hashing_slot():
-                user.set_password(form.password.data, config["PASSWORD_HASH_METHOD"])
+            method = config["PASSWORD_HASH_METHOD"]
+            run_hashing(lambda: user.set_password(form.password.data, method))
             user.rotate_session()
             db.session.commit()
             login_user(user)  # this session stays, with the new token

@@ -84,11 +84,15 @@ def server_env(db_config: dict[str, Any], **extra: Any) -> dict[str, str]:
     return env
 
 
+PRODUCTION_THREADS = 16  # README's gunicorn command: --threads 16
+
+
 @contextmanager
 def gunicorn(
-    env: dict[str, str], workers: int, threads: int = 1, stderr: Any = None
+    env: dict[str, str], workers: int, threads: int = PRODUCTION_THREADS, stderr: Any = None
 ) -> Iterator[str]:
-    """gunicorn serving app:app on 127.0.0.1 with `workers` processes; yields the base URL.
+    """gunicorn serving app:app on 127.0.0.1 with `workers` processes of `threads` threads
+    (README's production setting by default); yields the base URL.
 
     `stderr`, when given, receives the server's log (a file open for writing)."""
     port = free_port()
