@@ -119,6 +119,8 @@ class Client:
         self.recording = False
         self.stop_at: float | None = None
         self.dry_rounds = 0  # study rounds that found nothing to study (the all-done page)
+        self.answered: list[float] = []  # when each card's answer was taken (perf_counter)
+        self.next_page: str | None = None  # the next question, from the last redirect followed
 
     def request(self, method: str, path: str, data: dict[str, Any] | None = None) -> Response:
         """One request (redirects are not followed)."""
@@ -198,9 +200,20 @@ class Context:
     rng: random.Random = field(default_factory=random.Random)
 
 
+def answered(client: Client) -> None:
+    """Count one card answered (what a student does), at this moment."""
+    if client.recording:
+        client.answered.append(time.perf_counter())
+
+
 def study_round(client: Client, ctx: Context) -> None:
-    """Next question, answer (wrong or right, then rated), feedback; flashcards flipped."""
-    page = client.get("/study/next").body
+    """Next question, answer (wrong or right, then rated), feedback; flashcards flipped.
+
+    The next question is the page the last redirect led to, when it led there: a browser
+    does not fetch a page twice to follow a redirect, so neither does the driver."""
+    page, client.next_page = client.next_page, None
+    if page is None:
+        page = client.get("/study/next").body
     right = ctx.rng.random() < 0.7
     flip = FLIP_RE.search(page)
     if flip:  # a flashcard: turn it over, then rate it
@@ -214,14 +227,18 @@ def study_round(client: Client, ctx: Context) -> None:
     if any(a.get("name") == "rating" for _t, a in form.controls):
         data["rating"] = "good" if right else "again"
     response = client.request("POST", "/study/answer", data)
+    if response.status in (302, 303):
+        answered(client)
     if "/study/answers/" in response.location:  # right: the rating page
         rating_page = client.get(response.location).body
         rate = form_to(rating_page, "/study/answers/")
-        client.post(
-            rate.action, {**rate.hidden, "rating": ctx.rng.choice(("hard", "good", "easy"))}
+        response = client.request(
+            "POST", rate.action, {**rate.hidden, "rating": ctx.rng.choice(("hard", "good", "easy"))}
         )
-    elif response.location:
-        client.get(response.location)
+    if response.location:
+        followed = client.get(response.location)
+        if urlsplit(response.location).path == "/study/next":
+            client.next_page = followed.body
 
 
 def _start_quiz(client: Client, set_id: int, layout: str) -> str:
@@ -266,6 +283,7 @@ def floor_round(client: Client, ctx: Context) -> None:
     page = client.get("/next").body
     form = form_to(page, "/answer")
     client.request("POST", "/answer", {**form.hidden, "answer": "true"})
+    answered(client)
 
 
 LOOPS: dict[str, Callable[[Client, Context], None]] = {
@@ -289,6 +307,19 @@ class Trial:
     cpu_seconds: float
     errors: int
     dry_rounds: int = 0  # study rounds that found nothing to study (see study_round)
+    cards: int = 0  # cards answered in the window (study loops only)
+
+    @property
+    def cards_per_s(self) -> float:
+        return self.cards / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_card(self) -> float:
+        return self.cpu_seconds * 1000 / self.cards if self.cards else 0.0
+
+    @property
+    def requests_per_card(self) -> float:
+        return self.requests / self.cards if self.cards else 0.0
 
     @property
     def throughput(self) -> float:
@@ -324,6 +355,8 @@ def run_trial(
         client.recording = True
         client.stop_at = stop_at
         client.dry_rounds = 0
+        client.answered = []
+        client.next_page = None  # a page fetched in an earlier trial may be stale
 
     def student(client: Client, seed: int) -> None:
         local = Context(ctx.built, random.Random(seed))
@@ -373,4 +406,5 @@ def run_trial(
         cpu_end - cpu_start,
         len(errors),
         sum(client.dry_rounds for client in clients),
+        sum(window_start <= at <= window_end for client in clients for at in client.answered),
     )

@@ -66,6 +66,8 @@ class InProcessClient(Client):
         self.cookies = {}
         self.seen: dict[str, list[str]] = defaultdict(list)  # page -> concrete GET paths
         self.dry_rounds = 0  # study rounds that found nothing to study (see drive.study_round)
+        self.answered = []
+        self.next_page = None
 
     def request(self, method: str, path: str, data: dict[str, Any] | None = None) -> Response:
         before = self.counter.count

@@ -41,6 +41,7 @@ def test_bench_tiny_runs_end_to_end(tmp_path: Path) -> None:
     ratios = report["study_loop"]
     for key in ("throughput_ratio", "p99_ratio", "cpu_ratio"):
         assert ratios[key] > 0, ratios
+        assert key in ratios["per_card"], ratios  # a tiny trial may answer no card: no ratio
     sqlite = report["databases"]["sqlite"]
     for loop in LOOPS:
         for students in ("8", "32"):
@@ -49,8 +50,13 @@ def test_bench_tiny_runs_end_to_end(tmp_path: Path) -> None:
             assert figures["p99_ms"] >= figures["p50_ms"] > 0
     for students in ("8", "32"):
         assert sqlite["floor"][students]["requests"] > 0
+        # Cards answered are counted (the ratios per card are the goals of issue 27).
+        assert sqlite["floor"][students]["cards"] > 0
+        # (Requests per card are a figure: a tiny trial cuts rounds short at both ends.)
+        assert "app_requests_per_card" in sqlite["study_ratios"][students]["per_card"]
         # The study loop studied throughout: no student ran out of questions.
         assert sqlite["loops"]["study"][students]["dry_rounds"] == 0
+    assert sum(sqlite["loops"]["study"][n]["cards"] for n in ("8", "32")) > 0
     # Counted in the profiling pass: the one-page submit is batched, the pages are light.
     assert sqlite["statements_per_request"]["onepage66"] < 20
     assert sqlite["page_weight"]["/study/next"]["total"] < 50 * 1024
