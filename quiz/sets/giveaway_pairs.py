@@ -141,9 +141,10 @@ def _retired_changed(question: Question) -> bool:
 @event.listens_for(Session, "before_commit")
 def _refresh_changed_sets(session: Session) -> None:
     """Refresh the pairs of every set noted since the last commit, before committing."""
+    if session.new or session.dirty:
+        session.flush()  # commit flushes after this hook: the changes must be noted first
     if not session.info.get(PENDING):
         return
-    session.flush()
     pending: set[int] = session.info.pop(PENDING, set())
     for set_id in sorted(pending):
         refresh_set(session, set_id)
@@ -183,13 +184,11 @@ def set_pairs(session: Session, set_id: int) -> list[Any]:
     )
 
 
-def pairs_among(session: Session, question_ids: Sequence[int]) -> set[frozenset[int]]:
-    """The give-away pairs among these questions, as unordered pairs of ids."""
-    if not question_ids:
-        return set()
+def pairs_of_set(session: Session, set_id: int) -> set[frozenset[int]]:
+    """The set's give-away pairs, as unordered pairs of question ids (one indexed read)."""
     rows = session.execute(
         sa.select(GiveawayPair.question_id, GiveawayPair.other_id).where(
-            GiveawayPair.question_id.in_(question_ids), GiveawayPair.other_id.in_(question_ids)
+            GiveawayPair.set_id == set_id, GiveawayPair.question_id < GiveawayPair.other_id
         )
     )
     return {frozenset(pair) for pair in rows}
