@@ -156,32 +156,52 @@ def _forget_changed_sets(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
-def set_pairs(session: Session, set_id: int) -> list[Any]:
-    """The set's pairs for its page, each once: teller and told (key, label), answer, field."""
+WHERE_SHOWN = {
+    "prompt": "its wording",
+    "text": "its text around the gaps",
+    "choice": "a choice",
+    "pair": "a matching pair",
+    "item": "an item to order",
+    "back": "the card's back",
+    "recorded": "recorded by hand",
+}
+
+
+@dataclass(frozen=True)
+class ShownPair:
+    """One give-away pair as the set page lists it."""
+
+    teller_id: int
+    teller: str  # the question's label
+    told_id: int
+    told: str
+    answer: str  # the answer shown, or for a recorded pair why it gives the other away
+    where: str
+    recorded: bool
+
+
+def set_pairs(session: Session, set_id: int) -> list[ShownPair]:
+    """The set's pairs for its page, each once, in question order (one statement)."""
     teller, told = aliased(Question), aliased(Question)
-    return list(
-        session.execute(
-            sa.select(
-                teller.key.label("teller_key"),
-                teller.kind.label("teller_kind"),
-                teller.prompt.label("teller_prompt"),
-                teller.spec.label("teller_spec"),
-                told.key.label("told_key"),
-                told.kind.label("told_kind"),
-                told.prompt.label("told_prompt"),
-                told.spec.label("told_spec"),
-                GiveawayPair.answer,
-                GiveawayPair.field,
-                GiveawayPair.recorded,
-            )
-            .join(teller, teller.id == GiveawayPair.teller_id)
-            .join(told, told.id == GiveawayPair.other_id)
-            .where(
-                GiveawayPair.set_id == set_id, GiveawayPair.question_id == GiveawayPair.teller_id
-            )
-            .order_by(teller.position, told.position, GiveawayPair.id)
-        )
+    rows = session.execute(
+        sa.select(teller, told, GiveawayPair.answer, GiveawayPair.field, GiveawayPair.recorded)
+        .join(teller, teller.id == GiveawayPair.teller_id)
+        .join(told, told.id == GiveawayPair.other_id)
+        .where(GiveawayPair.set_id == set_id, GiveawayPair.question_id == GiveawayPair.teller_id)
+        .order_by(teller.position, told.position, GiveawayPair.id)
     )
+    return [
+        ShownPair(
+            teller_id=a.id,
+            teller=a.label,
+            told_id=b.id,
+            told=b.label,
+            answer=answer,
+            where=WHERE_SHOWN.get(field, field),
+            recorded=recorded,
+        )
+        for a, b, answer, field, recorded in rows
+    ]
 
 
 def pairs_of_set(session: Session, set_id: int) -> set[frozenset[int]]:
