@@ -137,6 +137,7 @@ def register_extensions(app: Flask) -> None:
     install_sqlite_profile(app)
     install_postgres_profile(app)
     from quiz import security
+    from quiz.sets import giveaway_pairs  # noqa: F401 - its session hooks keep pairs current
 
     security.init_app(app)
 

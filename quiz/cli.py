@@ -34,31 +34,47 @@ def init_app(app: Flask) -> None:
     backup.init_app(app)
 
 
-def seed_bank() -> str:
-    """Load every YAML file of the question bank; return a one-line summary."""
+def seed_bank(corrections: tuple[str, ...] = ()) -> str:
+    """Load every YAML file of the question bank; return a one-line summary.
+
+    A change of kind or answer under an existing id raises quiz.bank.SeedRefused and writes
+    nothing, unless its key is among `corrections`.
+    """
     # Imported on use: web workers never need the YAML reader.
-    from quiz.bank import sync_sets
+    from quiz.bank import load_recorded, sync_sets
     from quiz.formats.yaml_bank import load_bank
 
     directory = Path(current_app.config["QUESTION_BANK_DIR"])
     sets = load_bank(directory)
-    report = sync_sets(db.session, sets)
+    try:
+        report = sync_sets(db.session, sets, corrections, load_recorded(directory, sets))
+    except Exception:
+        db.session.rollback()
+        raise
     db.session.commit()
     return (
         f"{len(sets)} sets ({report.sets_created} new, {report.sets_updated} updated); questions: "
         f"{report.created} new, {report.updated} updated, {report.retired} retired, "
-        f"{report.unchanged} unchanged"
+        f"{report.unchanged} unchanged; {report.pairs} give-away pairs kept apart"
     )
 
 
 @click.command("seed")
+@click.option(
+    "--correct",
+    "corrections",
+    multiple=True,
+    metavar="KEY",
+    help="A question id (or set-slug/id) whose changed kind or answer corrects a mistake "
+    "(repeatable); without it such a change is refused.",
+)
 @with_appcontext
-def seed_command() -> None:
+def seed_command(corrections: tuple[str, ...]) -> None:
     """Load the question bank from questions/*.yaml (safe to run again)."""
     from quiz.formats.yaml_bank import BankError
 
     try:
-        click.echo(seed_bank())
+        click.echo(seed_bank(corrections))
     except BankError as error:
         raise click.ClickException(str(error)) from error
 
@@ -242,6 +258,13 @@ def serve_local(app: Flask, host: str = "127.0.0.1") -> None:
         )
         for line in steps:
             click.echo("  " + line)
-        click.echo("Question bank: " + seed_bank())
+        from quiz.bank import SeedRefused
+
+        try:
+            click.echo("Question bank: " + seed_bank())
+        except SeedRefused as error:
+            # Serving a bank whose ids now mean other questions would file students'
+            # history under the wrong question: stop, and say how to go on.
+            raise SystemExit(f"Question bank not loaded: {error}") from error
     click.echo(f"Quiz is running at http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port)

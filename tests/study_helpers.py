@@ -42,7 +42,7 @@ questions:
     paragraph: 27
   - id: distance
     kind: numeric
-    prompt: How far is Agadez from Niamey?
+    prompt: How far is Agadez from the capital?
     value: 750
     tolerance: 25
     unit: km

@@ -4,6 +4,7 @@ from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.mail import OutgoingMail
+from quiz.models.pairs import GiveawayPair
 from quiz.models.study import (
     Attempt,
     AttemptAnswer,
@@ -28,6 +29,7 @@ __all__ = [
     "Classroom",
     "CramAnswer",
     "Enrollment",
+    "GiveawayPair",
     "LoginFailure",
     "Mode",
     "NewLimitRaise",

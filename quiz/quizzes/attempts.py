@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from quiz import request_hints, scheduling
 from quiz.database import begin_write, is_postgres
+from quiz.giveaways import draw_apart
 from quiz.models import Attempt, AttemptAnswer, Card, Question, QuestionSet, Review, User
 from quiz.questions import Grade
-from quiz.quizzes.items import can_quiz_flashcard, flashcard_backs
+from quiz.quizzes.items import can_quiz_flashcard, flashcard_backs, without_choices
+from quiz.sets.giveaway_pairs import pairs_of_set
 from quiz.study.answers import MAX_DURATION_MS, card_changes, card_state, review_row
 from quiz.timeutil import now_utc
 
@@ -71,11 +73,13 @@ def start_attempt(
     ]
     seed = secrets.randbits(31)
     rng = random.Random(seed)  # noqa: S311 - question order, not security
-    if count and count < len(ids):
-        drawn = set(rng.sample(ids, count))
-        ids = [qid for qid in ids if qid in drawn]  # the set's order, unless shuffled below
-    if shuffle:
-        rng.shuffle(ids)
+    shuffled = list(ids)
+    rng.shuffle(shuffled)
+    # Never two questions of a give-away pair in one attempt: the first met of each stays.
+    pairs = pairs_of_set(session, qset.id)
+    drawn = set(draw_apart(shuffled, pairs, count or None))
+    drawn -= without_choices(list(drawn), backs, pairs)
+    ids = [qid for qid in (shuffled if shuffle else ids) if qid in drawn]
     attempt = Attempt(
         user_id=user.id,
         set_id=qset.id,

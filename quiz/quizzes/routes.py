@@ -20,7 +20,7 @@ from quiz.questions import ResponseError
 from quiz.quizzes import attempts
 from quiz.quizzes import results as result_summary
 from quiz.quizzes.forms import QuizStartForm
-from quiz.quizzes.items import as_quizzed, flashcard_backs
+from quiz.quizzes.items import as_quizzed, quiz_backs
 from quiz.quizzes.results import arranged_lines
 from quiz.study.answers import load_question, stored_grade
 from quiz.study.common import duration_from_form, posted_id, visible_set_or_404
@@ -49,12 +49,14 @@ class Asker:
 
     def __init__(self, attempt: Attempt) -> None:
         self.attempt = attempt
-        self.backs = flashcard_backs(db.session, attempt.set_id)
+        rows = quiz_backs(db.session, attempt.set_id, attempt.question_order)
+        self.backs = [(qid, back) for qid, back, _ in rows]
+        self.held = {qid for qid, _, held in rows if held}
 
     def item(self, question: Question) -> Any:
         """The pure question as asked in this attempt."""
         seed = attempts.view_seed(self.attempt, question.id)
-        return as_quizzed(load_question(question), question.id, self.backs, seed)
+        return as_quizzed(load_question(question), question.id, self.backs, seed, self.held)
 
     def judge(self, question: Question, fields: Any) -> attempts.Judged:
         """Parse and grade one question's fields; ResponseError when they can't be judged."""

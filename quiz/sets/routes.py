@@ -16,6 +16,7 @@ from quiz.models import QuestionSet
 from quiz.sets import library
 from quiz.sets.access import can_edit, owned_set_or_404, readable_set_or_404
 from quiz.sets.forms import SetForm, parse_tags
+from quiz.sets.giveaway_pairs import set_pairs
 
 
 def viewable_set_or_404(set_id: int) -> QuestionSet:
@@ -73,6 +74,7 @@ def set_page(set_id: int) -> Any:
         questions=db.session.scalars(library.live_questions(qset.id)).all(),
         editable=can_edit(current_user, qset),
         kinds=library.KIND_CHOICES,
+        pairs=set_pairs(db.session, qset.id),
         form=EmptyForm(),
     )
 

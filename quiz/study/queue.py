@@ -18,11 +18,13 @@ from quiz.models import (
     Attempt,
     Card,
     Enrollment,
+    GiveawayPair,
     Mode,
     NewLimitRaise,
     PendingAnswer,
     Question,
     QuestionSet,
+    Review,
     ShowAnswers,
     StudiedSet,
     User,
@@ -296,10 +298,11 @@ def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
     allowed = _not_locked(leaves_out)
     # The most overdue cards, up to one past the cap, found once: the count and the first
     # card both come from it (a CTE used twice, which both databases materialize once).
+    held = held_back(user_id)
     due_top = (
         due_cards(user_id, now)
         .where(allowed)
-        .with_only_columns(Card.id, Card.due)
+        .with_only_columns(Card.id, Card.due, sa.case((held, 1), else_=0).label("held"))
         .limit(COUNT_CAP + 1)
         .cte("due_top")
     )
@@ -312,10 +315,13 @@ def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
             NewLimitRaise.user_id == user_id, NewLimitRaise.day == day
         )
     )
-    first_due = _scalar(sa.select(due_top.c.id).order_by(due_top.c.due, due_top.c.id).limit(1))
-    first_new = _scalar(
-        new_questions(user_id, now).where(allowed).with_only_columns(Question.id).limit(1)
-    )
+    # A card that a question just answered gives away (or that gives it away) waits while
+    # anything else can be shown: free due cards, then free new questions, then the rest.
+    first_due = sa.select(due_top.c.id).order_by(due_top.c.due, due_top.c.id).limit(1)
+    free_due = _scalar(first_due.where(due_top.c.held == 0))
+    held_due = _scalar(first_due)
+    first_new = new_questions(user_id, now).where(allowed).with_only_columns(Question.id).limit(1)
+    free_new, held_new = _scalar(first_new.where(~held)), _scalar(first_new)
     upcoming = _scalar(
         sa.select(sa.func.min(Card.due))
         .join(Question, Question.id == Card.question_id)
@@ -325,7 +331,10 @@ def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
     # of correlating to the outer ones.
     card_row, question_row = aliased(Card, name="next_card"), aliased(Question, name="next_q")
     set_row = aliased(QuestionSet, name="next_set")
-    allowed_new = sa.case((met < new_per_day + sa.func.coalesce(raised, 0), first_new))
+    may_add = met < new_per_day + sa.func.coalesce(raised, 0)
+    allowed_free_new = sa.case((may_add, free_new))
+    allowed_new = sa.case((may_add, sa.func.coalesce(free_new, held_new)))
+    chosen_card = sa.func.coalesce(free_due, sa.case((allowed_free_new.is_(None), held_due)))
     one = sa.select(sa.literal(1).label("one")).subquery("one")
     # When the next card comes back is shown only when there is nothing to study now: both
     # databases evaluate a subquery in a CASE branch only when the branch is taken.
@@ -346,12 +355,29 @@ def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
             upcoming_if_none,
         )
         .select_from(one)
-        .outerjoin(card_row, card_row.id == first_due)
+        .outerjoin(card_row, card_row.id == chosen_card)
         .outerjoin(
             question_row, question_row.id == sa.func.coalesce(card_row.question_id, allowed_new)
         )
         .outerjoin(set_row, set_row.id == question_row.set_id)
     )
+
+
+# How many of the student's latest answers hold back the questions they give away (or that
+# give them away): "the next few cards" of a study session.
+HOLD_BACK_AFTER = 5
+
+
+def held_back(user_id: Any) -> sa.ColumnElement[bool]:
+    """Questions in a give-away pair with one of the student's last HOLD_BACK_AFTER answers."""
+    recent = (
+        sa.select(Review.question_id)
+        .where(Review.user_id == user_id)
+        .order_by(Review.reviewed_at.desc(), Review.id.desc())
+        .limit(HOLD_BACK_AFTER)
+    )
+    partners = sa.select(GiveawayPair.other_id).where(GiveawayPair.question_id.in_(recent))
+    return Question.id.in_(partners)
 
 
 def due_count(session: Session, user: User, now: datetime) -> int:

@@ -175,6 +175,12 @@ def test_teacher_writes_every_kind_and_a_student_studies_it(
         assert_accessible(page)
         write_question(page, kind)
     assert page.locator(".question-list > li").count() == len(KIND_ORDER)
+    # The choices, pairs and card name Niamey, the typed answers' answer: the set page lists
+    # those pairs as kept apart (issue 28), and the page stays accessible with its table.
+    kept = page.locator("table.kept-apart")
+    told = kept.locator("tbody tr", has_text="Browser short answer question?")
+    expect(told.first).to_be_visible()
+    assert "“Niamey”" in kept.inner_text() and "a choice" in kept.inner_text()
     assert_accessible(page)
 
     # A mistake is shown next to its field.
