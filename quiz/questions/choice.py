@@ -13,7 +13,7 @@ from quiz.questions.base import (
     form_index,
     shuffled,
 )
-from quiz.questions.weights import FULL, SUM_SLACK, percent, read_weight
+from quiz.questions.weights import FULL, SUM_SLACK, partly_right_note, percent, read_weight
 
 _NOT_A_CHOICE = "That is not one of the choices."
 
@@ -128,8 +128,10 @@ class _ChoiceQuestion(Question):
         return out
 
     def answer_text(self) -> str:
-        """The right choices' texts."""
-        return "; ".join(choice.text for choice in self.choices if choice.correct)
+        """The right choices' texts, and the partly right ones with their weights."""
+        right = "; ".join(choice.text for choice in self.choices if choice.correct)
+        partly = [(c.text, c.weight) for c in self.choices if not c.correct and c.credit > 0]
+        return right + partly_right_note(partly)
 
     def display_order(self, seed: int) -> list[int]:
         """YAML indices of the choices in the order shown: shuffled unless turned off."""

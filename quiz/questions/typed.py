@@ -18,6 +18,7 @@ from quiz.questions.weights import (
     NumericAnswer,
     TypedAnswer,
     check_distinct,
+    partly_right_note,
     percent,
     read_numeric_partial,
     read_short_answers,
@@ -71,7 +72,8 @@ class ShortAnswer(Question):
     def answer_text(self) -> str:
         """The first accepted answer, and the others as alternatives."""
         others = f" (also accepted: {', '.join(self.answers[1:])})" if len(self.answers) > 1 else ""
-        return self.answers[0] + others
+        partly = partly_right_note([(a.text, a.weight) for a in self.partial])
+        return self.answers[0] + others + partly
 
     def parse_form(self, form: FormLike, seed: int) -> str:
         """Field `answer`, stripped."""
@@ -213,11 +215,21 @@ class Numeric(Question):
         """In words, such as "750 km (give or take 25 km)" or "between 700 and 800 km"."""
         if self.value is None:
             low, high = self.limits()
-            return f"between {low:.10g} and {_amount(high, self.unit)}"
+            return f"between {low:.10g} and {_amount(high, self.unit)}" + self._partly_note()
         exact = _amount(self.value, self.unit)
-        if not self.tolerance:
-            return exact
-        return f"{exact} (give or take {_amount(self.tolerance, self.unit)})"
+        if self.tolerance:
+            exact += f" (give or take {_amount(self.tolerance, self.unit)})"
+        return exact + self._partly_note()
+
+    def _partly_note(self) -> str:
+        """The partly right numbers in words: " (partly right: 1820 to 1824 50%)"."""
+        return partly_right_note(
+            [
+                (f"{low:.10g} to {_amount(high, self.unit)}", a.weight)
+                for a in self.partial
+                for low, high in [a.limits()]
+            ]
+        )
 
     def parse_form(self, form: FormLike, seed: int) -> str:
         """Field `answer`, stripped, once it is known to be a number in a fitting unit."""

@@ -31,6 +31,13 @@ def percent(weight: float) -> str:
     return f"{weight:.7g}%"
 
 
+def partly_right_note(answers: list[tuple[str, float]]) -> str:
+    """ " (partly right: Agadez 50%, Zinder 25%)" for an answer's words; "" when none."""
+    if not answers:
+        return ""
+    return " (partly right: " + ", ".join(f"{t} {percent(w)}" for t, w in answers) + ")"
+
+
 @dataclass(frozen=True)
 class TypedAnswer:
     """A typed answer worth part of the marks, with the feedback for a student who gives it."""
