@@ -20,7 +20,8 @@ from quiz.questions import MAX_PARAGRAPH
 csv.field_size_limit(max(csv.field_size_limit(), 4 * 1024 * 1024))  # a cell may be long text
 
 COLUMNS = (
-    "id", "kind", "prompt", "text", "choices", "answer", "feedback", "near_misses", "fuzzy",
+    "id", "kind", "prompt", "text", "choices", "answer", "feedback", "weights", "near_misses",
+    "fuzzy",
     "shuffle", "tolerance", "range", "unit", "pairs", "items", "feedback_true",
     "feedback_false", "explanation", "tags", "paragraph",
 )  # fmt: skip
@@ -40,7 +41,10 @@ COLUMN_HELP = {
     "choices": "multiple choice/select: one choice per line",
     "answer": "the right choice(s) one per line; true or false; accepted answers one per "
     "line; the number; or the back of a flashcard (also: back, definition)",
-    "feedback": "multiple choice/select: feedback per choice, one line per choice",
+    "feedback": "multiple choice/select: feedback per choice, one line per choice; short "
+    "answer: per accepted answer; numeric: for the right number",
+    "weights": "partial credit in percent, one line per choice (multiple select: -100 to "
+    "100) or per accepted answer (short answer: below 100 is partly right); blank: by answer",
     "near_misses": "short answer: wrong answers that look right, one per line",
     "fuzzy": "short answer: false to refuse typos",
     "shuffle": "multiple choice/select: false to keep the order",
@@ -135,7 +139,7 @@ def _read_table(text: str, delimiter: str, names: list[str]) -> ReadResult:
             )
         cells = {
             # feedback keeps its empty lines: line n is the feedback of choice n
-            name: restore(cell) if name == "feedback" else restore(cell).strip()
+            name: restore(cell) if name in ("feedback", "weights") else restore(cell).strip()
             for name, cell in zip(names, row, strict=False)
         }
         fields = _row_fields(cells, line, names)
@@ -206,10 +210,11 @@ def _row_fields(cells: dict[str, str], line: int, names: list[str]) -> dict[str,
         fields["feedback_true"] = cells.get("feedback_true", "")
         fields["feedback_false"] = cells.get("feedback_false", "")
     elif kind == "short_answer":
-        fields["answers"] = _lines(answer)
+        fields["answers"] = _weighted_answers(cells, fail)
         fields["near_misses"] = _lines(cells.get("near_misses", ""))
     elif kind == "numeric":
         fields.update(_numeric(cells, fail))
+        fields["feedback"] = cells.get("feedback", "").strip()
     elif kind == "cloze":
         fields["text"] = cells.get("text", "")
         fields["prompt"] = fields["prompt"] or "Fill in the gaps."
@@ -280,13 +285,51 @@ def _choices(cells: dict[str, str], fail: Any) -> dict[str, Any]:
             chosen.add(ord(right.upper()) - 65)
         else:
             raise fail("answer", f"'{right}' is not one of the choices")
+    weights = _aligned(cells, "weights", len(texts), fail)
     choices = []
     for index, text in enumerate(texts):
         choice: dict[str, Any] = {"text": text, "correct": index in chosen}
         if index < len(feedback) and feedback[index]:
             choice["feedback"] = feedback[index]
+        if weights[index] is not None:
+            choice["weight"] = weights[index]
         choices.append(choice)
     return {"choices": choices}
+
+
+def _aligned(cells: dict[str, str], name: str, count: int, fail: Any) -> list[float | None]:
+    """The `weights` cell: one percentage (or blank) per line, line n for item n."""
+    raw = [part.strip().rstrip("%").strip() for part in cells.get(name, "").split("\n")]
+    while raw and not raw[-1]:
+        raw.pop()
+    if len(raw) > count:
+        raise fail(name, f"{len(raw)} lines for {count} answers")
+    out = [_number(part, lambda p: fail(name, p)) if part else None for part in raw]
+    return out + [None] * (count - len(out))
+
+
+def _weighted_answers(cells: dict[str, str], fail: Any) -> list[Any]:
+    """A short answer's accepted answers, each with its weight and feedback when given."""
+    texts = _lines(cells.get("answer", ""))
+    weights = _aligned(cells, "weights", len(texts), fail)
+    feedback = [part.strip() for part in cells.get("feedback", "").split("\n")]
+    while feedback and not feedback[-1]:
+        feedback.pop()
+    if len(feedback) > len(texts):
+        raise fail("feedback", f"{len(feedback)} lines for {len(texts)} answers")
+    out: list[Any] = []
+    for index, text in enumerate(texts):
+        said = feedback[index] if index < len(feedback) else ""
+        if weights[index] is None and not said:
+            out.append(text)
+            continue
+        item: dict[str, Any] = {"text": text}
+        if weights[index] is not None:
+            item["weight"] = weights[index]
+        if said:
+            item["feedback"] = said
+        out.append(item)
+    return out
 
 
 def _pair(line: str, fail: Any) -> dict[str, str]:

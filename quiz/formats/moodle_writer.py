@@ -147,7 +147,8 @@ class _Writer:
                 if weighted or choice.weight is not None:
                     fraction = self.fraction(choice.weight or 0.0, choice.text)
                 else:
-                    fraction = share if choice.correct else (0.0 if share == 100 else -share)
+                    single = isinstance(question, MultipleChoice)
+                    fraction = share if choice.correct else (0.0 if single else -share)
                 answer = _add(out, "answer", fraction=grade(fraction), format="html")
                 _add(answer, "text", self.html(choice.text, inline=True))
                 self.text(answer, "feedback", choice.feedback)

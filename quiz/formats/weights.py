@@ -73,14 +73,12 @@ def multiple_select(answers: list[Weighted], warn: Callable[[str], None]) -> dic
     share = positive[0]
     equal = max(positive) - min(positive) < _SLACK
     penalties = {round(-a.credit, 3) for a in answers if a.credit <= 0}
-    if equal and penalties <= {0.0, round(share, 3)}:
-        # The plain rule (a wrong tick costs one right share) says exactly this when the
-        # penalties equal the share; a 0% wrong tick would cost nothing in Moodle, so the
-        # plain rule is stricter there and says so.
-        if 0.0 in penalties:
-            warn(f"a wrong tick costs {pct(share)} here (one right share), not 0% as in the file")
+    if equal and penalties <= {round(share, 3)}:
+        # The plain rule (a wrong tick costs one right share) says exactly this.
         choices = [_choice(a, a.credit > 0, None) for a in answers]
         return {"kind": "multiple_select", "choices": choices}
+    if not [a for a in answers if a.credit < 0]:
+        warn("no wrong choice costs anything, so ticking every choice scores 100%, as in Moodle")
     total = sum(positive)
     if abs(total - FULL) > _SUM_SLACK:
         raise Skipped(f"the right answers' weights add up to {pct(total)}, not 100%")

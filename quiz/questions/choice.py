@@ -109,6 +109,11 @@ def _select_weights(fields: Fields, choices: tuple[Choice, ...]) -> tuple[Choice
         raise fields.error(
             "choices", f"the positive weights must add up to 100%, not {percent(total)}"
         )
+    share = FULL / sum(choice.correct for choice in out)
+    if all(abs(abs(choice.credit) - share) < SUM_SLACK for choice in out):
+        # Equal shares, and each wrong tick costs one: exactly the plain rule, so kept as it
+        # (one form for one meaning, whichever format it came through).
+        return tuple(replace(choice, weight=None) for choice in out)
     return tuple(out)
 
 
