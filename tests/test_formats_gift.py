@@ -284,7 +284,8 @@ def test_partial_credit_is_kept_and_never_rounded_up_to_right(moodle_examples: s
     choice = next(
         q.question
         for q in result.questions
-        if q.question.kind == "multiple_choice" and q.question.prompt.endswith("_____.")
+        if q.question.kind == "multiple_choice"
+        and q.question.prompt.endswith("_____.")
         and "Jesus" in q.question.prompt
     )
     assert [(c.text, c.weight) for c in choice.choices if c.weight] == [
