@@ -520,22 +520,25 @@ def test_answers_without_weights_mean_what_they_always_meant() -> None:
     assert AGADEZ.grade("Niamey").feedback == "'Niamey' is a different answer."
 
 
+RIGHT_A = {"text": "a", "correct": True}
+
+
 @pytest.mark.parametrize(
     ("kind", "fields", "problem"),
     [
-        ("multiple_choice", {"choices": [{"text": "a", "correct": True}, {"text": "b", "weight": 120}]},
+        ("multiple_choice", {"choices": [RIGHT_A, {"text": "b", "weight": 120}]},
          "choices[1].weight: must be a percentage from 0 to 100, not 120"),
-        ("multiple_choice", {"choices": [{"text": "a", "correct": True}, {"text": "b", "weight": -5}]},
+        ("multiple_choice", {"choices": [RIGHT_A, {"text": "b", "weight": -5}]},
          "from 0 to 100"),
         ("multiple_choice", {"choices": [{"text": "a", "weight": 50}, {"text": "b"}]},
          "exactly one correct choice, found 0"),
-        ("multiple_choice", {"choices": [{"text": "a", "correct": True, "weight": 50}, {"text": "b"}]},
+        ("multiple_choice", {"choices": [{**RIGHT_A, "weight": 50}, {"text": "b"}]},
          "a correct choice is worth 100%"),
-        ("multiple_select", {"choices": [{"text": "a", "weight": 50}, {"text": "b", "weight": 30}]},
-         "add up to 100%, not 80%"),
-        ("multiple_select", {"choices": [{"text": "a", "weight": 100}, {"text": "b", "weight": -101}]},
+        ("multiple_select", {"choices": [{"text": "a", "weight": 50}, {"text": "b", "weight": 3}]},
+         "add up to 100%, not 53%"),
+        ("multiple_select", {"choices": [{"text": "a", "weight": 100}, {"text": "b", "weight": -200}]},
          "from -100 to 100"),
-        ("multiple_select", {"choices": [{"text": "a", "weight": 50}, {"text": "b", "correct": True}]},
+        ("multiple_select", {"choices": [{"text": "a", "weight": 50}, RIGHT_A | {"text": "b"}]},
          "every right choice needs one"),
         ("short_answer", {"answers": [{"text": "a", "weight": 50}]},
          "answers: needs at least one answer worth 100%"),
