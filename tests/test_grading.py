@@ -536,7 +536,7 @@ RIGHT_A = {"text": "a", "correct": True}
          "a correct choice is worth 100%"),
         ("multiple_select", {"choices": [{"text": "a", "weight": 50}, {"text": "b", "weight": 3}]},
          "add up to 100%, not 53%"),
-        ("multiple_select", {"choices": [{"text": "a", "weight": 100}, {"text": "b", "weight": -200}]},
+        ("multiple_select", {"choices": [RIGHT_A | {"weight": 100}, {"text": "b", "weight": -200}]},
          "from -100 to 100"),
         ("multiple_select", {"choices": [{"text": "a", "weight": 50}, RIGHT_A | {"text": "b"}]},
          "every right choice needs one"),
