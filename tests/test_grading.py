@@ -553,3 +553,22 @@ def test_weights_are_validated(kind: str, fields: dict[str, Any], problem: str) 
 
     with pytest.raises(QuestionError, match=re.escape(problem)):
         question(kind, **fields)
+
+
+def test_a_teacher_accepting_a_partly_right_answer_makes_it_fully_right() -> None:
+    """The one-click accept of an "I was right" replaces the weighted answer, not repeats it."""
+    from quiz.models import Question as StoredQuestion
+    from quiz.overrides.accept import accepted_spec
+
+    stored = StoredQuestion(
+        kind="short_answer",
+        prompt="Jesus was from",
+        explanation="Nazareth.",
+        tags=[],
+        paragraph=None,
+        spec=HOMETOWN.spec(),
+    )
+    spec = accepted_spec(stored, "Bethlehem")
+    changed = question_from_dict({**stored.as_dict(), **spec})
+    assert changed.grade("Bethlehem").correct
+    assert [a.text for a in changed.partial] == ["Nazereth"]
