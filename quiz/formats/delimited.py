@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from quiz.formats.common import Collector, FormatError, ReadResult, check_text
+from quiz.formats.weights import weighted_answers
 from quiz.inputs import bounded_int
 from quiz.questions import MAX_PARAGRAPH
 
@@ -210,7 +211,9 @@ def _row_fields(cells: dict[str, str], line: int, names: list[str]) -> dict[str,
         fields["feedback_true"] = cells.get("feedback_true", "")
         fields["feedback_false"] = cells.get("feedback_false", "")
     elif kind == "short_answer":
-        fields["answers"] = _weighted_answers(cells, fail)
+        texts = _lines(answer)
+        said = _lines_kept(cells.get("feedback", ""), len(texts), lambda p: fail("feedback", p))
+        fields["answers"] = weighted_answers(texts, _weights(cells, len(texts), fail), said)
         fields["near_misses"] = _lines(cells.get("near_misses", ""))
     elif kind == "numeric":
         fields.update(_numeric(cells, fail))
@@ -285,7 +288,7 @@ def _choices(cells: dict[str, str], fail: Any) -> dict[str, Any]:
             chosen.add(ord(right.upper()) - 65)
         else:
             raise fail("answer", f"'{right}' is not one of the choices")
-    weights = _aligned(cells, "weights", len(texts), fail)
+    weights = _weights(cells, len(texts), fail)
     choices = []
     for index, text in enumerate(texts):
         choice: dict[str, Any] = {"text": text, "correct": index in chosen}
@@ -297,39 +300,23 @@ def _choices(cells: dict[str, str], fail: Any) -> dict[str, Any]:
     return {"choices": choices}
 
 
-def _aligned(cells: dict[str, str], name: str, count: int, fail: Any) -> list[float | None]:
+def _weights(cells: dict[str, str], count: int, fail: Any) -> list[float | None]:
     """The `weights` cell: one percentage (or blank) per line, line n for item n."""
-    raw = [part.strip().rstrip("%").strip() for part in cells.get(name, "").split("\n")]
-    while raw and not raw[-1]:
-        raw.pop()
-    if len(raw) > count:
-        raise fail(name, f"{len(raw)} lines for {count} answers")
-    out = [_number(part, lambda p: fail(name, p)) if part else None for part in raw]
+    raw = _lines_kept(cells.get("weights", ""), count, lambda p: fail("weights", p))
+    out = [
+        _number(part.rstrip("%"), lambda p: fail("weights", p)) if part else None for part in raw
+    ]
     return out + [None] * (count - len(out))
 
 
-def _weighted_answers(cells: dict[str, str], fail: Any) -> list[Any]:
-    """A short answer's accepted answers, each with its weight and feedback when given."""
-    texts = _lines(cells.get("answer", ""))
-    weights = _aligned(cells, "weights", len(texts), fail)
-    feedback = [part.strip() for part in cells.get("feedback", "").split("\n")]
-    while feedback and not feedback[-1]:
-        feedback.pop()
-    if len(feedback) > len(texts):
-        raise fail("feedback", f"{len(feedback)} lines for {len(texts)} answers")
-    out: list[Any] = []
-    for index, text in enumerate(texts):
-        said = feedback[index] if index < len(feedback) else ""
-        if weights[index] is None and not said:
-            out.append(text)
-            continue
-        item: dict[str, Any] = {"text": text}
-        if weights[index] is not None:
-            item["weight"] = weights[index]
-        if said:
-            item["feedback"] = said
-        out.append(item)
-    return out
+def _lines_kept(cell: str, count: int, fail: Any) -> list[str]:
+    """A cell's lines, blank ones kept (line n belongs to item n), at most `count`."""
+    lines = [part.strip() for part in cell.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    if len(lines) > count:
+        raise fail(f"{len(lines)} lines for {count} answers")
+    return lines
 
 
 def _pair(line: str, fail: Any) -> dict[str, str]:

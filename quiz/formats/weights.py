@@ -143,3 +143,19 @@ def numeric_answers(
     if partial:
         out["partial"] = partial
     return out
+
+
+def weighted_answers(
+    texts: list[str], weights: list[float | None], feedback: list[str]
+) -> list[Any]:
+    """A short answer's `answers` from aligned columns: text alone where nothing else is said."""
+    out: list[Any] = []
+    for index, text in enumerate(texts):
+        said = feedback[index] if index < len(feedback) else ""
+        item: dict[str, Any] = {"text": text}
+        if weights[index] is not None:
+            item["weight"] = weights[index]
+        if said:
+            item["feedback"] = said
+        out.append(item if len(item) > 1 else text)
+    return out
