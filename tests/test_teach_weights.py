@@ -149,3 +149,26 @@ def test_a_weighted_row_is_added_without_javascript(client: FlaskClient, teacher
     form = valid_form("short_answer", action="add-weighted")
     html = client.post(f"/teach/sets/{teacher}/questions/new?kind=short_answer", data=form)
     assert 'name="weighted-0-weight"' in html.get_data(as_text=True)
+
+
+def test_blank_optional_rows_are_left_out_and_errors_name_the_right_row(
+    app: Flask, client: FlaskClient, teacher: int
+) -> None:
+    form = valid_form(
+        "short_answer",
+        **{
+            "weighted-0-text": "",
+            "weighted-0-weight": "",
+            "weighted-0-feedback": "",
+            "weighted-1-text": "Tillia",
+            "weighted-1-weight": "101",
+            "weighted-1-feedback": "",
+        },
+    )
+    response = client.post(f"/teach/sets/{teacher}/questions/new?kind=short_answer", data=form)
+    assert response.status_code == 422
+    assert "from 0 to 100" in error_next_to(response.get_data(as_text=True), "weighted-1-weight")
+    form["weighted-1-weight"] = "10"
+    response = client.post(f"/teach/sets/{teacher}/questions/new?kind=short_answer", data=form)
+    assert response.status_code == 302
+    assert _saved(app, teacher).spec["answers"][-1] == {"text": "Tillia", "weight": 10}

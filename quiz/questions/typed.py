@@ -96,8 +96,9 @@ class ShortAnswer(Question):
             return 1.0, " ".join(part for part in (said, own) if part)
         if self.partial:
             part = judge(text, others, self.near_misses + self.answers, fuzzy=self.fuzzy)
-            if part.verdict in ("exact", "typo"):
-                return self._partial_score(part, text)
+            scored = self._partial_score(part, text) if part.verdict in ("exact", "typo") else None
+            if scored is not None:
+                return scored
         if match.verdict == "near_miss" and self._feedback_for(match.target):
             return 0.0, self._feedback_for(match.target)
         return 0.0, match_feedback(match, text)
@@ -107,10 +108,12 @@ class ShortAnswer(Question):
         key = match_key(target)
         return next((note for text, note in self.feedback if match_key(text) == key), "")
 
-    def _partial_score(self, match: Match, text: str) -> tuple[float, str]:
+    def _partial_score(self, match: Match, text: str) -> tuple[float, str] | None:
         """The weight of the partly right answer matched, with its feedback."""
         key = match_key(match.target)
-        answer = next(a for a in self.partial if match_key(a.text) == key)
+        answer = next((a for a in self.partial if match_key(a.text) == key), None)
+        if answer is None:  # the matcher named no answer of ours: not partly right
+            return None
         said = f"'{text.strip()}' is partly right ({percent(answer.weight)})."
         if match.verdict == "typo":
             said += f" The exact spelling is '{answer.text}'."

@@ -86,9 +86,12 @@ def _weighted_row_errors(
         question_from_dict(data)
     except QuestionError as error:
         found = re.match(r"answers\[(\d+)\](?:\.(\w+))?: (.*)", str(error))
-        lines = len(data["answers"]) - len(draft.rows)
-        if found and int(found.group(1)) >= lines:
-            row = int(found.group(1)) - lines
+        lines = len([line for line in draft.answers.splitlines() if line.strip()])
+        filled = [
+            i for i, row in enumerate(draft.rows) if any(str(v).strip() for v in row.values())
+        ]
+        if found and lines <= int(found.group(1)) < lines + len(filled):
+            row = filled[int(found.group(1)) - lines]
             key = f"weighted-{row}-{found.group(2) or 'text'}"
             path = f"answers.{found.group(2) or 'text'}"
             return {k: v for k, v in errors.items() if k != "answers"} | {

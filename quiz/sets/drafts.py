@@ -280,6 +280,11 @@ def _optional(out: dict[str, Any], name: str, value: Any) -> None:
         out[name] = value
 
 
+def _filled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The optional rows (weighted answers, partly right numbers) that are not left blank."""
+    return [row for row in rows if any(str(value).strip() for value in row.values())]
+
+
 def _weight_field(row: dict[str, Any]) -> dict[str, Any]:
     """A row's weight as typed ("25", "25%"), or nothing when blank."""
     raw = str(row.get("weight") or "").strip().rstrip("%").strip()
@@ -316,7 +321,7 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
             {"text": row["text"].strip()}
             | _weight_field(row)
             | ({"feedback": row["feedback"].strip()} if row["feedback"].strip() else {})
-            for row in draft.rows
+            for row in _filled(draft.rows)
         ]
         _optional(out, "near_misses", _lines(draft.near_misses))
         if not draft.fuzzy:
@@ -329,7 +334,7 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
             _optional(out, "tolerance", _number(draft.tolerance))
         _optional(out, "unit", draft.unit)
         _optional(out, "feedback", draft.feedback.strip())
-        _optional(out, "partial", [_partial_number(row) for row in draft.rows])
+        _optional(out, "partial", [_partial_number(row) for row in _filled(draft.rows)])
     elif kind == "cloze":
         out["text"] = draft.text.strip()
     elif kind == "matching":
