@@ -2,7 +2,8 @@
 // sends it back with the row added or removed. With it, rows come and go without a request.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
-  const ROW_NAME = /^(choices|pairs|items)-(\d+|__i__)-/;
+  const ROW_NAME = /^(choices|pairs|items|weighted|numbers)-(\d+|__i__)-/;
+  const HELP_ID = /^(help|err)-(choices|pairs|items|weighted|numbers)-(\d+|__i__)-/;
 
   // Give every row of a list its index again: field names, ids, labels, buttons, numbers.
   const renumber = (list) => {
@@ -11,11 +12,12 @@ document.addEventListener("DOMContentLoaded", () => {
         for (const attr of ["name", "id", "for"]) {
           const value = el.getAttribute(attr);
           if (value && ROW_NAME.test(value)) el.setAttribute(attr, value.replace(ROW_NAME, `$1-${index}-`));
+          if (attr === "id" && value && HELP_ID.test(value)) el.setAttribute(attr, value.replace(HELP_ID, `$1-$2-${index}-`));
         }
         const described = el.getAttribute("aria-describedby");
         if (described) {
           el.setAttribute("aria-describedby", described.split(" ").map(
-            (id) => id.replace(/^(help|err)-(choices|pairs|items)-(\d+|__i__)-/, `$1-$2-${index}-`)).join(" "));
+            (id) => id.replace(HELP_ID, `$1-$2-${index}-`)).join(" "));
         }
       });
       row.querySelectorAll("[data-row-value]").forEach((el) => { el.value = String(index); });

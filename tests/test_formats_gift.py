@@ -57,15 +57,13 @@ def test_weights_make_multiple_select(every: dict) -> None:
     assert question.choices[3].feedback == "Not a member."
 
 
-def test_partial_credit_on_single_choice_is_warned(every: dict) -> None:
+def test_partial_credit_on_single_choice_keeps_its_weight(every: dict) -> None:
     question = every["partial-one"]
     assert isinstance(question, MultipleChoice)
     assert [c.correct for c in question.choices] == [True, False, False]
-    warnings = [str(w) for w in every["result"].warnings]
-    assert (
-        "line 20: partial credit for 'A city in Niger' (50%) is not kept; it counts as wrong"
-        in warnings
-    )
+    assert [c.weight for c in question.choices] == [None, 50.0, None]
+    assert question.grade(1).score == 0.5 and not question.grade(1).correct
+    assert not [w for w in every["result"].warnings if "line 20" in str(w)]
 
 
 def test_true_false_feedback_order(every: dict) -> None:
@@ -106,7 +104,8 @@ def test_numerical_forms(every: dict) -> None:
     assert every["distance-range"].bounds == (700.0, 800.0)
     weighted = every["weighted"]
     assert (weighted.value, weighted.tolerance) == (60.0, 0.0)
-    assert any("'60:10' (50%) not kept" in str(w) for w in every["result"].warnings)
+    assert [(p.value, p.tolerance, p.weight) for p in weighted.partial] == [(60.0, 10.0, 50.0)]
+    assert weighted.grade("65").score == 0.5
 
 
 def test_escapes(every: dict) -> None:
@@ -203,8 +202,9 @@ def test_reads_moodle_shaped_export() -> None:
     result = read_gift(MOODLE_STYLE)
     base, distance, say = (item.question for item in result.questions)
     assert [item.key for item in result.questions] == ["base", "distance", "say"]
-    # 50% is not kept as right (partial credit is not held yet): it counts as a near miss.
-    assert base.answers == ("Niamey",) and base.near_misses == ("Niamey airport", "Agadez")
+    # 50% is partly right, never right; 0% is a near miss.
+    assert base.answers == ("Niamey",) and base.near_misses == ("Agadez",)
+    assert [(p.text, p.weight) for p in base.partial] == [("Niamey airport", 50.0)]
     assert (distance.value, distance.tolerance) == (750.0, 50.0)
     assert say.answer is False and say.explanation == "<p>He said no.</p>"
     assert base.tags == ()  # "top" and "Default for ..." are Moodle's, not topics
@@ -264,20 +264,34 @@ def test_moodles_example_file_imports_whole(moodle_examples: str) -> None:
     assert len(texts) == len(set(texts)) >= 6 and "{" in texts and "#" in texts
 
 
-def test_partial_credit_is_never_rounded_up_to_right(moodle_examples: str) -> None:
-    """Issue 22: "Bethlehem" (25%) and "Nazereth" (75%) were accepted as fully right."""
+def test_partial_credit_is_kept_and_never_rounded_up_to_right(moodle_examples: str) -> None:
+    """Issue 22: "Bethlehem" (25%) and "Nazereth" (75%) keep their weights and feedback."""
     result = read_gift(moodle_examples)
-    accepted = [
-        answer
-        for q in result.questions
-        if q.question.kind == "short_answer"
-        for answer in q.question.answers
-    ]
-    assert "Nazareth" in accepted
-    assert "Bethlehem" not in accepted and "Nazereth" not in accepted
+    shorts = [q.question for q in result.questions if q.question.kind == "short_answer"]
+    hometown = [q for q in shorts if any(p.text == "Bethlehem" for p in q.partial)]
+    assert len(hometown) == 2  # line 123, and line 195's lone gap kept as a short answer
+    for question in hometown:
+        assert question.answers == ("Nazareth",)
+        assert {(p.text, p.weight, p.feedback) for p in question.partial} == {
+            ("Nazereth", 75.0, "Right, but misspelled."),
+            ("Bethlehem", 25.0, "He was born here, but not raised here."),
+        }
+        grade = question.grade("Bethlehem")
+        assert (grade.correct, grade.score) == (False, 0.25)
+        assert grade.feedback == "He was born here, but not raised here."
     said = "\n".join(str(w) for w in result.warnings)
-    assert "partial credit for 'Nazereth' (75%) is not kept; it counts as wrong" in said
-    assert "accepted as right" not in said
+    assert "not kept" not in said and "accepted as right" not in said
+    choice = next(
+        q.question
+        for q in result.questions
+        if q.question.kind == "multiple_choice"
+        and q.question.prompt.endswith("_____.")
+        and "Jesus" in q.question.prompt
+    )
+    assert [(c.text, c.weight) for c in choice.choices if c.weight] == [
+        ("Bethlehem", 25.0),
+        ("Galilee", 50.0),
+    ]
 
 
 def test_a_question_with_only_partial_answers_is_skipped_and_said() -> None:

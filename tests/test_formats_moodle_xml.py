@@ -144,7 +144,7 @@ def test_every_core_type_maps_to_its_kind() -> None:
     assert result.title == "Africa"
 
 
-def test_partial_credit_is_never_taken_as_right() -> None:
+def test_partial_credit_keeps_its_weight_and_is_never_taken_as_right() -> None:
     text = quiz(
         question(
             "multichoice",
@@ -152,7 +152,7 @@ def test_partial_credit_is_never_taken_as_right() -> None:
             "Pick.",
             "<single>true</single>"
             + answer("100", "Right")
-            + answer("50", "Half")
+            + answer("50", "Half", "&lt;p&gt;Half of it.&lt;/p&gt;")
             + answer("0", "No"),
         ),
         question("shortanswer", "short", "Say.", answer("100", "frog") + answer("80", "toad")),
@@ -161,19 +161,34 @@ def test_partial_credit_is_never_taken_as_right() -> None:
             "multichoice",
             "uneven",
             "Tick.",
-            "<single>false</single>" + answer("70", "A") + answer("30", "B") + answer("0", "C"),
+            "<single>false</single>" + answer("70", "A") + answer("30", "B") + answer("-50", "C"),
+        ),
+        question(
+            "multichoice",
+            "short-of-100",
+            "Tick.",
+            "<single>false</single>" + answer("50", "A") + answer("30", "B") + answer("0", "C"),
         ),
         question("cloze", "gap", "It is {1:SHORTANSWER:=Paris~%50%Lyon}.", ""),
     )
     result = read_moodle_xml(text)
     by_key = {item.key: item.question for item in result.questions}
-    assert [c.correct for c in by_key["single"].choices] == [True, False, False]
-    assert by_key["short"].answers == ("frog",) and "toad" not in by_key["short"].near_misses
-    assert by_key["num"].value == 4
-    assert "uneven" not in by_key  # unequal shares cannot be kept: skipped, not rounded
+    single = by_key["single"]
+    assert [(c.correct, c.weight) for c in single.choices] == [
+        (True, None),
+        (False, 50.0),
+        (False, None),
+    ]
+    assert single.choices[1].feedback == "Half of it."
+    assert by_key["short"].answers == ("frog",)
+    assert [(p.text, p.weight) for p in by_key["short"].partial] == [("toad", 80.0)]
+    assert by_key["num"].value == 4 and by_key["num"].partial[0].weight == 50.0
+    uneven = by_key["uneven"]
+    assert [c.weight for c in uneven.choices] == [70.0, 30.0, -50.0]
+    assert uneven.grade([0, 2]).score == 0.2 and uneven.grade([0, 1]).correct
+    assert "short-of-100" not in by_key  # can never be fully right: skipped, not rounded up
     assert by_key["gap"].text == "It is {{Paris}}."
-    for words in (("Half", "50%"), ("toad", "80%"), ("'5'", "50%"), ("uneven", "skipped"),
-                  ("Lyon", "partial credit")):  # fmt: skip
+    for words in (("short-of-100", "80%", "not 100%"), ("Lyon", "partial credit")):
         assert warned(result, *words), words
 
 
@@ -311,7 +326,8 @@ def test_moodle_fixtures_give_what_their_readme_says() -> None:
     assert {c.text for c in capitals.choices if c.correct} == {"London", "Paris"}
     frog = fixture("qtype_shortanswer_testquestion.moodle.xml")
     assert frog.questions[0].question.answers == ("frog",)
-    assert warned(frog, "toad", "80%", "partial credit")
+    toad = frog.questions[0].question.partial  # 80% partial credit, kept as such (issue 22)
+    assert [(p.text, p.weight) for p in toad] == [("toad", 80.0)] and toad[0].feedback
     order = fixture("qtype_ordering_testquestion.moodle.xml").questions[0]
     assert order.key == "dd1"
     assert order.question.items == (

@@ -397,3 +397,178 @@ def test_worst_units_cannot_hang_the_test_run() -> None:
 @given(st.lists(st.text(max_size=20), min_size=3, max_size=3))
 def test_cloze_grades_any_text(response: list[str]) -> None:
     _graded_or_refused(CLOZE, response)
+
+
+# Partial credit (issue 22): weights in percent, each answer's own feedback, never rounded up.
+
+HOMETOWN = question(
+    "short_answer",
+    answers=[
+        {"text": "Nazareth", "feedback": "Yes! That's right!"},
+        {"text": "Nazereth", "weight": 75, "feedback": "Right, but misspelled."},
+        {"text": "Bethlehem", "weight": 25, "feedback": "He was born here, but not raised here."},
+    ],
+    near_misses=[{"text": "Jerusalem", "feedback": "An important city, but no."}],
+    fuzzy=False,
+)
+
+
+@pytest.mark.parametrize(
+    ("response", "score", "feedback"),
+    [
+        ("Nazareth", 1.0, "Yes! That's right!"),
+        ("nazareth", 1.0, "Yes! That's right!"),
+        ("Nazereth", 0.75, "Right, but misspelled."),
+        ("Bethlehem", 0.25, "He was born here, but not raised here."),
+        ("Jerusalem", 0.0, "An important city, but no."),
+        ("Rome", 0.0, "'Rome' is not right."),
+    ],
+)
+def test_short_answer_weights_and_feedback(response: str, score: float, feedback: str) -> None:
+    grade = HOMETOWN.grade(response)
+    assert (grade.score, grade.feedback) == (score, feedback)
+    assert grade.correct is (score == 1.0)
+
+
+def test_partly_right_short_answer_forgives_typos_like_a_right_one() -> None:
+    town = question("short_answer", answers=["Agadez", {"text": "Niamey", "weight": 50}])
+    grade = town.grade("Niamy")
+    assert grade.score == 0.5 and "partly right (50%)" in grade.feedback
+    assert "exact spelling is 'Niamey'" in grade.feedback
+    assert town.grade("Agadez").score == 1.0
+    assert town.grade("Agadez").answer == "Agadez (partly right: Niamey 50%)"
+
+
+def test_multiple_choice_partly_right_choice_scores_its_weight() -> None:
+    mc = question(
+        "multiple_choice",
+        choices=[
+            {"text": "Jerusalem"},
+            {"text": "Bethlehem", "weight": 25, "feedback": "Born there, not raised."},
+            {"text": "Galilee", "weight": 50},
+            {"text": "Nazareth", "correct": True},
+        ],
+    )
+    assert (mc.grade(1).correct, mc.grade(1).score) == (False, 0.25)
+    assert mc.grade(1).feedback == "Born there, not raised."
+    assert mc.grade(2).feedback == "Partly right: 50%."
+    assert mc.grade(3).correct and mc.grade(0).score == 0.0
+    assert mc.grade(3).answer == "Nazareth (partly right: Bethlehem 25%, Galilee 50%)"
+
+
+TOMB = question(
+    "multiple_select",
+    choices=[
+        {"text": "No one", "weight": -100},
+        {"text": "Grant", "weight": 50},
+        {"text": "Grant's wife", "weight": 50},
+        {"text": "Grant's father", "weight": -25},
+        {"text": "Nobody knows"},
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("picked", "score"),
+    [
+        ([1, 2], 1.0),
+        ([1], 0.5),
+        ([1, 2, 3], 0.75),  # Moodle's penalty for a wrong tick
+        ([1, 3], 0.25),
+        ([0, 1], 0.0),  # floored at 0, never negative
+        ([0, 1, 2, 3], 0.0),
+        ([1, 2, 4], 1.0),  # a 0% choice costs nothing, as in Moodle
+        ([], 0.0),
+    ],
+)
+def test_multiple_select_negative_weights_are_penalties(picked: list[int], score: float) -> None:
+    grade = TOMB.grade(picked)
+    assert grade.score == pytest.approx(score)
+    assert grade.correct is (score == 1.0)
+
+
+def test_thirds_add_up_to_right_and_nothing_less_is_right() -> None:
+    thirds = question(
+        "multiple_select",
+        choices=[{"text": t, "weight": 33.33333} for t in "abc"] + [{"text": "d", "weight": -50}],
+    )
+    assert thirds.grade([0, 1, 2]).correct
+    assert 0.66 < thirds.grade([0, 1]).score < 0.67 and not thirds.grade([0, 1]).correct
+
+
+def test_numeric_partly_right_numbers_score_their_weight() -> None:
+    born = question(
+        "numeric",
+        value=1822,
+        feedback="Correct!",
+        partial=[
+            {"value": 1822, "tolerance": 2, "weight": 50, "feedback": "Close."},
+            {"range": [1800, 1850], "weight": 10},
+        ],
+    )
+    assert (born.grade("1822").score, born.grade("1822").feedback) == (1.0, "Correct!")
+    assert (born.grade("1824").score, born.grade("1824").feedback) == (0.5, "Close.")
+    assert born.grade("1830").score == 0.1 and "partly right (10%)" in born.grade("1830").feedback
+    assert born.grade("1900").score == 0.0 and "too high" in born.grade("1900").feedback
+
+
+def test_answers_without_weights_mean_what_they_always_meant() -> None:
+    """Stored specs from before weights read the same and grade the same."""
+    assert AGADEZ.spec() == {"answers": ["Agadez"], "near_misses": ["Niamey"]}
+    assert SAHEL.spec()["choices"][0] == {"text": "Niger", "correct": True}
+    assert DISTANCE.spec() == {"value": 750, "tolerance": 25, "unit": "km"}
+    assert AGADEZ.grade("Niamey").feedback == "'Niamey' is a different answer."
+
+
+RIGHT_A = {"text": "a", "correct": True}
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "problem"),
+    [
+        ("multiple_choice", {"choices": [RIGHT_A, {"text": "b", "weight": 120}]},
+         "choices[1].weight: must be a percentage from 0 to 100, not 120"),
+        ("multiple_choice", {"choices": [RIGHT_A, {"text": "b", "weight": -5}]},
+         "from 0 to 100"),
+        ("multiple_choice", {"choices": [{"text": "a", "weight": 50}, {"text": "b"}]},
+         "exactly one correct choice, found 0"),
+        ("multiple_choice", {"choices": [{**RIGHT_A, "weight": 50}, {"text": "b"}]},
+         "a correct choice is worth 100%"),
+        ("multiple_select", {"choices": [{"text": "a", "weight": 50}, {"text": "b", "weight": 3}]},
+         "add up to 100%, not 53%"),
+        ("multiple_select", {"choices": [RIGHT_A | {"weight": 100}, {"text": "b", "weight": -200}]},
+         "from -100 to 100"),
+        ("multiple_select", {"choices": [{"text": "a", "weight": 50}, RIGHT_A | {"text": "b"}]},
+         "every right choice needs one"),
+        ("short_answer", {"answers": [{"text": "a", "weight": 50}]},
+         "answers: needs at least one answer worth 100%"),
+        ("short_answer", {"answers": ["Agadez", {"text": "agadez", "weight": 50}]},
+         "is also an accepted answer"),
+        ("numeric", {"value": 1, "partial": [{"value": 2, "weight": 100}]}, "between 0 and 100"),
+        ("numeric", {"value": 1, "partial": [{"value": 2}]}, "weight: required"),
+    ],
+)  # fmt: skip
+def test_weights_are_validated(kind: str, fields: dict[str, Any], problem: str) -> None:
+    from quiz.questions import QuestionError
+
+    with pytest.raises(QuestionError, match=re.escape(problem)):
+        question(kind, **fields)
+
+
+def test_a_teacher_accepting_a_partly_right_answer_makes_it_fully_right() -> None:
+    """The one-click accept of an "I was right" replaces the weighted answer, not repeats it."""
+    from quiz.models import Question as StoredQuestion
+    from quiz.overrides.accept import accepted_spec
+
+    stored = StoredQuestion(
+        kind="short_answer",
+        prompt="Jesus was from",
+        explanation="Nazareth.",
+        tags=[],
+        paragraph=None,
+        spec=HOMETOWN.spec(),
+    )
+    spec = accepted_spec(stored, "Bethlehem")
+    changed = question_from_dict({**stored.as_dict(), **spec})
+    assert changed.grade("Bethlehem").correct
+    assert [a.text for a in changed.partial] == ["Nazereth"]

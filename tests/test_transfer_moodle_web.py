@@ -50,7 +50,7 @@ def test_moodle_xml_preview_then_import(app: Flask, roles: dict) -> None:
     html = page.get_data(as_text=True)
     assert page.status_code == 200, html
     assert "Moodle XML" in html and "Which city is the capital?" in html
-    assert "Agadez" in html and "partial credit is not kept yet" in html
+    assert "partly right: Agadez 50%" in html  # partial credit kept (issue 22)
     assert "Essay" in html and "skipped" in html and "map.png" in html
     assert "<script>alert" not in html
     assert count_rows(app, Question) == 0

@@ -14,13 +14,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from quiz.formats.common import Collector, FormatError, ReadResult, check_text
+from quiz.formats.weights import weighted_answers
 from quiz.inputs import bounded_int
 from quiz.questions import MAX_PARAGRAPH
 
 csv.field_size_limit(max(csv.field_size_limit(), 4 * 1024 * 1024))  # a cell may be long text
 
 COLUMNS = (
-    "id", "kind", "prompt", "text", "choices", "answer", "feedback", "near_misses", "fuzzy",
+    "id", "kind", "prompt", "text", "choices", "answer", "feedback", "weights", "near_misses",
+    "fuzzy",
     "shuffle", "tolerance", "range", "unit", "pairs", "items", "feedback_true",
     "feedback_false", "explanation", "tags", "paragraph",
 )  # fmt: skip
@@ -40,7 +42,10 @@ COLUMN_HELP = {
     "choices": "multiple choice/select: one choice per line",
     "answer": "the right choice(s) one per line; true or false; accepted answers one per "
     "line; the number; or the back of a flashcard (also: back, definition)",
-    "feedback": "multiple choice/select: feedback per choice, one line per choice",
+    "feedback": "multiple choice/select: feedback per choice, one line per choice; short "
+    "answer: per accepted answer; numeric: for the right number",
+    "weights": "partial credit in percent, one line per choice (multiple select: -100 to "
+    "100) or per accepted answer (short answer: below 100 is partly right); blank: by answer",
     "near_misses": "short answer: wrong answers that look right, one per line",
     "fuzzy": "short answer: false to refuse typos",
     "shuffle": "multiple choice/select: false to keep the order",
@@ -135,7 +140,7 @@ def _read_table(text: str, delimiter: str, names: list[str]) -> ReadResult:
             )
         cells = {
             # feedback keeps its empty lines: line n is the feedback of choice n
-            name: restore(cell) if name == "feedback" else restore(cell).strip()
+            name: restore(cell) if name in ("feedback", "weights") else restore(cell).strip()
             for name, cell in zip(names, row, strict=False)
         }
         fields = _row_fields(cells, line, names)
@@ -206,10 +211,13 @@ def _row_fields(cells: dict[str, str], line: int, names: list[str]) -> dict[str,
         fields["feedback_true"] = cells.get("feedback_true", "")
         fields["feedback_false"] = cells.get("feedback_false", "")
     elif kind == "short_answer":
-        fields["answers"] = _lines(answer)
+        texts = _lines(answer)
+        said = _lines_kept(cells.get("feedback", ""), len(texts), lambda p: fail("feedback", p))
+        fields["answers"] = weighted_answers(texts, _weights(cells, len(texts), fail), said)
         fields["near_misses"] = _lines(cells.get("near_misses", ""))
     elif kind == "numeric":
         fields.update(_numeric(cells, fail))
+        fields["feedback"] = cells.get("feedback", "").strip()
     elif kind == "cloze":
         fields["text"] = cells.get("text", "")
         fields["prompt"] = fields["prompt"] or "Fill in the gaps."
@@ -280,13 +288,35 @@ def _choices(cells: dict[str, str], fail: Any) -> dict[str, Any]:
             chosen.add(ord(right.upper()) - 65)
         else:
             raise fail("answer", f"'{right}' is not one of the choices")
+    weights = _weights(cells, len(texts), fail)
     choices = []
     for index, text in enumerate(texts):
         choice: dict[str, Any] = {"text": text, "correct": index in chosen}
         if index < len(feedback) and feedback[index]:
             choice["feedback"] = feedback[index]
+        if weights[index] is not None:
+            choice["weight"] = weights[index]
         choices.append(choice)
     return {"choices": choices}
+
+
+def _weights(cells: dict[str, str], count: int, fail: Any) -> list[float | None]:
+    """The `weights` cell: one percentage (or blank) per line, line n for item n."""
+    raw = _lines_kept(cells.get("weights", ""), count, lambda p: fail("weights", p))
+    out = [
+        _number(part.rstrip("%"), lambda p: fail("weights", p)) if part else None for part in raw
+    ]
+    return out + [None] * (count - len(out))
+
+
+def _lines_kept(cell: str, count: int, fail: Any) -> list[str]:
+    """A cell's lines, blank ones kept (line n belongs to item n), at most `count`."""
+    lines = [part.strip() for part in cell.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    if len(lines) > count:
+        raise fail(f"{len(lines)} lines for {count} answers")
+    return lines
 
 
 def _pair(line: str, fail: Any) -> dict[str, str]:

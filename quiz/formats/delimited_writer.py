@@ -72,6 +72,8 @@ def _row(item: QuestionData, position: int, notices: list[Notice]) -> dict[str, 
         row["answer"] = lines(c["text"] for c in choices if c.get("correct"))
         if any(c.get("feedback") for c in choices):
             row["feedback"] = lines(c.get("feedback", "") for c in choices)
+        if any("weight" in c for c in choices):
+            row["weights"] = "\n".join(_weight(c.get("weight")) for c in choices)
     for flag in ("shuffle", "fuzzy"):
         if fields.get(flag) is False:
             row[flag] = "false"
@@ -81,8 +83,16 @@ def _row(item: QuestionData, position: int, notices: list[Notice]) -> dict[str, 
         row["feedback_true"] = fields.get("feedback_true", "")
         row["feedback_false"] = fields.get("feedback_false", "")
     elif kind == "short_answer":
-        row["answer"] = lines(fields["answers"])
-        row["near_misses"] = lines(fields.get("near_misses", []))
+        answers = [a if isinstance(a, dict) else {"text": a} for a in fields["answers"]]
+        row["answer"] = lines(a["text"] for a in answers)
+        if any("weight" in a for a in answers):
+            row["weights"] = "\n".join(_weight(a.get("weight")) for a in answers)
+        if any(a.get("feedback") for a in answers):
+            row["feedback"] = lines(a.get("feedback", "") for a in answers)
+        near = [m if isinstance(m, dict) else {"text": m} for m in fields.get("near_misses", [])]
+        row["near_misses"] = lines(m["text"] for m in near)
+        if any(m.get("feedback") for m in near):
+            notices.append(_lost(position, "the near misses' feedback"))
     elif kind == "numeric":
         if "range" in fields:
             row["range"] = "..".join(_number(v) for v in fields["range"])
@@ -90,6 +100,9 @@ def _row(item: QuestionData, position: int, notices: list[Notice]) -> dict[str, 
             row["answer"] = _number(fields["value"])
             row["tolerance"] = _number(fields["tolerance"]) if fields.get("tolerance") else ""
         row["unit"] = fields.get("unit") or ""
+        row["feedback"] = fields.get("feedback", "")
+        if fields.get("partial"):
+            notices.append(_lost(position, "the partly right numbers"))
     elif kind == "cloze":
         row["text"] = fields["text"]
     elif kind == "matching":
@@ -99,6 +112,16 @@ def _row(item: QuestionData, position: int, notices: list[Notice]) -> dict[str, 
     elif kind == "flashcard":
         row["answer"] = fields["back"]
     return row
+
+
+def _weight(value: float | None) -> str:
+    """A weight cell line: blank when the answer counts by being right."""
+    return "" if value is None else _number(value)
+
+
+def _lost(position: int, what: str) -> Notice:
+    """A warning that CSV has no column for something of a question."""
+    return Notice(0, f"question {position}: {what} cannot be written in CSV and are left out")
 
 
 def _number(value: float) -> str:

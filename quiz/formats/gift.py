@@ -28,6 +28,14 @@ from quiz.formats.gift_syntax import (
     split_blocks,
     unescape,
 )
+from quiz.formats.weights import (
+    Skipped,
+    Weighted,
+    multiple_select,
+    numeric_answers,
+    short_answers,
+    single_choice,
+)
 
 __all__ = ["find", "read_gift", "unescape"]
 
@@ -177,7 +185,11 @@ def _read_question(
         texts = [plain_to_markdown(part) for part in texts]
     mid_sentence = len(parsed) > 1 or bool(texts[-1].strip())
     kind = meta.get("kind")
-    if len(parsed) > 1 or (parsed[0].sort == "short" and (mid_sentence or kind == "cloze")):
+    if len(parsed) > 1 or (
+        parsed[0].sort == "short"
+        and (mid_sentence or kind == "cloze")
+        and not (kind != "cloze" and _weighted_gap(parsed[0]))
+    ):
         fields.update(_cloze(block, parsed, texts, meta, collector))
     else:
         prompt = (texts[0] + BLANK + texts[1]) if mid_sentence else texts[0]
@@ -191,8 +203,14 @@ def _read_question(
     collector.add(block.line, fields, key=key, label=label)
 
 
-class Skipped(Exception):
-    """A question the app cannot hold faithfully: left out with a warning saying why."""
+def _weighted_gap(parsed: Parsed) -> bool:
+    """A lone gap with partly right answers or feedback: a short answer keeps them, a cloze not."""
+    return any(a.feedback or 0 < a.credit < 100 for a in parsed.answers)
+
+
+def _weighted(answer: Answer) -> Weighted:
+    """An answer as the weights module reads it."""
+    return Weighted(answer.text, answer.credit, answer.feedback)
 
 
 def _number(block: Block, raw: str, offset: int) -> float:
@@ -237,19 +255,10 @@ def _kind_fields(
             "feedback_false": by_answer[False],
         }
     if parsed.sort == "numeric":
-        full = [a for a in parsed.answers if a.credit >= 100]
-        if not full:
+        numbers = [(_numeric_fields(block, a), _weighted(a)) for a in parsed.answers]
+        if not any(w.full for _spec, w in numbers):
             raise block.error(parsed.answers[0].offset, "a numerical question needs a 100% answer")
-        for answer in parsed.answers:
-            if answer is not full[0]:
-                collector.warn(
-                    line,
-                    f"numerical answer '{answer.text}' ({answer.credit:g}%) not kept: "
-                    "one answer per question",
-                )
-        if full[0].feedback:
-            collector.warn(line, "feedback on a numerical answer is not kept; use general feedback")
-        out = {"kind": "numeric", **_numeric_fields(block, full[0])}
+        out = numeric_answers(numbers, lambda message: collector.warn(line, message))
         if meta.get("unit"):
             out["unit"] = meta["unit"]
         return out
@@ -283,25 +292,10 @@ def _short_fields(
     line = block.line
     if meta.get("kind") == "flashcard":
         return {"kind": "flashcard", "back": parsed.answers[0].text}
-    accepted, near = [], []
-    for answer in parsed.answers:
-        if answer.feedback:
-            collector.warn(line, f"feedback for '{answer.text}' is not kept on a short answer")
-        if answer.credit <= 0:
-            near.append(answer.text)
-            continue
-        if answer.credit < 100:  # never rounded up to right: said, and counted as wrong
-            collector.warn(
-                line,
-                f"partial credit for '{answer.text}' ({answer.credit:g}%) is not kept; it counts "
-                "as wrong",
-            )
-            near.append(answer.text)
-            continue
-        accepted.append(answer.text)
-    if not accepted:
-        raise Skipped("no answer is worth 100% (partial credit is not kept yet)")
-    out: dict[str, Any] = {"kind": "short_answer", "answers": accepted}
+    out = short_answers(
+        [_weighted(a) for a in parsed.answers], lambda message: collector.warn(line, message)
+    )
+    near = list(out.get("near_misses") or [])
     near += list(meta.get("near_misses") or [])
     if near:
         out["near_misses"] = near
@@ -316,44 +310,27 @@ def _choice_fields(
     """Multiple choice (one full answer) or multiple select (credit split over several)."""
     line = block.line
     answers = parsed.answers
-    positive = [a for a in answers if a.credit > 0]
-    full = [a for a in answers if a.credit >= 100]
-    if not positive:
+    if not any(a.credit > 0 for a in answers):
         raise block.error(
             answers[0].offset, "no right answer: mark one with = or give it a %weight%"
         )
-    if meta.get("kind") != "multiple_select" and (len(full) == 1 or len(positive) == 1):
-        right = full[0] if full else positive[0]
-        for answer in positive:
-            if answer is not right:
-                collector.warn(
-                    line,
-                    f"partial credit for '{answer.text}' ({answer.credit:g}%) is not kept; "
-                    "it counts as wrong",
-                )
-        if right.credit < 100:
-            collector.warn(
-                line,
-                f"the only right answer '{right.text}' is worth {right.credit:g}%; "
-                "counted as fully right",
-            )
-        kind, correct = "multiple_choice", [a is right for a in answers]
+    weighted = [_weighted(a) for a in answers]
+    full = sum(w.full for w in weighted)
+
+    def warn(message: str) -> None:
+        collector.warn(line, message)
+
+    positive = [w for w in weighted if w.credit > 0]
+    if meta.get("kind") == "multiple_select":
+        out = multiple_select(weighted, warn)
+    elif full == 1:
+        out = single_choice(weighted, warn)
+    elif not full and len(positive) == 1:  # a partly right answer alone is never rounded up
+        raise Skipped(f"no answer is worth 100% ('{positive[0].text}' is {positive[0].credit:g}%)")
     else:
-        total = sum(a.credit for a in positive)
-        if len(full) > 1:
-            collector.warn(
-                line, "several answers are each fully right; imported as multiple select"
-            )
-        elif abs(total - 100) > 1:
-            collector.warn(line, f"the right answers' weights add up to {total:g}%, not 100%")
-        kind, correct = "multiple_select", [a.credit > 0 for a in answers]
-    choices = []
-    for answer, right in zip(answers, correct, strict=True):
-        choice: dict[str, Any] = {"text": answer.text, "correct": right}
-        if answer.feedback:
-            choice["feedback"] = answer.feedback
-        choices.append(choice)
-    out: dict[str, Any] = {"kind": kind, "choices": choices}
+        if full > 1:
+            warn("several answers are each fully right; imported as multiple select")
+        out = multiple_select(weighted, warn)
     if "shuffle" in meta:
         out["shuffle"] = meta["shuffle"]
     return out
@@ -370,9 +347,15 @@ def _cloze(
             raise FormatError(
                 line, "a question with several answer blocks may only have = answers in each"
             )
-        answers = [a.text for a in part.answers if a.credit > 0]
+        answers = [a.text for a in part.answers if a.credit >= 100]
         for answer in part.answers:
-            if answer.feedback or answer.credit <= 0:
+            if 0 < answer.credit < 100:  # never rounded up to right
+                collector.warn(
+                    line,
+                    f"gap answer '{answer.text}' ({answer.credit:g}%) not kept: a gap is right "
+                    "or wrong",
+                )
+            elif answer.feedback or answer.credit <= 0:
                 collector.warn(
                     line, f"gap answer '{answer.text}': feedback and wrong answers are not kept"
                 )

@@ -96,11 +96,12 @@ def _answers(question: Any, meta: dict[str, Any], position: int, notices: list[N
             meta["kind"] = "multiple_select"
             right = sum(choice.correct for choice in question.choices)
             return "\n" + "\n".join(
-                answer("~", c.text, c.feedback, (100 if c.correct else -100) / right)
+                answer("~", c.text, c.feedback, _select_weight(question, c, right))
                 for c in question.choices
             )
         return "\n" + "\n".join(
-            answer("=" if c.correct else "~", c.text, c.feedback) for c in question.choices
+            answer("=" if c.correct else "~", c.text, c.feedback, c.weight)
+            for c in question.choices
         )
     if isinstance(question, TrueFalse):
         right, wrong = (
@@ -113,16 +114,24 @@ def _answers(question: Any, meta: dict[str, Any], position: int, notices: list[N
     if isinstance(question, ShortAnswer):
         if not question.fuzzy:
             meta["fuzzy"] = False
-        parts = [answer("=", text) for text in question.answers]
-        parts += [answer("=", text, percent=0) for text in question.near_misses]
+        notes = dict(question.feedback)
+        parts = [answer("=", text, notes.get(text, "")) for text in question.answers]
+        parts += [answer("=", a.text, a.feedback, a.weight) for a in question.partial]
+        parts += [answer("=", text, notes.get(text, ""), 0) for text in question.near_misses]
         return " ".join(parts)
     if isinstance(question, Numeric):
         if question.unit:
             meta["unit"] = question.unit
-        if question.bounds is not None:
-            return f"#{number(question.bounds[0])}..{number(question.bounds[1])}"
-        tolerance = f":{number(question.tolerance)}" if question.tolerance else ""
-        return f"#{number(question.value or 0.0)}{tolerance}"
+        main = _number_spec(question.value, question.tolerance, question.bounds)
+        if not question.partial and not question.feedback:
+            return "#" + main
+        feedback = f"#{escape(question.feedback)}" if question.feedback else ""
+        lines = [f"={main}{feedback}"]
+        for part in question.partial:
+            spec = _number_spec(part.value, part.tolerance, part.bounds)
+            said = f"#{escape(part.feedback)}" if part.feedback else ""
+            lines.append(f"={weight(part.weight)}{spec}{said}")
+        return "#\n" + "\n".join(lines) + "\n"
     if isinstance(question, Matching):
         return "\n" + "\n".join(
             _pair(left, right, position, notices) for left, right in question.pairs
@@ -139,6 +148,20 @@ def _answers(question: Any, meta: dict[str, Any], position: int, notices: list[N
         notices.append(_note(position, "flashcard written as a short answer (the back)"))
         return answer("=", question.back)
     raise TypeError(f"no GIFT form for {question.kind}")
+
+
+def _number_spec(value: float | None, tolerance: float, bounds: tuple[float, float] | None) -> str:
+    """A number as GIFT writes it: `750:25`, `700..800` or `750`."""
+    if bounds is not None:
+        return f"{number(bounds[0])}..{number(bounds[1])}"
+    return number(value or 0.0) + (f":{number(tolerance)}" if tolerance else "")
+
+
+def _select_weight(question: MultipleSelect, choice: Any, right: int) -> float:
+    """A multiple select choice's weight: its own, or the equal share (wrong ones cost one)."""
+    if question.weighted:
+        return choice.weight or 0.0
+    return (100 if choice.correct else -100) / right
 
 
 def _note(position: int, message: str) -> Notice:

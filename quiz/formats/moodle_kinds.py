@@ -1,7 +1,8 @@
 """Moodle XML question types as our kinds: one function per type, for moodle_xml's reader. Pure.
 
 Each takes the question being read and returns our fields, or None after warning why the
-question is skipped; partial credit is never taken as right.
+question is skipped; partial credit keeps its weight (quiz.formats.weights) and is never taken
+as right.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from quiz.formats.html_text import html_to_markdown, plain_to_markdown
 from quiz.formats.moodle_cloze import PLACEHOLDER, cloze_fields
+from quiz.formats.weights import (
+    Skipped,
+    Weighted,
+    multiple_select,
+    numeric_answers,
+    short_answers,
+    single_choice,
+)
 
 if TYPE_CHECKING:
     from quiz.formats.moodle_xml import Item
@@ -31,44 +40,20 @@ def _flag(item: Item, path: str, default: bool) -> bool:
 
 
 def _multichoice(item: Item) -> dict[str, Any] | None:
-    """Single: one 100% choice (partial ones count as wrong); multiple: equal right shares."""
-    answers = item.answers()
-    single = _flag(item, "single", True)
-    choices = []
-    for fraction, answer in answers:
-        choice: dict[str, Any] = {"text": item.rich(answer)}
-        feedback = item.rich(answer.find("feedback"))
-        if feedback:
-            choice["feedback"] = feedback
-        choice["correct"] = fraction >= 99.999 if single else fraction > 0
-        if single and 0 < fraction < 99.999:
-            item.warn(
-                f"partial credit is not kept yet: '{choice['text']}' ({fraction:g}%) "
-                "counts as wrong"
-            )
-        choices.append(choice)
-    shuffle = _flag(item, "shuffleanswers", True)
-    if single:
-        full = sum(c["correct"] for c in choices)
-        if full != 1:
-            item.warn(f"skipped: a single-answer question needs one 100% answer, found {full}")
-            return None
-        return {"kind": "multiple_choice", "choices": choices, "shuffle": shuffle}
-    shares = [f for f, _ in answers if f > 0]
-    if not shares or abs(sum(shares) - 100) > 0.01 or max(shares) - min(shares) > 0.01:
-        item.warn(
-            "skipped: partial credit is not kept yet, and here the right choices' weights "
-            f"({', '.join(f'{s:g}%' for s in shares)}) are not equal shares of 100%"
-        )
+    """Single: one 100% choice, partly right ones weighted; multiple: the weights as given."""
+    answers = [
+        Weighted(item.rich(answer), fraction, item.rich(answer.find("feedback")))
+        for fraction, answer in item.answers()
+    ]
+    try:
+        if _flag(item, "single", True):
+            out = single_choice(answers, item.warn)
+        else:
+            out = multiple_select(answers, item.warn)
+    except Skipped as skipped:
+        item.warn(f"skipped: {skipped}")
         return None
-    penalties = {round(-f, 3) for f, _ in answers if f <= 0}
-    share = round(100 / len(shares), 3)
-    if penalties - {share}:
-        item.warn(
-            f"a wrong tick costs {share:g}% here (what a right tick earns); the file's "
-            f"penalties ({', '.join(f'{-p:g}%' for p in sorted(penalties))}) are not kept"
-        )
-    return {"kind": "multiple_select", "choices": choices, "shuffle": shuffle}
+    return {**out, "shuffle": _flag(item, "shuffleanswers", True)}
 
 
 def _truefalse(item: Item) -> dict[str, Any] | None:
@@ -89,8 +74,8 @@ def _truefalse(item: Item) -> dict[str, Any] | None:
 
 
 def _shortanswer(item: Item) -> dict[str, Any] | None:
-    """100% answers are accepted, 0% ones near misses; partial ones and `*` are dropped."""
-    accepted, near = [], []
+    """100% answers accepted, partly right ones weighted, 0% ones near misses; `*` dropped."""
+    answers = []
     for fraction, answer in item.answers():
         text = text_at(answer, "text").strip()
         if text == "*":
@@ -99,36 +84,37 @@ def _shortanswer(item: Item) -> dict[str, Any] | None:
         if re.search(r"(?<!\\)\*", text):
             item.warn(f"answer '{text}' uses Moodle's '*' wildcard, which is not kept; dropped")
             continue
-        text = text.replace("\\*", "*")
-        if 0 < fraction < 99.999:
-            item.warn(f"partial credit is not kept yet: '{text}' ({fraction:g}%) dropped")
-            continue
-        if text_at(answer, "feedback/text").strip():
-            item.warn(f"the feedback for '{text}' is not kept on a short answer")
-        (accepted if fraction >= 99.999 else near).append(text)
-    if not accepted:
-        item.warn("skipped: no answer is worth 100%")
+        feedback = item.rich(answer.find("feedback"))
+        answers.append(Weighted(text.replace("\\*", "*"), fraction, feedback))
+    if item.meta.get("kind") == "flashcard":
+        full = [a.text for a in answers if a.full]
+        if not full:
+            item.warn("skipped: no answer is worth 100%")
+            return None
+        return {"kind": "flashcard", "back": item.meta.get("back") or full[0]}
+    try:
+        out = short_answers(answers, item.warn)
+    except Skipped as skipped:
+        item.warn(f"skipped: {skipped}")
         return None
     if _flag(item, "usecase", False):
         item.warn("case-sensitive matching (usecase) is not kept: case is ignored here")
-    if item.meta.get("kind") == "flashcard":
-        return {"kind": "flashcard", "back": item.meta.get("back") or accepted[0]}
-    out: dict[str, Any] = {"kind": "short_answer", "answers": accepted, "near_misses": near}
     if "fuzzy" in item.meta:
         out["fuzzy"] = item.meta["fuzzy"]
     return out
 
 
 def _numerical(item: Item) -> dict[str, Any] | None:
-    """The first 100% answer with its tolerance, and the unit whose multiplier is 1."""
+    """The first 100% answer with its tolerance, partly right ones weighted, and the unit
+    whose multiplier is 1."""
     from quiz import units  # pint loads lazily; only numerical questions need it
 
-    full = []
+    numbers = []
+    ranges = list(item.meta.get("partial_ranges") or [])
     for fraction, answer in item.answers():
         text = text_at(answer, "text").strip()
-        if text == "*" or fraction < 99.999:
-            what = "the '*' answer" if text == "*" else f"'{text}' ({fraction:g}%)"
-            item.warn(f"{what} not kept: one right answer per question, no partial credit yet")
+        if text == "*":
+            item.warn("the '*' answer (feedback for any other answer) is not kept")
             continue
         try:
             value, tolerance = float(text), abs(float(text_at(answer, "tolerance") or 0))
@@ -136,19 +122,24 @@ def _numerical(item: Item) -> dict[str, Any] | None:
             raise item.refuse(f"'{text}' is not a number", answer) from None
         if not (math.isfinite(value) and math.isfinite(tolerance)):
             raise item.refuse(f"'{text}' is not a finite number", answer)
-        full.append((value, tolerance))
-    if not full:
-        item.warn("skipped: no answer is worth 100%")
+        spec: dict[str, Any] = {"value": value, "tolerance": tolerance}
+        if numbers and fraction < 99.999 and ranges:  # our export: a range kept as written
+            bounds = ranges.pop(0)
+            spec = {"range": bounds} if bounds else spec
+        feedback = item.rich(answer.find("feedback"))
+        numbers.append((spec, Weighted(text, fraction, feedback)))
+    try:
+        out = numeric_answers(numbers, item.warn)
+    except Skipped as skipped:
+        item.warn(f"skipped: {skipped}")
         return None
-    if len(full) > 1:
-        item.warn("only the first 100% answer is kept")
-    value, tolerance = full[0]
-    out: dict[str, Any] = {"kind": "numeric", "value": value, "tolerance": tolerance}
+    value, tolerance = out["value"], out["tolerance"]
     bounds = item.meta.get("range")
     if isinstance(bounds, list) and len(bounds) == 2:
         low, high = bounds
         if abs(low - (value - tolerance)) < 1e-9 * max(1, abs(low)):
-            out = {"kind": "numeric", "range": [low, high]}
+            out = {k: v for k, v in out.items() if k not in ("value", "tolerance")}
+            out["range"] = [low, high]
     unit = _base_unit(item, units)
     if unit:
         out["unit"] = unit

@@ -19,6 +19,7 @@ from quiz.formats.common import Notice
 from quiz.formats.gift_writer import number
 from quiz.formats.html_text import html_to_markdown, plain_to_markdown
 from quiz.formats.moodle_cloze import PLACEHOLDER
+from quiz.formats.moodle_xml import GRADES
 from quiz.formats.yaml_bank import QuestionData, SetData
 from quiz.markup import plain_text, render_html, render_inline_html
 from quiz.questions import (
@@ -139,10 +140,15 @@ class _Writer:
             _add(out, "answernumbering", "abc")
             right = sum(choice.correct for choice in question.choices)
             share = 100.0 if isinstance(question, MultipleChoice) else 100 / right
-            if isinstance(question, MultipleSelect) and right > 10 and right != 20:
+            weighted = isinstance(question, MultipleSelect) and question.weighted
+            if isinstance(question, MultipleSelect) and not weighted and right > 10 and right != 20:
                 self.note(f"{right} right choices: {grade(share)}% is not a grade Moodle accepts")
             for choice in question.choices:
-                fraction = share if choice.correct else (0.0 if share == 100 else -share)
+                if weighted or choice.weight is not None:
+                    fraction = self.fraction(choice.weight or 0.0, choice.text)
+                else:
+                    single = isinstance(question, MultipleChoice)
+                    fraction = share if choice.correct else (0.0 if single else -share)
                 answer = _add(out, "answer", fraction=grade(fraction), format="html")
                 _add(answer, "text", self.html(choice.text, inline=True))
                 self.text(answer, "feedback", choice.feedback)
@@ -162,11 +168,18 @@ class _Writer:
             else:
                 if not question.fuzzy:
                     self.meta["fuzzy"] = False
-                pairs = [(a, "100") for a in question.answers]
-                pairs += [(a, "0") for a in question.near_misses]
-            for text, fraction in pairs:
+                notes = dict(question.feedback)
+                pairs = [(a, "100", notes.get(a, "")) for a in question.answers]
+                pairs += [
+                    (a.text, grade(self.fraction(a.weight, a.text)), a.feedback)
+                    for a in question.partial
+                ]
+                pairs += [(a, "0", notes.get(a, "")) for a in question.near_misses]
+            for text, fraction, *feedback in pairs:
                 answer = _add(out, "answer", fraction=fraction, format="moodle_auto_format")
                 _add(answer, "text", text.replace("*", "\\*"))  # a bare * is Moodle's wildcard
+                if feedback and feedback[0]:
+                    self.text(answer, "feedback", feedback[0])
         elif isinstance(question, Numeric):
             if question.bounds is not None:
                 low, high = question.bounds
@@ -177,6 +190,9 @@ class _Writer:
             answer = _add(out, "answer", fraction="100", format="moodle_auto_format")
             _add(answer, "text", number(value))
             _add(answer, "tolerance", number(tolerance))
+            if question.feedback:
+                self.text(answer, "feedback", question.feedback)
+            self.numeric_partial(out, question)
             if question.unit:
                 unit = _add(_add(out, "units"), "unit")
                 _add(unit, "multiplier", "1")
@@ -199,6 +215,36 @@ class _Writer:
             for rank, text in enumerate(question.items, start=1):
                 answer = _add(out, "answer", fraction=str(rank), format="html")
                 _add(answer, "text", self.html(text, inline=True))
+
+    def fraction(self, weight: float, text: str) -> float:
+        """A weight as Moodle's grade: the nearest grade not above it, noted when it moves."""
+        allowed = [g for g in (*GRADES, *(-g for g in GRADES)) if g <= weight + 0.0005]
+        written = max(allowed)
+        if abs(written - weight) > 0.0005:
+            self.note(
+                f"'{plain_text(text) or text}' is worth {grade(weight)}%, written as "
+                f"{grade(written)}% (Moodle accepts only its own grades)"
+            )
+        return written
+
+    def numeric_partial(self, out: ET.Element, question: Numeric) -> None:
+        """The partly right numbers as further answers; a range as its middle and tolerance."""
+        ranges = []
+        for part in question.partial:
+            if part.bounds is None:
+                value, tolerance = part.value or 0.0, part.tolerance
+            else:
+                low, high = part.bounds
+                value, tolerance = (low + high) / 2, (high - low) / 2
+            fraction = grade(self.fraction(part.weight, number(value)))
+            answer = _add(out, "answer", fraction=fraction, format="moodle_auto_format")
+            _add(answer, "text", number(value))
+            _add(answer, "tolerance", number(tolerance))
+            if part.feedback:
+                self.text(answer, "feedback", part.feedback)
+            ranges.append([low, high] if part.bounds is not None else None)
+        if any(ranges):
+            self.meta["partial_ranges"] = ranges
 
     def cloze(self, question: Cloze) -> str:
         """The text with each gap as {1:SHORTANSWER:=a~=b}; the prompt in the meta."""

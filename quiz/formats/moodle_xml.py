@@ -162,6 +162,18 @@ def _strings(value: Any) -> bool:
 
 
 META_TYPES = {
+    "partial_ranges": lambda v: (
+        isinstance(v, list)
+        and all(
+            x is None
+            or (
+                isinstance(x, list)
+                and len(x) == 2
+                and all(isinstance(n, int | float) and not isinstance(n, bool) for n in x)
+            )
+            for x in v
+        )
+    ),
     "kind": lambda v: v == "flashcard",
     "back": lambda v: isinstance(v, str),
     "prompt": lambda v: isinstance(v, str),

@@ -23,6 +23,7 @@ from quiz.models import Question, QuestionSet, Review, ReviewOverride, User
 from quiz.overrides.claims import NotFound, OverrideRefused
 from quiz.questions import QuestionError, ResponseError, question_from_dict
 from quiz.study.answers import load_question
+from quiz.textmatch import match_key
 from quiz.timeutil import now_utc
 
 # Same gap syntax as quiz.textmatch: {{answer|alternative}}.
@@ -115,7 +116,9 @@ def accepted_spec(question: Question, response: Any) -> dict[str, Any]:
     if question.kind == "short_answer":
         if not isinstance(response, str) or not response.strip():
             raise OverrideRefused("There is no answer to add.")
-        spec["answers"] = [*spec.get("answers", []), response.strip()]
+        # A partly right answer the teacher accepts becomes fully right: its weight goes.
+        kept = [a for a in spec.get("answers", []) if not _same_partial(a, response)]
+        spec["answers"] = [*kept, response.strip()]
     elif question.kind == "cloze":
         spec["text"] = _cloze_with(item, question.spec.get("text", ""), response)
     elif question.kind == "numeric":
@@ -129,6 +132,15 @@ def accepted_spec(question: Question, response: Any) -> dict[str, Any]:
     if not _grades_right(changed, response):
         raise OverrideRefused("Not added: even with it, the grader would not take this answer.")
     return spec
+
+
+def _same_partial(answer: Any, response: str) -> bool:
+    """Whether a short answer's item is a weighted answer the response names."""
+    return (
+        isinstance(answer, dict)
+        and "weight" in answer
+        and match_key(str(answer.get("text", ""))) == match_key(response)
+    )
 
 
 def _cloze_with(item: Any, text: str, response: Any) -> str:

@@ -58,7 +58,7 @@ def describe_value(value: Any) -> str:
     return f", not {names.get(type(value), type(value).__name__)}"
 
 
-def _text(value: Any, path: str) -> str:
+def check_text(value: Any, path: str) -> str:
     """A non-empty string, or a QuestionError naming the path."""
     if not isinstance(value, str) or not value.strip():
         # YAML reads 1999 or yes as a number or boolean: quoting keeps the text.
@@ -116,7 +116,7 @@ class Fields:
     def text(self, key: str, required: bool = True) -> str:
         """A non-empty string ("" when optional and absent)."""
         value = self.value(key, required)
-        return "" if value is None else _text(value, self.at(key))
+        return "" if value is None else check_text(value, self.at(key))
 
     def flag(self, key: str, default: bool) -> bool:
         """A true/false value; 0 and 1 are refused so a typo cannot pass for a boolean."""
@@ -145,7 +145,7 @@ class Fields:
 
     def texts(self, key: str, minimum: int = 0, required: bool = True) -> tuple[str, ...]:
         """A list of non-empty strings."""
-        return tuple(_text(item, path) for path, item in self.items(key, minimum, required))
+        return tuple(check_text(item, path) for path, item in self.items(key, minimum, required))
 
 
 def check_number(value: Any, path: str) -> float:

@@ -1,6 +1,6 @@
 """Kinds answered by picking: multiple choice, multiple select, true/false, flashcard ratings."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from quiz.questions.base import (
@@ -13,42 +13,108 @@ from quiz.questions.base import (
     form_index,
     shuffled,
 )
+from quiz.questions.weights import FULL, SUM_SLACK, partly_right_note, percent, read_weight
 
 _NOT_A_CHOICE = "That is not one of the choices."
 
 
 @dataclass(frozen=True)
 class Choice:
-    """One offered answer, with the feedback shown to a student who picks it."""
+    """One offered answer, with the feedback shown to a student who picks it.
+
+    `weight` (percent) is partial credit: in multiple choice a partly right choice (0 < weight
+    < 100, `correct` false); in a weighted multiple select every right choice's share and the
+    negative penalty of a wrong one. None: the choice counts by `correct` alone.
+    """
 
     text: str
     correct: bool = False
     feedback: str = ""
+    weight: float | None = None
+
+    @property
+    def credit(self) -> float:
+        """What picking it is worth, in percent."""
+        if self.weight is not None:
+            return self.weight
+        return FULL if self.correct else 0.0
 
     def spec(self) -> dict[str, Any]:
         """As in YAML, leaving out the defaults."""
         out: dict[str, Any] = {"text": self.text}
         if self.correct:
             out["correct"] = True
+        if self.weight is not None:
+            out["weight"] = self.weight
         if self.feedback:
             out["feedback"] = self.feedback
         return out
 
 
-def _read_choices(fields: Fields) -> tuple[Choice, ...]:
-    """The `choices` list: at least two, texts unique."""
+def _read_choices(fields: Fields, low: float) -> tuple[Choice, ...]:
+    """The `choices` list: at least two, texts unique, weights from `low` to 100."""
     choices = []
     for path, item in fields.items("choices", minimum=2):
-        choice = Fields(item, path, ("text", "correct", "feedback"))
+        choice = Fields(item, path, ("text", "correct", "feedback", "weight"))
         choices.append(
             Choice(
                 text=choice.text("text"),
                 correct=choice.flag("correct", default=False),
                 feedback=choice.text("feedback", required=False),
+                weight=read_weight(choice, low, FULL),
             )
         )
     check_unique([choice.text for choice in choices], fields.at("choices"), ".text")
     return tuple(choices)
+
+
+def _single_weights(fields: Fields, choices: tuple[Choice, ...]) -> tuple[Choice, ...]:
+    """Multiple choice: weight 100 is `correct`, 0 is wrong, anything between partly right."""
+    out = []
+    for index, choice in enumerate(choices):
+        weight = choice.weight
+        if weight is not None and choice.correct and weight != FULL:
+            raise fields.error(
+                f"choices[{index}].weight",
+                f"a correct choice is worth 100%, not {percent(weight)}; "
+                "leave out `correct` for a partly right one",
+            )
+        correct = choice.correct or weight == FULL
+        kept = None if weight in (None, 0.0, FULL) else weight
+        out.append(replace(choice, correct=correct, weight=kept))
+    return tuple(out)
+
+
+def _select_weights(fields: Fields, choices: tuple[Choice, ...]) -> tuple[Choice, ...]:
+    """Multiple select with weights: right = positive weight; the positives add up to 100."""
+    if all(choice.weight is None for choice in choices):
+        return choices  # unweighted: the old rule, right choices share the marks equally
+    out = []
+    for index, choice in enumerate(choices):
+        weight = choice.weight
+        if weight is None and choice.correct:
+            raise fields.error(
+                f"choices[{index}].weight",
+                "required: when any choice has a weight, every right choice needs one",
+            )
+        if weight is not None and choice.correct and weight <= 0:
+            raise fields.error(
+                f"choices[{index}].weight",
+                f"a correct choice needs a positive weight, not {percent(weight)}",
+            )
+        right = weight is not None and weight > 0
+        out.append(replace(choice, correct=right, weight=None if weight == 0 else weight))
+    total = sum(choice.credit for choice in out if choice.credit > 0)
+    if abs(total - FULL) > SUM_SLACK:
+        raise fields.error(
+            "choices", f"the positive weights must add up to 100%, not {percent(total)}"
+        )
+    share = FULL / sum(choice.correct for choice in out)
+    if all(abs(abs(choice.credit) - share) < SUM_SLACK for choice in out):
+        # Equal shares, and each wrong tick costs one: exactly the plain rule, so kept as it
+        # (one form for one meaning, whichever format it came through).
+        return tuple(replace(choice, weight=None) for choice in out)
+    return tuple(out)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,8 +133,10 @@ class _ChoiceQuestion(Question):
         return out
 
     def answer_text(self) -> str:
-        """The right choices' texts."""
-        return "; ".join(choice.text for choice in self.choices if choice.correct)
+        """The right choices' texts, and the partly right ones with their weights."""
+        right = "; ".join(choice.text for choice in self.choices if choice.correct)
+        partly = [(c.text, c.weight) for c in self.choices if not c.correct and c.credit > 0]
+        return right + partly_right_note(partly)
 
     def display_order(self, seed: int) -> list[int]:
         """YAML indices of the choices in the order shown: shuffled unless turned off."""
@@ -98,8 +166,8 @@ class MultipleChoice(_ChoiceQuestion):
 
     @classmethod
     def read_spec(cls, fields: Fields) -> dict[str, Any]:
-        """Choices with exactly one marked correct."""
-        choices = _read_choices(fields)
+        """Choices with exactly one marked correct (or worth 100%); others may be partly right."""
+        choices = _single_weights(fields, _read_choices(fields, 0.0))
         right = sum(choice.correct for choice in choices)
         if right != 1:
             raise fields.error(
@@ -115,11 +183,14 @@ class MultipleChoice(_ChoiceQuestion):
         return self.picked(raw, seed)
 
     def score(self, response: Any) -> tuple[float, str]:
-        """Full marks for the right choice; the picked choice's feedback either way."""
+        """The picked choice's weight (full marks for the right one) and its feedback."""
         picked = self.choices[check_index(response, len(self.choices), _NOT_A_CHOICE)]
-        return (1.0 if picked.correct else 0.0), picked.feedback or (
-            "Right." if picked.correct else "Not right."
-        )
+        if picked.correct:
+            return 1.0, picked.feedback or "Right."
+        if picked.credit > 0:
+            said = f"Partly right: {percent(picked.credit)}."
+            return picked.credit / FULL, picked.feedback or said
+        return 0.0, picked.feedback or "Not right."
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,8 +201,8 @@ class MultipleSelect(_ChoiceQuestion):
 
     @classmethod
     def read_spec(cls, fields: Fields) -> dict[str, Any]:
-        """Choices with at least one marked correct."""
-        choices = _read_choices(fields)
+        """Choices with at least one marked correct; weights from -100 to 100 if any."""
+        choices = _select_weights(fields, _read_choices(fields, -FULL))
         if not any(choice.correct for choice in choices):
             raise fields.error("choices", "multiple_select needs at least one correct choice")
         return {"choices": choices, "shuffle": fields.flag("shuffle", default=True)}
@@ -141,7 +212,8 @@ class MultipleSelect(_ChoiceQuestion):
         return sorted({self.picked(raw, seed) for raw in form.getlist("answer")})
 
     def score(self, response: Any) -> tuple[float, str]:
-        """(right picks - wrong picks) / right choices, never below 0; feedback per pick."""
+        """Feedback per pick, and the score never below 0: the ticked weights out of the
+        right ones' total when weighted, else (right picks - wrong picks) / right choices."""
         if not isinstance(response, list | tuple):
             raise ResponseError(_NOT_A_CHOICE)
         picked = [check_index(index, len(self.choices), _NOT_A_CHOICE) for index in response]
@@ -151,6 +223,11 @@ class MultipleSelect(_ChoiceQuestion):
         right = sum(self.choices[index].correct for index in picked)
         wrong = len(picked) - right
         lines = [f"{right} of {needed} right choices ticked, {wrong} wrong."]
+        if self.weighted:
+            earned = sum(self.choices[index].credit for index in picked)
+            points = max(0.0, earned / sum(c.credit for c in self.choices if c.correct))
+        else:
+            points = max(0.0, (right - wrong) / needed)
         lines += [
             f"'{self.choices[index].text}': {self.choices[index].feedback}"
             for index in sorted(picked)
@@ -159,7 +236,12 @@ class MultipleSelect(_ChoiceQuestion):
         missed = [c.text for i, c in enumerate(self.choices) if c.correct and i not in picked]
         if missed:
             lines.append("Missed: " + ", ".join(f"'{text}'" for text in missed) + ".")
-        return max(0.0, (right - wrong) / needed), " ".join(lines)
+        return points, " ".join(lines)
+
+    @property
+    def weighted(self) -> bool:
+        """Whether the choices carry Moodle-style weights instead of the equal-share rule."""
+        return any(choice.weight is not None for choice in self.choices)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,6 +13,17 @@ from quiz.questions.base import (
     check_number,
     response_text,
 )
+from quiz.questions.weights import (
+    FULL,
+    NumericAnswer,
+    TypedAnswer,
+    check_distinct,
+    partly_right_note,
+    percent,
+    read_numeric_partial,
+    read_short_answers,
+    short_answer_spec,
+)
 from quiz.textmatch import Match, judge, match_feedback, match_key, split_cloze
 
 
@@ -32,29 +43,28 @@ class ShortAnswer(Question):
     answers: tuple[str, ...]
     near_misses: tuple[str, ...] = ()  # wrong however close, e.g. "Niamey" for "Agadez"
     fuzzy: bool = True
+    partial: tuple[TypedAnswer, ...] = ()  # partly right answers, each with its weight
+    feedback: tuple[tuple[str, str], ...] = ()  # (an answer or near miss, its own feedback)
 
     @classmethod
     def read_spec(cls, fields: Fields) -> dict[str, Any]:
-        """Accepted answers, near misses that are none of them, and the typo switch."""
-        answers = fields.texts("answers", minimum=1)
-        near_misses = fields.texts("near_misses", required=False)
+        """Accepted answers (some partly right), near misses that are none of them, typos."""
+        lists = read_short_answers(fields)
+        answers, near_misses = lists.answers, lists.near_misses
         _check_answers(fields, "answers", answers)
         _check_answers(fields, "near_misses", near_misses)
-        accepted = {match_key(answer) for answer in answers}
-        for index, miss in enumerate(near_misses):
-            if match_key(miss) in accepted:
-                raise fields.error(f"near_misses[{index}]", f"'{miss}' is also an accepted answer")
+        check_distinct(fields, lists, match_key)
         return {
             "answers": answers,
             "near_misses": near_misses,
             "fuzzy": fields.flag("fuzzy", default=True),
+            "partial": lists.partial,
+            "feedback": lists.feedback,
         }
 
     def spec(self) -> dict[str, Any]:
-        """Answers, and near misses and `fuzzy` when they are not the defaults."""
-        out: dict[str, Any] = {"answers": list(self.answers)}
-        if self.near_misses:
-            out["near_misses"] = list(self.near_misses)
+        """Answers (partly right ones with their weight), near misses, and `fuzzy` when off."""
+        out = short_answer_spec(self.answers, self.near_misses, self.partial, self.feedback)
         if not self.fuzzy:
             out["fuzzy"] = False
         return out
@@ -62,7 +72,8 @@ class ShortAnswer(Question):
     def answer_text(self) -> str:
         """The first accepted answer, and the others as alternatives."""
         others = f" (also accepted: {', '.join(self.answers[1:])})" if len(self.answers) > 1 else ""
-        return self.answers[0] + others
+        partly = partly_right_note([(a.text, a.weight) for a in self.partial])
+        return self.answers[0] + others + partly
 
     def parse_form(self, form: FormLike, seed: int) -> str:
         """Field `answer`, stripped."""
@@ -73,11 +84,40 @@ class ShortAnswer(Question):
         return {}
 
     def score(self, response: Any) -> tuple[float, str]:
-        """Right when it matches an accepted answer (a typo is named) and is no near miss."""
+        """Right when it matches an accepted answer (a typo is named) and is no near miss;
+        a partly right answer scores its weight; the matched answer's own feedback is shown."""
         text = response_text(response)
-        match = judge(text, self.answers, self.near_misses, fuzzy=self.fuzzy)
+        others = tuple(answer.text for answer in self.partial)
+        match = judge(text, self.answers, self.near_misses + others, fuzzy=self.fuzzy)
         _refuse_ambiguous(match, text)
-        return (1.0 if match.verdict in ("exact", "typo") else 0.0), match_feedback(match, text)
+        if match.verdict in ("exact", "typo"):
+            own = self._feedback_for(match.target)
+            said = match_feedback(match, text) if match.verdict == "typo" or not own else ""
+            return 1.0, " ".join(part for part in (said, own) if part)
+        if self.partial:
+            part = judge(text, others, self.near_misses + self.answers, fuzzy=self.fuzzy)
+            scored = self._partial_score(part, text) if part.verdict in ("exact", "typo") else None
+            if scored is not None:
+                return scored
+        if match.verdict == "near_miss" and self._feedback_for(match.target):
+            return 0.0, self._feedback_for(match.target)
+        return 0.0, match_feedback(match, text)
+
+    def _feedback_for(self, target: str) -> str:
+        """The author's feedback for an answer or near miss (compared as typed answers are)."""
+        key = match_key(target)
+        return next((note for text, note in self.feedback if match_key(text) == key), "")
+
+    def _partial_score(self, match: Match, text: str) -> tuple[float, str] | None:
+        """The weight of the partly right answer matched, with its feedback."""
+        key = match_key(match.target)
+        answer = next((a for a in self.partial if match_key(a.text) == key), None)
+        if answer is None:  # the matcher named no answer of ours: not partly right
+            return None
+        said = f"'{text.strip()}' is partly right ({percent(answer.weight)})."
+        if match.verdict == "typo":
+            said += f" The exact spelling is '{answer.text}'."
+        return answer.weight / FULL, answer.feedback or said
 
 
 def _refuse_ambiguous(match: Match, text: str, where: str = "") -> None:
@@ -98,11 +138,20 @@ class Numeric(Question):
     """A number, right within a tolerance or range; answers in other units are converted."""
 
     kind: ClassVar[str] = "numeric"
-    FIELDS: ClassVar[tuple[str, ...]] = ("value", "tolerance", "range", "unit")
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "value",
+        "tolerance",
+        "range",
+        "unit",
+        "feedback",
+        "partial",
+    )
     value: float | None = None
     tolerance: float = 0.0  # absolute, in `unit`, inclusive
     bounds: tuple[float, float] | None = None  # YAML `range: [low, high]`, inclusive
     unit: str | None = None  # a pint unit; None for a plain number
+    feedback: str = ""  # shown for a right answer
+    partial: tuple[NumericAnswer, ...] = ()  # numbers worth part of the marks, in `unit`
 
     @classmethod
     def read_spec(cls, fields: Fields) -> dict[str, Any]:
@@ -131,7 +180,14 @@ class Numeric(Question):
                 units.parse_unit(unit)
             except units.UnitError as error:
                 raise fields.error("unit", str(error)) from error
-        return {"value": value, "tolerance": tolerance or 0.0, "bounds": bounds, "unit": unit}
+        return {
+            "value": value,
+            "tolerance": tolerance or 0.0,
+            "bounds": bounds,
+            "unit": unit,
+            "feedback": fields.text("feedback", required=False),
+            "partial": read_numeric_partial(fields),
+        }
 
     def spec(self) -> dict[str, Any]:
         """`value` and `tolerance`, or `range`; and `unit` when there is one."""
@@ -144,6 +200,10 @@ class Numeric(Question):
                 out["tolerance"] = self.tolerance
         if self.unit is not None:
             out["unit"] = self.unit
+        if self.feedback:
+            out["feedback"] = self.feedback
+        if self.partial:
+            out["partial"] = [answer.spec() for answer in self.partial]
         return out
 
     def limits(self) -> tuple[float, float]:
@@ -158,11 +218,21 @@ class Numeric(Question):
         """In words, such as "750 km (give or take 25 km)" or "between 700 and 800 km"."""
         if self.value is None:
             low, high = self.limits()
-            return f"between {low:.10g} and {_amount(high, self.unit)}"
+            return f"between {low:.10g} and {_amount(high, self.unit)}" + self._partly_note()
         exact = _amount(self.value, self.unit)
-        if not self.tolerance:
-            return exact
-        return f"{exact} (give or take {_amount(self.tolerance, self.unit)})"
+        if self.tolerance:
+            exact += f" (give or take {_amount(self.tolerance, self.unit)})"
+        return exact + self._partly_note()
+
+    def _partly_note(self) -> str:
+        """The partly right numbers in words: " (partly right: 1820 to 1824 50%)"."""
+        return partly_right_note(
+            [
+                (f"{low:.10g} to {_amount(high, self.unit)}", a.weight)
+                for a in self.partial
+                for low, high in [a.limits()]
+            ]
+        )
 
     def parse_form(self, form: FormLike, seed: int) -> str:
         """Field `answer`, stripped, once it is known to be a number in a fitting unit."""
@@ -182,7 +252,8 @@ class Numeric(Question):
         return {"unit": self.unit}
 
     def score(self, response: Any) -> tuple[float, str]:
-        """Full marks inside the limits (inclusive); feedback says too high or too low."""
+        """Full marks inside the limits (inclusive), else the best partly right number's weight;
+        feedback says too high or too low."""
         text = response_text(response)
         value = self.measure(text)
         low, high = self.limits()
@@ -192,7 +263,12 @@ class Numeric(Question):
         if self.unit and text.replace(" ", "") != converted.replace(" ", ""):
             reading += f" ({converted})"  # shows the conversion, or the unit a bare number took
         if low - slack <= value <= high + slack:
-            return 1.0, f"{reading} is right."
+            return 1.0, self.feedback or f"{reading} is right."
+        for answer in sorted(self.partial, key=lambda a: -a.weight):
+            low_part, high_part = answer.limits()
+            if low_part - slack <= value <= high_part + slack:
+                said = f"{reading} is partly right ({percent(answer.weight)})."
+                return answer.weight / FULL, answer.feedback or said
         return 0.0, f"{reading} is too {'low' if value < low else 'high'}."
 
 

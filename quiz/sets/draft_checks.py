@@ -27,6 +27,8 @@ def field_key(path: str) -> str:
         return "low"
     if re.fullmatch(r"items-\d+", key):
         return key + "-text"
+    if key.startswith("partial-"):  # a numeric question's partly right numbers are rows
+        return "numbers-" + key[len("partial-") :]
     for name in LINE_FIELDS:  # one text box for the list: the message names the line
         if key.startswith(name + "-"):
             return name
@@ -74,6 +76,30 @@ def _problems(data: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+def _weighted_row_errors(
+    draft: Draft, data: dict[str, Any], errors: dict[str, str]
+) -> dict[str, str]:
+    """A short answer's `answers[n]` past the text box's lines is a weighted row: name it."""
+    if draft.kind != "short_answer" or "answers" not in errors:
+        return errors
+    try:
+        question_from_dict(data)
+    except QuestionError as error:
+        found = re.match(r"answers\[(\d+)\](?:\.(\w+))?: (.*)", str(error))
+        lines = len([line for line in draft.answers.splitlines() if line.strip()])
+        filled = [
+            i for i, row in enumerate(draft.rows) if any(str(v).strip() for v in row.values())
+        ]
+        if found and lines <= int(found.group(1)) < lines + len(filled):
+            row = filled[int(found.group(1)) - lines]
+            key = f"weighted-{row}-{found.group(2) or 'text'}"
+            path = f"answers.{found.group(2) or 'text'}"
+            return {k: v for k, v in errors.items() if k != "answers"} | {
+                key: humane(path, found.group(3))
+            }
+    return errors
+
+
 def check_draft(draft: Draft, paragraphs: int) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """The question dict when the draft is valid, else the errors by field key.
 
@@ -90,6 +116,7 @@ def check_draft(draft: Draft, paragraphs: int) -> tuple[dict[str, Any] | None, d
     own = {k: v for k, v in data.items() if k not in COMMON_KEYS}
     errors |= _problems({**own, "prompt": PLACEHOLDER, "explanation": PLACEHOLDER})
     errors = errors or _problems(data)  # nothing found apart: judge the whole, to be sure
+    errors = _weighted_row_errors(draft, data, errors)
     if errors:
         return None, errors
     question = question_from_dict(data)
@@ -101,7 +128,15 @@ def check_draft(draft: Draft, paragraphs: int) -> tuple[dict[str, Any] | None, d
     return question_to_dict(question), {}
 
 
-ROW_LABELS = {"text": "text", "feedback": "feedback", "left": "left", "right": "goes with"}
+ROW_LABELS = {
+    "text": "text",
+    "feedback": "feedback",
+    "left": "left",
+    "right": "goes with",
+    "weight": "weight",
+    "value": "value",
+    "tolerance": "tolerance",
+}
 LABELS = {
     "prompt": "Question",
     "explanation": "Explanation",
@@ -119,6 +154,9 @@ LABELS = {
     "unit": "Unit",
     "text": "Text with gaps",
     "back": "Back of the card",
+    "feedback": "Feedback for a right answer",
+    "weighted": "Answers with a weight or feedback",
+    "numbers": "Partly right numbers",
     "choices": "Choices",
     "pairs": "Pairs",
     "items": "Items",
@@ -127,7 +165,7 @@ LABELS = {
 
 def field_label(key: str) -> str:
     """What the form calls a field, for the list of errors: "choices-1-text" -> "Choice 2 text"."""
-    match = re.fullmatch(r"(choices|pairs|items)-(\d+)-(\w+)", key)
+    match = re.fullmatch(r"(choices|pairs|items|weighted|numbers)-(\d+)-(\w+)", key)
     if match:
         noun = ROW_NOUNS[match.group(1)].capitalize()
         part = "" if match.group(1) == "items" else " " + ROW_LABELS.get(match.group(3), "")

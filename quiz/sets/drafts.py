@@ -21,15 +21,19 @@ from quiz.questions import (
 MAX_ROWS = 50
 # The kinds' list fields that the form shows as rows, and each row's fields.
 ROW_FIELDS: dict[str, tuple[str, ...]] = {
-    "choices": ("text", "feedback", "correct"),
+    "choices": ("text", "feedback", "correct", "weight"),
     "pairs": ("left", "right"),
     "items": ("text",),
+    "weighted": ("text", "weight", "feedback"),  # short answers with a weight or feedback
+    "numbers": ("value", "tolerance", "weight", "feedback"),  # partly right numbers
 }
 ROWS_OF_KIND = {
     "multiple_choice": "choices",
     "multiple_select": "choices",
     "matching": "pairs",
     "ordering": "items",
+    "short_answer": "weighted",
+    "numeric": "numbers",
 }
 KIND_NAMES = {
     "multiple_choice": "Multiple choice (one right answer)",
@@ -42,8 +46,14 @@ KIND_NAMES = {
     "ordering": "Put in order",
     "flashcard": "Flashcard",
 }
-ROW_NOUNS = {"choices": "choice", "pairs": "pair", "items": "item"}
-ACTION = re.compile(r"(add|remove)-(choices|pairs|items)(?:-(\d{1,3}))?")
+ROW_NOUNS = {
+    "choices": "choice",
+    "pairs": "pair",
+    "items": "item",
+    "weighted": "answer",
+    "numbers": "number",
+}
+ACTION = re.compile(r"(add|remove)-(choices|pairs|items|weighted|numbers)(?:-(\d{1,3}))?")
 
 
 @dataclass
@@ -71,6 +81,7 @@ class Draft:
     unit: str = ""
     text: str = ""
     back: str = ""
+    feedback: str = ""  # numeric: for a right answer
 
     @property
     def row_list(self) -> str | None:
@@ -86,7 +97,7 @@ def blank_row(row_list: str) -> dict[str, Any]:
 def new_draft(kind: str) -> Draft:
     """An empty form for a kind, with as many rows as the kind needs at least."""
     draft = Draft(kind=kind)
-    if draft.row_list:
+    if draft.row_list in ("choices", "pairs", "items"):  # the others are optional
         count = 3 if draft.row_list in ("pairs", "items") else 4
         draft.rows = [blank_row(draft.row_list) for _ in range(count)]
     return draft
@@ -110,14 +121,15 @@ def draft_from_dict(data: dict[str, Any]) -> Draft:
         shuffle=data.get("shuffle", True),
         feedback_true=data.get("feedback_true", ""),
         feedback_false=data.get("feedback_false", ""),
-        answers="\n".join(data.get("answers", ())),
-        near_misses="\n".join(data.get("near_misses", ())),
+        answers="\n".join(a for a in data.get("answers", ()) if isinstance(a, str)),
+        near_misses="\n".join(a for a in data.get("near_misses", ()) if isinstance(a, str)),
         fuzzy=data.get("fuzzy", True),
         value=_number_text(data.get("value")),
         tolerance=_number_text(data.get("tolerance")),
         unit=data.get("unit") or "",
         text=data.get("text", ""),
         back=data.get("back", ""),
+        feedback=data.get("feedback", ""),
     )
     if "answer" in data:
         draft.answer = "true" if data["answer"] else "false"
@@ -130,14 +142,53 @@ def draft_from_dict(data: dict[str, Any]) -> Draft:
                 "text": choice["text"],
                 "feedback": choice.get("feedback", ""),
                 "correct": choice.get("correct", False),
+                "weight": _number_text(choice.get("weight")),
             }
             for choice in data["choices"]
         ]
+    elif draft.kind == "short_answer":
+        draft.rows = _weighted_rows(data)
+    elif draft.kind == "numeric":
+        draft.rows = [_number_row(part) for part in data.get("partial", ())]
     elif draft.kind == "matching":
         draft.rows = [{"left": p["left"], "right": p["right"]} for p in data["pairs"]]
     elif draft.kind == "ordering":
         draft.rows = [{"text": item} for item in data["items"]]
     return draft
+
+
+def _weighted_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A short answer's answers that have a weight or feedback of their own, as rows."""
+    rows = []
+    for item in data.get("answers", ()):
+        if isinstance(item, dict):
+            weight = item.get("weight")
+            rows.append(
+                {
+                    "text": item["text"],
+                    "weight": "" if weight is None else _number_text(weight),
+                    "feedback": item.get("feedback", ""),
+                }
+            )
+    for item in data.get("near_misses", ()):
+        if isinstance(item, dict):
+            rows.append({"text": item["text"], "weight": "0", "feedback": item.get("feedback", "")})
+    return rows
+
+
+def _number_row(part: dict[str, Any]) -> dict[str, Any]:
+    """A partly right number as a row; a range as its middle, give or take half its width."""
+    if "range" in part:
+        low, high = part["range"]
+        value, tolerance = (low + high) / 2, (high - low) / 2
+    else:
+        value, tolerance = part["value"], part.get("tolerance", 0)
+    return {
+        "value": _number_text(value),
+        "tolerance": _number_text(tolerance) if tolerance else "",
+        "weight": _number_text(part["weight"]),
+        "feedback": part.get("feedback", ""),
+    }
 
 
 def _rows_from_form(form: FormLike, kind: str, row_list: str) -> list[dict[str, Any]]:
@@ -186,6 +237,7 @@ def draft_from_form(form: FormLike, kind: str) -> Draft:
         unit=text("unit").strip(),
         text=text("text"),
         back=text("back"),
+        feedback=text("feedback"),
     )
     if draft.row_list:
         draft.rows = _rows_from_form(form, kind, draft.row_list)
@@ -228,6 +280,26 @@ def _optional(out: dict[str, Any], name: str, value: Any) -> None:
         out[name] = value
 
 
+def _filled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The optional rows (weighted answers, partly right numbers) that are not left blank."""
+    return [row for row in rows if any(str(value).strip() for value in row.values())]
+
+
+def _weight_field(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's weight as typed ("25", "25%"), or nothing when blank."""
+    raw = str(row.get("weight") or "").strip().rstrip("%").strip()
+    return {"weight": _number(raw)} if raw else {}
+
+
+def _partial_number(row: dict[str, Any]) -> dict[str, Any]:
+    """A partly right number's row as the loader reads it."""
+    out: dict[str, Any] = {"value": _number(row["value"].strip())}
+    _optional(out, "tolerance", _number(row["tolerance"].strip()))
+    out |= _weight_field(row)
+    _optional(out, "feedback", row["feedback"].strip())
+    return out
+
+
 def _kind_fields(draft: Draft) -> dict[str, Any]:
     """The kind's own fields, as the YAML loader expects them."""
     kind, out = draft.kind, {}
@@ -235,6 +307,7 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
         out["choices"] = [
             {"text": row["text"].strip(), "correct": bool(row["correct"])}
             | ({"feedback": row["feedback"].strip()} if row["feedback"].strip() else {})
+            | _weight_field(row)
             for row in draft.rows
         ]
         if not draft.shuffle:
@@ -244,7 +317,12 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
         _optional(out, "feedback_true", draft.feedback_true.strip())
         _optional(out, "feedback_false", draft.feedback_false.strip())
     elif kind == "short_answer":
-        out["answers"] = _lines(draft.answers)
+        out["answers"] = _lines(draft.answers) + [
+            {"text": row["text"].strip()}
+            | _weight_field(row)
+            | ({"feedback": row["feedback"].strip()} if row["feedback"].strip() else {})
+            for row in _filled(draft.rows)
+        ]
         _optional(out, "near_misses", _lines(draft.near_misses))
         if not draft.fuzzy:
             out["fuzzy"] = False
@@ -255,6 +333,8 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
             out["value"] = _number(draft.value)
             _optional(out, "tolerance", _number(draft.tolerance))
         _optional(out, "unit", draft.unit)
+        _optional(out, "feedback", draft.feedback.strip())
+        _optional(out, "partial", [_partial_number(row) for row in _filled(draft.rows)])
     elif kind == "cloze":
         out["text"] = draft.text.strip()
     elif kind == "matching":
