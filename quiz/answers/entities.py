@@ -10,175 +10,38 @@ from collections.abc import Sequence
 
 from quiz.answers.tokens import bare, tokenise
 
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as one string, for long word lists."""
+    return frozenset(text.split())
+
+
 # A question that asks for one of these asks for a person.
-PERSON_WORDS = frozenset(
-    [
-        "who",
-        "whom",
-        "whose",
-        "author",
-        "writer",
-        "poet",
-        "novelist",
-        "playwright",
-        "dramatist",
-        "scientist",
-        "naturalist",
-        "physicist",
-        "chemist",
-        "biologist",
-        "mathematician",
-        "astronomer",
-        "inventor",
-        "explorer",
-        "painter",
-        "artist",
-        "sculptor",
-        "composer",
-        "philosopher",
-        "economist",
-        "king",
-        "queen",
-        "emperor",
-        "empress",
-        "pharaoh",
-        "president",
-        "prime",
-        "minister",
-        "chancellor",
-        "leader",
-        "ruler",
-        "general",
-        "person",
-        "man",
-        "woman",
-    ]
+PERSON_WORDS = _words(
+    "who whom whose author writer poet novelist playwright dramatist scientist naturalist "
+    "physicist chemist biologist mathematician astronomer inventor explorer painter artist "
+    "sculptor composer philosopher economist king queen emperor empress pharaoh president "
+    "prime minister chancellor leader ruler general person man woman"
 )
 # Titles before a name; they never make a different person ("Dr. Einstein", "General Washington").
-SHORT_TITLES = frozenset(
-    [
-        "dr",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mx",
-        "prof",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "st",
-        "saint",
-        "rev",
-        "mister",
-        "madam",
-        "madame",
-        "doctor",
-        "professor",
-        "general",
-        "colonel",
-        "lieutenant",
-        "major",
-        "captain",
-        "sergeant",
-        "admiral",
-        "commander",
-        "president",
-        "chancellor",
-        "governor",
-        "senator",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "emperor",
-    ]
+SHORT_TITLES = _words(
+    "dr mr mrs ms miss mx prof sir dame lord lady st saint rev mister madam madame doctor "
+    "professor general colonel lieutenant major captain sergeant admiral commander "
+    "president chancellor governor senator king queen prince princess emperor"
 )
 # Words that start a phrase about the answer rather than continue its name ("Ankara since 1923").
-FUNCTION_WORDS = frozenset(
-    [
-        "in",
-        "on",
-        "at",
-        "by",
-        "from",
-        "since",
-        "near",
-        "of",
-        "which",
-        "who",
-        "that",
-        "is",
-        "was",
-        "are",
-        "were",
-        "has",
-        "had",
-        "have",
-        "with",
-        "for",
-        "as",
-        "to",
-        "into",
-        "after",
-        "before",
-        "during",
-        "because",
-        "where",
-        "when",
-        "while",
-        "called",
-        "known",
-        "named",
-        "the",
-        "its",
-        "it",
-        "i",
-        "my",
-        "me",
-        "think",
-        "believe",
-        "guess",
-        "maybe",
-        "probably",
-        "perhaps",
-        "possibly",
-        "definitely",
-        "surely",
-        "obviously",
-        "answer",
-        "say",
-        "would",
-        "will",
-        "be",
-        "being",
-        "been",
-        "im",
-        "he",
-        "she",
-        "they",
-        "this",
-        "these",
-        "those",
-        "there",
-        "here",
-        "so",
-        "very",
-        "also",
-        "too",
-        "right",
-        "correct",
-        "yes",
-        "sure",
-        "course",
-    ]
+FUNCTION_WORDS = _words(
+    "in on at by from since near of which who that is was are were has had have with for "
+    "as to into after before during because where when while called known named the its it "
+    "i my me think believe guess maybe probably perhaps possibly definitely surely "
+    "obviously answer say would will be being been im he she they this these those there "
+    "here so very also too right correct yes sure course"
 )
 # Words that may follow a place's name without making it another place ("Lima city").
 PLACE_WORDS = frozenset({"city", "town"})
 # Before a near miss these say it is not the answer ("not Cusco", "unlike Sydney").
-CONTRAST_WORDS = frozenset(
-    "not no never nor rather instead unlike though although but than isnt wasnt".split()  # noqa: SIM905
+CONTRAST_WORDS = _words(
+    "not no never nor rather instead unlike though although but than isnt wasnt"
 )
 COPULAS = frozenset(["is", "was", "are", "were", "has", "had"])
 # Clauses end at punctuation a student uses to add something: "Lima, on the coast".
@@ -218,12 +81,15 @@ def roman_value(token: str) -> int | None:
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
-def with_numerals(answer: Sequence[str], said: Sequence[str]) -> tuple[list[str], list[str]]:
+def with_numerals(
+    answer: Sequence[str], said: Sequence[str], written: Sequence[str]
+) -> tuple[list[str], list[str]]:
     """Answer and response with Roman numerals as digits, when the answer has one ("Louis XVI").
 
-    Only a numeral the author wrote in capitals counts: "ccc" or "mix" are words.
+    Only a numeral the author wrote in capitals counts (written: the answer's tokens as
+    written, capitals marked): "ccc" or "mix" are words.
     """
-    if not any(token.endswith("*") and roman_value(token) for token in answer[1:]):
+    if not any(token.endswith("*") and roman_value(token) for token in written[1:]):
         return list(answer), list(said)
 
     def digits(tokens: Sequence[str]) -> list[str]:

@@ -218,7 +218,7 @@ def best_span(
     for text in answers:
         written = expand(tokenise(text), said, initials)
         guarded = expand(_guard_initials(said, tokenise(text)), written, initials)
-        written, listed = with_numerals(written, guarded)
+        written, listed = with_numerals(written, guarded, tokenise(text))
         tokens = tuple(listed)
         forms = _forms(written)
         if person == "short" and is_person_name(text):
