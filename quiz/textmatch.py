@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from quiz.answers.dates import DATE_PREFIX
 from quiz.answers.entities import clauses, contrasted, longer_name
 from quiz.answers.spans import (
     AMBIGUOUS_DATE,
@@ -22,7 +23,15 @@ from quiz.answers.spans import (
 )
 from quiz.answers.tokens import bare, tokenise
 
-__all__ = ["Match", "allowed_edits", "judge", "match_feedback", "match_key", "split_cloze"]
+__all__ = [
+    "Match",
+    "allowed_edits",
+    "judge",
+    "match_feedback",
+    "match_key",
+    "names_a_date",
+    "split_cloze",
+]
 
 # Gaps are written {{answer}} or {{answer|alternative}}; braces inside a gap are not allowed.
 _GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -125,6 +134,11 @@ def _linked(tokens: Sequence[str], best: Span, owner: list[int] | None) -> list[
         for i in around
         if owner[i] == clause or i == best.end or (i == best.start - 1 and owner[i] != clause)
     ]
+
+
+def names_a_date(answers: Sequence[str]) -> bool:
+    """Whether an answer is a day of a month, so the question says how "06/05" is read."""
+    return any(token.startswith(DATE_PREFIX) for text in answers for token in tokenise(text))
 
 
 def _miss_wins(miss: Span, best: Span) -> bool:

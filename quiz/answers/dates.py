@@ -33,6 +33,11 @@ def day_first() -> bool | None:
     return _DAY_FIRST.get()
 
 
+def set_day_first(first: bool | None) -> None:
+    """Read numeric dates in this order from now on in this context (one web request)."""
+    _DAY_FIRST.set(first)
+
+
 @contextmanager
 def reading_dates(first: bool | None) -> Iterator[None]:
     """Read numeric dates day first (True), month first (False) or not at all (None) inside."""

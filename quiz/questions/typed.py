@@ -15,7 +15,7 @@ from quiz.questions.base import (
     check_number,
     response_text,
 )
-from quiz.textmatch import Match, judge, match_feedback, match_key, split_cloze
+from quiz.textmatch import Match, judge, match_feedback, match_key, names_a_date, split_cloze
 
 
 def _check_answers(fields: Fields, key: str, answers: tuple[str, ...]) -> None:
@@ -75,8 +75,8 @@ class ShortAnswer(Question):
         return response_text(form.get("answer") or "")
 
     def view(self, seed: int) -> dict[str, Any]:
-        """Nothing beyond the prompt."""
-        return {}
+        """Whether the answer is a date (the page then says how numeric dates are read)."""
+        return {"dates": names_a_date(self.answers)}
 
     def score(self, response: Any) -> tuple[float, str]:
         """Right when it matches an accepted answer (a typo is named) and is no near miss."""
@@ -259,7 +259,7 @@ class Cloze(Question):
             else:
                 parts.append(("gap", gap))
                 gap += 1
-        return {"parts": parts}
+        return {"parts": parts, "dates": names_a_date([a for gap in self.gaps() for a in gap])}
 
     def score(self, response: Any) -> tuple[float, str]:
         """The fraction of gaps right; the feedback names the wrong and misspelt ones."""

@@ -17,6 +17,7 @@ from typing import Any
 from quiz.questions import (
     FormLike,
 )
+from quiz.questions.gap_groups import groups_text, parse_groups_text
 
 MAX_ROWS = 50
 # The kinds' list fields that the form shows as rows, and each row's fields.
@@ -63,6 +64,7 @@ class Draft:
     answers: str = ""
     near_misses: str = ""
     fuzzy: bool = True
+    full_name: bool = False
     mode: str = "value"
     value: str = ""
     tolerance: str = ""
@@ -70,6 +72,7 @@ class Draft:
     high: str = ""
     unit: str = ""
     text: str = ""
+    groups: str = ""  # a cloze's gaps in any order, typed "1 2; 3 4"
     back: str = ""
 
     @property
@@ -113,10 +116,12 @@ def draft_from_dict(data: dict[str, Any]) -> Draft:
         answers="\n".join(data.get("answers", ())),
         near_misses="\n".join(data.get("near_misses", ())),
         fuzzy=data.get("fuzzy", True),
+        full_name=data.get("full_name", False),
         value=_number_text(data.get("value")),
         tolerance=_number_text(data.get("tolerance")),
         unit=data.get("unit") or "",
         text=data.get("text", ""),
+        groups=groups_text(data.get("groups", ())),
         back=data.get("back", ""),
     )
     if "answer" in data:
@@ -178,6 +183,7 @@ def draft_from_form(form: FormLike, kind: str) -> Draft:
         answers=text("answers"),
         near_misses=text("near_misses"),
         fuzzy=bool(form.get("fuzzy")),
+        full_name=bool(form.get("full_name")),
         mode="range" if form.get("mode") == "range" else "value",
         value=text("value").strip(),
         tolerance=text("tolerance").strip(),
@@ -185,6 +191,7 @@ def draft_from_form(form: FormLike, kind: str) -> Draft:
         high=text("high").strip(),
         unit=text("unit").strip(),
         text=text("text"),
+        groups=text("groups").strip(),
         back=text("back"),
     )
     if draft.row_list:
@@ -248,6 +255,8 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
         _optional(out, "near_misses", _lines(draft.near_misses))
         if not draft.fuzzy:
             out["fuzzy"] = False
+        if draft.full_name:
+            out["full_name"] = True
     elif kind == "numeric":
         if draft.mode == "range":
             out["range"] = [_number(draft.low), _number(draft.high)]
@@ -257,6 +266,7 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
         _optional(out, "unit", draft.unit)
     elif kind == "cloze":
         out["text"] = draft.text.strip()
+        _optional(out, "groups", parse_groups_text(draft.groups))
     elif kind == "matching":
         out["pairs"] = [
             {"left": row["left"].strip(), "right": row["right"].strip()} for row in draft.rows
