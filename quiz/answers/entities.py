@@ -23,6 +23,8 @@ PERSON_WORDS = _words(
     "sculptor composer philosopher economist king queen emperor empress pharaoh president "
     "prime minister chancellor leader ruler general person man woman"
 )
+# Lower-case particles of surnames: "Vincent van Gogh" is "Van Gogh".
+PARTICLES = _words("van von der den de da di du del della des la le bin ibn al ter")
 # Titles before a name; they never make a different person ("Dr. Einstein", "General Washington").
 SHORT_TITLES = _words(
     "dr mr mrs ms miss mx prof sir dame lord lady st saint rev mister madam madame doctor "
@@ -57,17 +59,26 @@ def asks_for_person(prompt: str) -> bool:
 
 
 def is_person_name(answer: str) -> bool:
-    """Whether an answer is written as a name of two or more capitalised words of letters."""
+    """Whether an answer is written as a name: two or more capitalised words of letters.
+
+    Particles of surnames ("van", "de", "bin") may be in lower case: "Vincent van Gogh".
+    """
     words = answer.split()
-    return len(words) >= 2 and all(word[:1].isupper() and word.isalpha() for word in words)
+    return (
+        len(words) >= 2
+        and words[0][:1].isupper()
+        and words[-1][:1].isupper()
+        and all(word.isalpha() and (word[:1].isupper() or word in PARTICLES) for word in words)
+    )
 
 
 def name_forms(words: Sequence[str]) -> list[list[str]]:
     """The shorter forms of a person's name: surname, first name and surname, double surname."""
     if len(words) < 2 or not words[-1].isalpha() or roman_value(words[-1]) is not None:
         return []
-    forms = [[words[-1]], [words[0], words[-1]]]
-    if len(words) >= 3:  # "García Márquez", "Gabriel Márquez"
+    surname = list(words[-2:]) if len(words) >= 3 and words[-2] in PARTICLES else [words[-1]]
+    forms = [surname, [words[0], *surname]]
+    if len(words) >= 3 and len(surname) == 1:  # "García Márquez", "Gabriel Márquez"
         forms += [list(words[-2:]), [words[0], *words[-2:]]]
     return forms
 
