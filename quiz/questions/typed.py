@@ -276,7 +276,7 @@ class Cloze(Question):
             if (place, gap) not in judged:
                 answers = gaps[gap]
                 # Another gap's answer is wrong here however close: typing all is no answer.
-                others = [a for other in gaps if other is not answers for a in other]
+                others = [a for o in gaps if o is not answers for a in o if a not in answers]
                 said = response_text(response[place] or "")
                 judged[place, gap] = judge(said, answers, others, world=world)
             return judged[place, gap]
