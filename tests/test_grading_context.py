@@ -183,6 +183,23 @@ def test_fractions_and_percentages_of_a_proportion(said: str, ok: bool | None) -
         assert right(share, said) is ok
 
 
+@pytest.mark.parametrize(
+    ("said", "value"), [("a third", 1 / 3), ("one third", 1 / 3), ("half", 0.5)]
+)
+def test_fraction_words(said: str, value: float) -> None:
+    assert right(question("numeric", value=value, tolerance=0.01), said)
+
+
+def test_minus_in_words() -> None:
+    assert right(question("numeric", value=-18, unit="degC"), "minus 18 degrees")
+
+
+def test_a_title_after_a_name_starts_another_name() -> None:
+    assert not right(KENYA, "Nairobi Saint-Denis")
+    activist = question("short_answer", "Who gave the speech?", answers=["Martin Luther King"])
+    assert right(activist, "Martin Luther King Jr")
+
+
 def test_a_percentage_question_keeps_its_percent() -> None:
     assert right(question("numeric", value=40, tolerance=1), "40%")
 

@@ -39,6 +39,8 @@ FUNCTION_WORDS = _words(
     "obviously answer say would will be being been im he she they this these those there "
     "here so very also too right correct yes sure course"
 )
+# After a person's name: "Martin Luther King Jr".
+SUFFIXES = frozenset({"jr", "sr", "junior", "senior"})
 # Words that may follow a place's name without making it another place ("Lima city").
 PLACE_WORDS = frozenset({"city", "town"})
 # Before a near miss these say it is not the answer ("not Cusco", "unlike Sydney").
@@ -139,8 +141,8 @@ def longer_name(
     after = end
     if after < len(tokens) and owner[after] == clause:
         word = bare(tokens[after])
-        if not _harmless(word, known) and word not in PLACE_WORDS:
-            return word
+        if not _harmless(word, known, titles=False) and word not in PLACE_WORDS | SUFFIXES:
+            return word  # "Paris Saint-Germain": a title after a name starts another name
     before = start - 1
     while person and before >= 0 and owner[before] == clause:
         word = bare(tokens[before])
@@ -153,12 +155,12 @@ def longer_name(
     return ""
 
 
-def _harmless(word: str, known: set[str]) -> bool:
-    """Whether a word beside an answer leaves it the same thing."""
+def _harmless(word: str, known: set[str], titles: bool = True) -> bool:
+    """Whether a word beside an answer leaves it the same thing (titles: before a name)."""
     return (
         word in known
         or word in FUNCTION_WORDS
-        or word in SHORT_TITLES
+        or (titles and word in SHORT_TITLES)
         or any(char.isdigit() for char in word)
         or word.startswith("date:")
         or len(word) == 1

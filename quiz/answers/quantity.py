@@ -106,8 +106,20 @@ def _aside(found: re.Match[str], is_unit: Callable[[str], bool]) -> str:
 def _number_words_as_digits(text: str) -> str:
     """ "seven hundred and fifty km" as "750 km"; text that starts otherwise is returned as is."""
     words = re.split(r"[\s-]+", text, maxsplit=30)
+    if words and words[0].lower() in ("minus", "negative") and len(words) > 1:
+        rest = _number_words_as_digits(" ".join(words[1:]))
+        return "-" + rest if rest[:1].isdigit() else text  # "minus 40 degrees"
+    if words and words[0].lower() in _DENOMINATORS:  # "half"
+        words = ["a", *words]
+    if len(words) > 1 and words[0].lower() in ("a", "an") and words[1].lower() in _DENOMINATORS:
+        return " ".join([f"1/{_DENOMINATORS[words[1].lower()]}", *words[2:]])  # "a third"
     if not words or words[0].lower() not in NUMBER_WORDS:
         return text
+    if len(words) > 1 and words[1].lower() in _DENOMINATORS:  # "one third", never "13"
+        over = read_number_words([words[0].lower()])
+        if over is not None:
+            under = _DENOMINATORS[words[1].lower()]
+            return " ".join([f"{over[0]}/{under}", *words[2:]])
     read = read_number_words([word.lower() for word in words])
     if read is None:
         return text
