@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import available_timezones
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from quiz.answers.dates import set_day_first
@@ -32,6 +32,8 @@ def settings() -> Any:
 @bp.before_app_request
 def read_dates_in_users_order() -> None:
     """Grade this request's typed dates in the signed-in user's date order (day first if none)."""
+    if request.endpoint == "static":
+        return  # no grading, and no reason to load the user
     order = getattr(current_user, "date_order", "day_first")
     set_day_first(order != "month_first")
 
