@@ -125,3 +125,23 @@ def test_the_page_costs_the_same_statements_with_more_answers(
 
     copies(app, review.id, [varied(number) for number in range(300)])
     assert statements_for(app, client, page(question)) == few
+
+
+def test_the_authoring_form_takes_groups_and_full_name(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    login(client, "tess")
+    new = f"/teach/sets/{world.set_id}/questions/new"
+    page = client.get(new, query_string={"kind": "cloze"}).get_data(as_text=True)
+    assert 'name="groups"' in page
+    fields = {"prompt": "Fill in.", "explanation": "Why.", "text": "{{Mali}} and {{Chad}}"}
+    response = client.post(new + "?kind=cloze", data=fields | {"groups": "1 5"})
+    assert response.status_code == 422
+    assert "no gap 5 (the text has 2)" in response.get_data(as_text=True)
+    assert client.post(new + "?kind=cloze", data=fields | {"groups": "1 2"}).status_code == 302
+    person = {"prompt": "Who?", "explanation": "Why.", "answers": "Ada Lovelace", "fuzzy": "y"}
+    response = client.post(new + "?kind=short_answer", data=person | {"full_name": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        specs = [q.spec for q in db.session.scalars(sa.select(Question).order_by(Question.id))]
+    assert specs[-2]["groups"] == [[1, 2]] and specs[-1]["full_name"] is True
