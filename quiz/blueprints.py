@@ -31,6 +31,7 @@ ROUTE_MODULES = (
     "quiz.classes.teacher_routes",
     "quiz.overrides.student_routes",
     "quiz.overrides.teacher_routes",
+    "quiz.overrides.common_routes",
     "quiz.sets.routes",
     "quiz.sets.question_routes",
     "quiz.transfer.routes",

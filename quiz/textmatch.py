@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from quiz.answers.dates import DATE_PREFIX
+from quiz.answers.entities import clauses, contrasted, longer_name
 from quiz.answers.spans import (
     AMBIGUOUS_DATE,
     MAX_CONTEXT_WORDS,
@@ -19,9 +21,17 @@ from quiz.answers.spans import (
     context_problem,
     resolve_dates,
 )
-from quiz.answers.tokens import tokenise
+from quiz.answers.tokens import bare, tokenise
 
-__all__ = ["Match", "allowed_edits", "judge", "match_feedback", "match_key", "split_cloze"]
+__all__ = [
+    "Match",
+    "allowed_edits",
+    "judge",
+    "match_feedback",
+    "match_key",
+    "names_a_date",
+    "split_cloze",
+]
 
 # Gaps are written {{answer}} or {{answer|alternative}}; braces inside a gap are not allowed.
 _GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -53,12 +63,20 @@ class Match:
 
 
 def judge(
-    response: str, accepted: Sequence[str], near_misses: Sequence[str] = (), fuzzy: bool = True
+    response: str,
+    accepted: Sequence[str],
+    near_misses: Sequence[str] = (),
+    fuzzy: bool = True,
+    *,
+    world: str = "",
+    person: str = "",
 ) -> Match:
     """Match a response against accepted answers; a near miss it resembles as much wins.
 
     Words are compared, not characters: articles and harmless words around the answer are
-    ignored, but not a negation, nor a near miss or a list of candidates beside it.
+    ignored, but not a negation, nor a near miss or a list of candidates beside it, nor a word
+    that makes it part of a longer name. world is the question's own text: its words are known
+    context, and a misspelt answer that spells one of them is that word. person: see best_span.
     """
     said = tokenise(response)
     if not said:
@@ -69,21 +87,58 @@ def judge(
     dated = resolve_dates(said, [tokenise(answer) for answer in accepted])
     if dated is None:
         return Match("ambiguous", reason=AMBIGUOUS_DATE)
-    best = best_span(dated, accepted, fuzzy)
-    miss = best_span(dated, near_misses, fuzzy=True)  # near misses are wrong however misspelt
+    best = best_span(dated, accepted, fuzzy, person)
+    others = "short" if person else ""
+    miss = best_span(dated, near_misses, fuzzy=True, person=others)  # wrong however misspelt
     if miss is not None and (best is None or _miss_wins(miss, best)):
         return Match("near_miss", miss.text)
     if best is None:
         return Match("none")
-    before, after = best.tokens[: best.start], best.tokens[best.end :]
-    for part in (before, after):
-        beside = best_span(part, near_misses, fuzzy=True)
-        if beside is not None:  # "Niamey and Agadez", "Niamey, Agadez, Zinder"
-            return Match("none", best.text, f"it also names '{beside.text}'")
-    problem = context_problem(before, after, best.tokens[best.start : best.end])
+    owner = clauses(response) if len(best.tokens) == len(dated) else None
+    tokens = list(best.tokens)
+    for offset, part in ((0, tokens[: best.start]), (best.end, tokens[best.end :])):
+        for _ in range(3):  # "Lima, not Cusco or Arequipa": a few near misses at most
+            beside = best_span(part, near_misses, fuzzy=True, person=others)
+            if beside is None:
+                break
+            if not contrasted(tokens, offset + beside.start, offset + beside.end, owner):
+                return Match("none", best.text, f"it also names '{beside.text}'")
+            for index in range(beside.start, beside.end):  # set aside: "not Cusco"
+                part[index] = tokens[offset + index] = "~"
+    known = {bare(word) for text in (world, *accepted) for word in tokenise(text)}
+    answer_words = set(tokens[best.start : best.end])
+    if best.cost and any(bare(word) in known - set(tokenise(best.text)) for word in answer_words):
+        return Match("none", best.text, "that is another word of the question")
+    before, after = tokens[: best.start], tokens[best.end :]
+    problem = context_problem(
+        before, after, tokens[best.start : best.end], _linked(tokens, best, owner)
+    )
     if problem:
         return Match("none", best.text, problem)
+    if owner is not None:
+        names = set(tokenise(best.text))
+        other = longer_name(tokens, (best.start, best.end), owner, known, names, bool(person))
+        if other:
+            return Match("none", best.text, f"'{other}' makes it a different name")
     return Match("exact" if best.cost == 0 else "typo", best.text)
+
+
+def _linked(tokens: Sequence[str], best: Span, owner: list[int] | None) -> list[str]:
+    """The words around the answer that a list word links to it: its clause and the next word."""
+    if owner is None:
+        return [*tokens[: best.start], *tokens[best.end :]]
+    clause = owner[best.start]
+    around = [i for i in range(len(tokens)) if not best.start <= i < best.end]
+    return [
+        tokens[i]
+        for i in around
+        if owner[i] == clause or i == best.end or (i == best.start - 1 and owner[i] != clause)
+    ]
+
+
+def names_a_date(answers: Sequence[str]) -> bool:
+    """Whether an answer is a day of a month, so the question says how "06/05" is read."""
+    return any(token.startswith(DATE_PREFIX) for text in answers for token in tokenise(text))
 
 
 def _miss_wins(miss: Span, best: Span) -> bool:

@@ -16,6 +16,31 @@ _QUANTITY = re.compile(
     r"(?P<exponent>[eE][+-]?\d+)?\s*(?P<unit>.*)",
     re.DOTALL,
 )
+# "2/3", "20 / 30": a fraction is one number.
+_FRACTION = re.compile(
+    r"(?P<over>[+-]?\d+)\s*/\s*(?P<under>\d+)(?![\d.,/])\s*(?P<unit>.*)", re.DOTALL
+)
+# The words around a temperature's unit: "37 degrees C", "102.2 ° F", "37.5 degrees centigrade".
+_TEMPERATURE_NAMES = {
+    "c": "degC",
+    "celsius": "degC",
+    "centigrade": "degC",
+    "degc": "degC",
+    "f": "degF",
+    "fahrenheit": "degF",
+    "degf": "degF",
+    "k": "kelvin",
+    "kelvin": "kelvin",
+    "kelvins": "kelvin",
+    "degk": "kelvin",
+}
+_DEGREE_WORDS = frozenset({"degree", "degrees", "deg", "°", "º"})
+# After a distance, where it lies: "120 km south", "85 km NE", "80 km north-east of London".
+_DIRECTION = re.compile(
+    r"\s+(?:to\s+the\s+|due\s+)?(?:(?:north|south)(?:[\s-]?(?:east|west))?|east|west|"
+    r"[ns][ew]|[ns]{2}[ew]|[ew][ns][ew])(?:wards?|erly)?(?:\s+(?:of|from)\s+.*)?$",
+    re.IGNORECASE | re.DOTALL,
+)
 _RANGE = re.compile(r"(?:-|\u2013|to|and|or)\s*[0-9]", re.IGNORECASE)  # "55-65", "55 to 65"
 _MAX_UNIT_LENGTH = 40  # longer "units" are sentences; pint need not parse them
 
@@ -122,14 +147,19 @@ def describe(unit: pint.Unit) -> str:
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
-def to_unit(text: str, unit: str | None) -> float:
+def to_unit(text: str, unit: str | None, proportion: bool = False) -> float:
     """The value of a typed answer in the question's unit; a bare number is taken in that unit.
 
-    Words of approximation, number words and digit groups are read first ("about 750 000 m");
-    for a plain count, words after the number name what is counted ("60 soldiers").
+    Words of approximation, number words, fractions and digit groups are read first ("about
+    750 000 m", "two thirds"); for a plain count, words after the number name what is counted
+    ("60 soldiers"). For a proportion (a plain number from 0 to 1), "67%" is 0.67.
     """
     typed = text.strip()
     unwrapped = quantity.unwrap(typed, _is_known_unit)
+    fraction = _FRACTION.fullmatch(unwrapped)
+    if fraction is not None and int(fraction["under"]):
+        value = int(fraction["over"]) / int(fraction["under"])
+        unwrapped = f"{value:.12g} {fraction['unit']}".strip()
     found = _QUANTITY.fullmatch(unwrapped)
     if found is None:
         word = quantity.changing_word(unwrapped)
@@ -146,9 +176,15 @@ def to_unit(text: str, unit: str | None) -> float:
     if _RANGE.match(unit_text):
         raise UnitError(f"'{typed}' is a range: give one number")
     if unit is None:
+        if proportion and unit_text.lower() in quantity.PERCENT_WORDS:
+            return number / 100
         return _plain_count(number, unit_text)
-    given = _typed_unit(unit_text)
     wanted = parse_unit(unit)
+    if wanted.dimensionality == registry().kelvin.dimensionality:
+        unit_text = _temperature_unit(unit_text, unit)
+    elif wanted.dimensionality == registry().metre.dimensionality:
+        unit_text = _DIRECTION.sub("", unit_text) or unit_text
+    given = _typed_unit(unit_text)
     if given.dimensionality != wanted.dimensionality:
         raise UnitError(
             f"'{unit_text}' is {describe(given)}; this answer is {describe(wanted)}, "
@@ -159,6 +195,20 @@ def to_unit(text: str, unit: str | None) -> float:
     except pint.PintError as error:
         raise UnitError(f"cannot convert '{unit_text}' to '{unit}': {error}") from error
     return _finite(float(converted), typed)
+
+
+def _temperature_unit(text: str, unit: str) -> str:
+    """A temperature's typed unit as pint names it: "C" is Celsius here, not coulomb.
+
+    "degrees" alone, or the sign alone, is the question's own scale.
+    """
+    words = text.replace("°", " ° ").replace("º", " º ").lower().split()
+    scale = [word for word in words if word not in _DEGREE_WORDS]
+    if not scale:
+        return unit
+    if len(scale) == 1 and scale[0].strip(".") in _TEMPERATURE_NAMES:
+        return _TEMPERATURE_NAMES[scale[0].strip(".")]
+    return text
 
 
 def _is_known_unit(text: str) -> bool:

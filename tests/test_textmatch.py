@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from quiz.answers.dates import reading_dates
 from quiz.answers.numbers import read_number_words
 from quiz.answers.tokens import tokenise
 from quiz.questions import Question, ResponseError, question_from_dict
@@ -199,9 +200,17 @@ def test_numeric_dates_are_read_only_when_unambiguous() -> None:
     assert right(late, ["23/10"]) and right(late, ["10/23"])  # no month 23: one reading
     assert right(late, ["2024-10-23"]) and right(late, ["23.10."])
     assert not right(late, ["24/10"])
-    with pytest.raises(ResponseError, match="write the month as a word"):
-        DAY.grade(["3/10"])  # 3 October or March 10
+    with reading_dates(None), pytest.raises(ResponseError, match="write the month as a word"):
+        DAY.grade(["3/10"])  # 3 October or March 10, when no date order is set
     assert not right(DAY, ["4/11"])  # wrong whichever way it is read
+
+
+def test_numeric_dates_are_read_in_the_students_date_order() -> None:
+    assert right(DAY, ["3/10"])  # day first by default: 3 October
+    with reading_dates(False):
+        assert not right(DAY, ["3/10"])  # March 10
+        assert right(DAY, ["10/3"]) and right(DAY, ["10/03/2024"])
+    assert not right(DAY, ["10/3"])
 
 
 @pytest.mark.parametrize(
@@ -320,7 +329,8 @@ def test_judge_reports_why() -> None:
     assert judge("Lisbon", ["Lisbon"]).verdict == "exact"
     assert judge("Lsibon", ["Lisbon"]).verdict == "typo"
     assert judge("Porto", ["Lisbon"], ["Porto"]).verdict == "near_miss"
-    assert judge("3/10", ["October 3"]).verdict == "ambiguous"
+    with reading_dates(None):
+        assert judge("3/10", ["October 3"]).verdict == "ambiguous"
 
 
 def test_several_values_of_one_kind_are_several_answers() -> None:

@@ -95,8 +95,10 @@ def _acronym_of(token: str, words: Sequence[str]) -> list[str] | None:
     return None
 
 
-def expand(tokens: Sequence[str], words: Sequence[str]) -> list[str]:
+def expand(tokens: Sequence[str], words: Sequence[str], initials: bool = True) -> list[str]:
     """Tokens with abbreviations and initialisms of words written out as those words.
+
+    With initials False, one dotted letter is not taken for a name ("I. Newton" is no full name).
 
     A full stop after the last token ends a sentence rather than marking an abbreviation, unless
     the token is a known abbreviation: "Niger." is not short for "Nigeria".
@@ -110,7 +112,7 @@ def expand(tokens: Sequence[str], words: Sequence[str]) -> list[str]:
             out.append(word)
             continue
         dotted = token.endswith(".") and index < len(tokens) - 1
-        initial = index < len(tokens) - 1
+        initial = initials and index < len(tokens) - 1
         full = next(
             (
                 candidate

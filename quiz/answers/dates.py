@@ -1,6 +1,8 @@
 """Dates in typed answers: month names and abbreviations, and day-month in any common order."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from quiz.answers.numbers import ordinal_value
 
@@ -21,6 +23,29 @@ MONTHS = [
 _SHORT = {name[:3]: name for name in MONTHS} | {"sept": "september"}
 MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
 DATE_PREFIX = "date:"  # a date token: "date:5:6" is the sixth of May, compared exactly
+# How "06/05" is read: True day first (most of the world), False month first (the US), None
+# refused as ambiguous. The student's setting, set around grading by the views (reading_dates).
+_DAY_FIRST: ContextVar[bool | None] = ContextVar("day_first", default=True)
+
+
+def day_first() -> bool | None:
+    """The date order numeric dates are read in now (see reading_dates)."""
+    return _DAY_FIRST.get()
+
+
+def set_day_first(first: bool | None) -> None:
+    """Read numeric dates in this order from now on in this context (one web request)."""
+    _DAY_FIRST.set(first)
+
+
+@contextmanager
+def reading_dates(first: bool | None) -> Iterator[None]:
+    """Read numeric dates day first (True), month first (False) or not at all (None) inside."""
+    token = _DAY_FIRST.set(first)
+    try:
+        yield
+    finally:
+        _DAY_FIRST.reset(token)
 
 
 def month_name(token: str, dotted: bool) -> str | None:

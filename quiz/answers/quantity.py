@@ -25,9 +25,10 @@ _TRAILING = re.compile(
     r"\s*(?:approx\.?|approximately|roughly|about|or so|give or take|more or less|-?ish)$",
     re.IGNORECASE,
 )
-_MONTH_BEFORE_YEAR = re.compile(  # "6 May 2022", "February 2022": the year is the number
+_MONTH_BEFORE_YEAR = re.compile(  # "6 May 2022", "Nov 9, 1989": the year is the number
     r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?=\d{3,4}(?!\d))",
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?=\d{3,4}(?!\d))",
     re.IGNORECASE,
 )
 _ERA = re.compile(r"\s*(?:a\.?d\.?|c\.?e\.?)$|^(?:a\.?d\.?)(?![a-z])\s*", re.IGNORECASE)
@@ -44,6 +45,14 @@ _CHANGING_WORDS = frozenset(
 _GROUPS = re.compile(r"^([+-]?\d{1,3})((?:[ '\u2019]\d{3})+)(?=$|[^\d,.])")
 _WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*", re.IGNORECASE)
 PERCENT_WORDS = ("%", "percent", "per cent", "pct", "percentage")
+# "two thirds", "three quarters", "one half": read as "2/3", which quiz.units divides.
+_DENOMINATORS = {"half": 2, "halves": 2, "quarter": 4, "quarters": 4} | {
+    word + end: number
+    for number, word in enumerate(
+        ["third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], start=3
+    )
+    for end in ("", "s")
+}
 
 
 def unwrap(typed: str, is_unit: Callable[[str], bool] = lambda text: False) -> str:
@@ -97,13 +106,28 @@ def _aside(found: re.Match[str], is_unit: Callable[[str], bool]) -> str:
 def _number_words_as_digits(text: str) -> str:
     """ "seven hundred and fifty km" as "750 km"; text that starts otherwise is returned as is."""
     words = re.split(r"[\s-]+", text, maxsplit=30)
+    if words and words[0].lower() in ("minus", "negative") and len(words) > 1:
+        rest = _number_words_as_digits(" ".join(words[1:]))
+        return "-" + rest if rest[:1].isdigit() else text  # "minus 40 degrees"
+    if words and words[0].lower() in _DENOMINATORS:  # "half"
+        words = ["a", *words]
+    if len(words) > 1 and words[0].lower() in ("a", "an") and words[1].lower() in _DENOMINATORS:
+        return " ".join([f"1/{_DENOMINATORS[words[1].lower()]}", *words[2:]])  # "a third"
     if not words or words[0].lower() not in NUMBER_WORDS:
         return text
+    if len(words) > 1 and words[1].lower() in _DENOMINATORS:  # "one third", never "13"
+        over = read_number_words([words[0].lower()])
+        if over is not None:
+            under = _DENOMINATORS[words[1].lower()]
+            return " ".join([f"{over[0]}/{under}", *words[2:]])
     read = read_number_words([word.lower() for word in words])
     if read is None:
         return text
     value, used = read
-    return " ".join([str(value), *words[used:]])
+    rest = words[used:]
+    if rest and rest[0].lower() in _DENOMINATORS:  # "two thirds" is 2/3
+        return " ".join([f"{value}/{_DENOMINATORS[rest[0].lower()]}", *rest[1:]])
+    return " ".join([str(value), *rest])
 
 
 def _grouped_digits(text: str) -> str:

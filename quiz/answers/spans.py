@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from quiz.answers.abbreviations import expand
-from quiz.answers.dates import DATE_PREFIX, MONTH_NUMBER
+from quiz.answers.dates import DATE_PREFIX, MONTH_NUMBER, day_first
+from quiz.answers.entities import is_person_name, name_forms, with_numerals
 from quiz.answers.tokens import NUMERIC_DATE, bare, singular, tokenise
 
 TOO_LONG = "give just the answer"
@@ -204,15 +205,29 @@ def cost(span: Sequence[str], answer: Sequence[str], fuzzy: bool) -> int | None:
     return edits
 
 
-def best_span(said: Sequence[str], answers: Sequence[str], fuzzy: bool) -> Span | None:
-    """The answer found in said: more words first, then fewer edits, then more tokens covered."""
+def best_span(
+    said: Sequence[str], answers: Sequence[str], fuzzy: bool, person: str = ""
+) -> Span | None:
+    """The answer found in said: more words first, then fewer edits, then more tokens covered.
+
+    person: "" for no person's name, "short" when a surname alone or initials will do, "full"
+    when the question needs the full name.
+    """
     found: list[tuple[tuple[int, int, int], Span]] = []
+    initials = person != "full"
     for text in answers:
-        written = expand(tokenise(text), said)
-        tokens = tuple(expand(_guard_initials(said, tokenise(text)), written))
-        for wanted in _forms(written):
+        written = expand(tokenise(text), said, initials)
+        guarded = expand(_guard_initials(said, tokenise(text)), written, initials)
+        written, listed = with_numerals(written, guarded, tokenise(text))
+        tokens = tuple(listed)
+        forms = _forms(written)
+        if person == "short" and is_person_name(text):
+            forms += [form for form in name_forms(written) if form not in forms]
+        for wanted in forms:
             size = len(wanted)
-            for length in range(max(1, size - 1), size + 2):
+            # A formula typed spaced or in lower case ("h2o") is read as several tokens.
+            spread = sum(len(t) for t in wanted if t[:1].isalpha() and _has_digit(t))
+            for length in range(max(1, size - 1), size + 2 + spread):
                 for start in range(0, len(tokens) - length + 1):
                     edits = cost(tokens[start : start + length], wanted, fuzzy)
                     if edits is not None:
@@ -252,10 +267,11 @@ def _forms(words: list[str]) -> list[list[str]]:
 
 
 def resolve_dates(said: Sequence[str], answers: Sequence[Sequence[str]]) -> list[str] | None:
-    """Numeric dates ("14/07") read as the day they must mean; None when either could be meant.
+    """Numeric dates ("14/07") read in the student's date order (quiz.answers.dates.day_first).
 
-    "06/05" is 6 May to most of the world and June 5 in the US: when one reading is an answer's
-    date and the other is not, the response is ambiguous and the student is asked to reword it.
+    "06/05" is 6 May to most of the world and June 5 in the US. With no order set, when one
+    reading is an answer's date and the other is not, the response is ambiguous (None) and the
+    student is asked to reword it.
     """
     wanted = {bare(token) for answer in answers for token in answer}
     out: list[str] = []
@@ -265,9 +281,13 @@ def resolve_dates(said: Sequence[str], answers: Sequence[Sequence[str]]) -> list
             continue
         readings = token[len(NUMERIC_DATE) :].split("|")
         right = [reading for reading in readings if reading in wanted]
-        if right and len(readings) > 1:
-            return None
-        out.append(right[0] if right else readings[0])
+        order = day_first()
+        if order is None:
+            if right and len(readings) > 1:
+                return None
+            out.append(right[0] if right else readings[0])
+        else:  # numeric_readings lists the day-first reading first; the student's setting picks
+            out.append(readings[0] if order else readings[-1])
     return out
 
 
@@ -280,11 +300,18 @@ def _kind(token: str) -> str:
     return "number" if _has_digit(token) else ""
 
 
-def context_problem(before: Sequence[str], after: Sequence[str], answer: Sequence[str] = ()) -> str:
+def context_problem(
+    before: Sequence[str],
+    after: Sequence[str],
+    answer: Sequence[str] = (),
+    linked: Sequence[str] | None = None,
+) -> str:
     """Why the words around a found answer make the response wrong, or "" if they are harmless.
 
     A negation before the answer negates it ("not Niamey"); after it, only when nothing follows
     ("Niamey? No", "Niamey is not right"): "dialogue, not sanctions" still answers "dialogue".
+    A list word counts among the linked words (by default all of them): "Niamey or Agadez", but
+    not "H2O, two hydrogens and one oxygen".
     """
     ahead = [bare(token) for token in before]
     behind = [bare(token) for token in after]
@@ -300,12 +327,13 @@ def context_problem(before: Sequence[str], after: Sequence[str], answer: Sequenc
         if word in NEGATIONS and (word, following) not in HEDGES and rest <= VERDICT_WORDS:
             return f"'{word}' changes the answer"
     words = ahead + behind
-    if any(word in LIST_WORDS for word in words) and any(
+    near = words if linked is None else [bare(token) for token in linked]
+    if any(word in LIST_WORDS for word in near) and any(
         word not in LIST_WORDS and not word.isdigit() for word in words
     ):
         return SEVERAL
     kinds = {_kind(bare(token)) for token in answer} - {""}
-    if any(_kind(word) in kinds for word in words):
+    if any(_kind(word) in kinds for word in near):
         return SEVERAL  # "March April May" for a month, "May 6 May 7" for a date
     if len(words) > MAX_CONTEXT_WORDS:
         return TOO_LONG

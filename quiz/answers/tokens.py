@@ -18,6 +18,8 @@ _SCAN = re.compile(
     r"|(?P<dotted>(?<![\d.,])\d{1,2}\.\d{1,2}\.(?:\d{2,4})?(?![\d.]))"  # 06.05. is day.month.
     r"|(?P<ndate>(?<![\d.,])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/]))"  # 06/05, 6/5/2024
     r"|(?P<initials>(?<![^\W_])[^\W\d_](?:\.[^\W\d_])+\.?)"  # U.S., a.e.s
+    r"|(?P<formula>(?<![^\W_])(?-i:(?=(?:[A-Z][a-z]?\d*)*[A-Z][a-z]?\d)(?:[A-Z][a-z]?\d*){2,})"
+    r"(?![^\W_]))"  # H2O, NaCl2, CO2: one token, so "H2O, two" is not "H2O2"
     r"|(?P<ordinal>\d{1,9}(?:st|nd|rd|th)(?![^\W_]))"  # 6th
     r"|(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)"  # 1,000 7.5 2022
     r"|(?P<word>[^\W\d_]+)(?P<dot>\.)?"  # letters only: "May6" is "may", "6"
@@ -66,6 +68,8 @@ def tokenise(text: str) -> tuple[str, ...]:
                 raw.append(str(parts[2]))
         elif kind == "initials":
             raw.append(found["initials"].replace(".", "").casefold() + "*")
+        elif kind == "formula":
+            raw.append(found["formula"].casefold())
         elif kind == "ordinal":
             raw.append(str(ordinal_value(found["ordinal"].casefold())))
         elif kind == "number":

@@ -52,11 +52,16 @@ class User(UserMixin, Base):
     desired_retention: Mapped[float] = mapped_column(default=0.9)
     new_per_day: Mapped[int] = mapped_column(default=20)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    # How a date typed in numbers only ("06/05") is read: day first, or month first (US).
+    date_order: Mapped[str] = mapped_column(
+        sa.String(11), default="day_first", server_default="day_first"
+    )
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     __table_args__ = (
         sa.CheckConstraint("role IN ('student', 'teacher', 'admin')", name="role"),
         sa.CheckConstraint("desired_retention BETWEEN 0.7 AND 0.97", name="retention"),
+        sa.CheckConstraint("date_order IN ('day_first', 'month_first')", name="date_order"),
     )
 
     def get_id(self) -> str:

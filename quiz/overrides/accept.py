@@ -80,7 +80,7 @@ def describe_rows(
             note = NUMERIC_NOTE
         elif qset.slug is not None:
             note = "This set comes from the question bank: change its file to accept answers."
-        elif override.accepted_at is None and _grades_right(item, review.response):
+        elif override.accepted_at is None and grades_right(item, review.response):
             note = "This answer already grades right."
         out.append(
             OverrideRow(
@@ -97,7 +97,7 @@ def describe_rows(
     return out
 
 
-def _grades_right(item: Any, response: Any) -> bool:
+def grades_right(item: Any, response: Any) -> bool:
     """Whether the question as it is now takes the response as fully right."""
     try:
         return bool(item.grade(response).correct)
@@ -129,7 +129,7 @@ def accepted_spec(question: Question, response: Any) -> dict[str, Any]:
         changed = question_from_dict({**question.as_dict(), **spec})
     except QuestionError as error:
         raise OverrideRefused(f"Not added: {error}.") from error
-    if not _grades_right(changed, response):
+    if not grades_right(changed, response):
         raise OverrideRefused("Not added: even with it, the grader would not take this answer.")
     return spec
 
@@ -213,7 +213,7 @@ def accept_answer(
             return "This answer was already added; nothing changed."
         if question.retired:
             raise OverrideRefused("This question has been retired; its answers stay as they were.")
-        if _grades_right(load_question(question), review.response):
+        if grades_right(load_question(question), review.response):
             return "This answer already grades right; nothing changed."
         question.spec = accepted_spec(question, review.response)
         override.accepted_at = now or now_utc()

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from quiz import units
+from quiz.answers.entities import asks_for_person
+from quiz.questions import gap_groups
 from quiz.questions.base import (
     Fields,
     FormLike,
@@ -24,7 +26,7 @@ from quiz.questions.weights import (
     read_short_answers,
     short_answer_spec,
 )
-from quiz.textmatch import Match, judge, match_feedback, match_key, split_cloze
+from quiz.textmatch import Match, judge, match_feedback, match_key, names_a_date, split_cloze
 
 
 def _check_answers(fields: Fields, key: str, answers: tuple[str, ...]) -> None:
@@ -39,12 +41,13 @@ class ShortAnswer(Question):
     """A typed word or phrase, forgiving case, accents, punctuation and small typos."""
 
     kind: ClassVar[str] = "short_answer"
-    FIELDS: ClassVar[tuple[str, ...]] = ("answers", "near_misses", "fuzzy")
+    FIELDS: ClassVar[tuple[str, ...]] = ("answers", "near_misses", "fuzzy", "full_name")
     answers: tuple[str, ...]
     near_misses: tuple[str, ...] = ()  # wrong however close, e.g. "Niamey" for "Agadez"
     fuzzy: bool = True
     partial: tuple[TypedAnswer, ...] = ()  # partly right answers, each with its weight
     feedback: tuple[tuple[str, str], ...] = ()  # (an answer or near miss, its own feedback)
+    full_name: bool = False  # a person's full name needed: no surname alone, no initials
 
     @classmethod
     def read_spec(cls, fields: Fields) -> dict[str, Any]:
@@ -60,6 +63,7 @@ class ShortAnswer(Question):
             "fuzzy": fields.flag("fuzzy", default=True),
             "partial": lists.partial,
             "feedback": lists.feedback,
+            "full_name": fields.flag("full_name", default=False),
         }
 
     def spec(self) -> dict[str, Any]:
@@ -67,6 +71,8 @@ class ShortAnswer(Question):
         out = short_answer_spec(self.answers, self.near_misses, self.partial, self.feedback)
         if not self.fuzzy:
             out["fuzzy"] = False
+        if self.full_name:
+            out["full_name"] = True
         return out
 
     def answer_text(self) -> str:
@@ -80,22 +86,37 @@ class ShortAnswer(Question):
         return response_text(form.get("answer") or "")
 
     def view(self, seed: int) -> dict[str, Any]:
-        """Nothing beyond the prompt."""
-        return {}
+        """Whether the answer is a date (the page then says how numeric dates are read)."""
+        return {"dates": names_a_date(self.answers)}
 
     def score(self, response: Any) -> tuple[float, str]:
         """Right when it matches an accepted answer (a typo is named) and is no near miss;
         a partly right answer scores its weight; the matched answer's own feedback is shown."""
         text = response_text(response)
         others = tuple(answer.text for answer in self.partial)
-        match = judge(text, self.answers, self.near_misses + others, fuzzy=self.fuzzy)
+        person = "full" if self.full_name else "short" if asks_for_person(self.prompt) else ""
+        match = judge(
+            text,
+            self.answers,
+            self.near_misses + others,
+            self.fuzzy,
+            world=self.prompt,
+            person=person,
+        )
         _refuse_ambiguous(match, text)
         if match.verdict in ("exact", "typo"):
             own = self._feedback_for(match.target)
             said = match_feedback(match, text) if match.verdict == "typo" or not own else ""
             return 1.0, " ".join(part for part in (said, own) if part)
         if self.partial:
-            part = judge(text, others, self.near_misses + self.answers, fuzzy=self.fuzzy)
+            part = judge(
+                text,
+                others,
+                self.near_misses + self.answers,
+                self.fuzzy,
+                world=self.prompt,
+                person=person,
+            )
             scored = self._partial_score(part, text) if part.verdict in ("exact", "typo") else None
             if scored is not None:
                 return scored
@@ -243,7 +264,9 @@ class Numeric(Question):
     def measure(self, text: str) -> float:
         """The typed answer's value in the question's unit; ResponseError if it has none."""
         try:
-            return units.to_unit(text, self.unit)
+            return units.to_unit(
+                text, self.unit, proportion=0 <= self.limits()[0] <= self.limits()[1] <= 1
+            )
         except units.UnitError as error:
             raise ResponseError(str(error)[:1].upper() + str(error)[1:] + ".") from error
 
@@ -277,22 +300,27 @@ class Cloze(Question):
     """A text with gaps, each graded like a short answer with its alternatives."""
 
     kind: ClassVar[str] = "cloze"
-    FIELDS: ClassVar[tuple[str, ...]] = ("text",)
+    FIELDS: ClassVar[tuple[str, ...]] = ("text", "groups")
     text: str  # gaps written {{answer}} or {{answer|alternative}}
+    groups: tuple[tuple[int, ...], ...] = ()  # gap numbers (from 1) answered in any order
 
     @classmethod
     def read_spec(cls, fields: Fields) -> dict[str, Any]:
-        """`text`, with balanced braces and at least one gap."""
+        """`text`, with balanced braces and at least one gap; `groups` of gaps in any order."""
         text = fields.text("text")
         try:
-            split_cloze(text)
+            parts = split_cloze(text)
         except ValueError as error:
             raise fields.error("text", str(error)) from error
-        return {"text": text}
+        count = sum(isinstance(part, tuple) for part in parts)
+        return {"text": text, "groups": gap_groups.read_groups(fields, count)}
 
     def spec(self) -> dict[str, Any]:
-        """The text with its gaps."""
-        return {"text": self.text}
+        """The text with its gaps, and its groups when it has some."""
+        out: dict[str, Any] = {"text": self.text}
+        if self.groups:
+            out["groups"] = [list(group) for group in self.groups]
+        return out
 
     def gaps(self) -> list[tuple[str, ...]]:
         """The accepted answers of each gap, in order."""
@@ -319,7 +347,7 @@ class Cloze(Question):
             else:
                 parts.append(("gap", gap))
                 gap += 1
-        return {"parts": parts}
+        return {"parts": parts, "dates": names_a_date([a for gap in self.gaps() for a in gap])}
 
     def score(self, response: Any) -> tuple[float, str]:
         """The fraction of gaps right; the feedback names the wrong and misspelt ones."""
@@ -328,14 +356,33 @@ class Cloze(Question):
             raise ResponseError("Fill in the gaps.")
         if not any(isinstance(said, str) and said.strip() for said in response):
             raise ResponseError("Fill in the gaps.")
+        world = " ".join(part for part in split_cloze(self.text) if isinstance(part, str))
+        judged: dict[tuple[int, int], Match] = {}
+
+        def match_for(place: int, gap: int) -> Match:
+            """The response typed at place judged against one gap's answers (cached)."""
+            if (place, gap) not in judged:
+                answers = gaps[gap]
+                # Another gap's answer is wrong here however close: typing all is no answer.
+                others = [a for o in gaps if o is not answers for a in o if a not in answers]
+                said = response_text(response[place] or "")
+                judged[place, gap] = judge(said, answers, others, world=world)
+            return judged[place, gap]
+
+        def rightness(place: int, gap: int) -> int:
+            """2 for an exact answer, 1 for a typo, 0 otherwise."""
+            said = response[place]
+            if not isinstance(said, str) or not said.strip():
+                return 0
+            return {"exact": 2, "typo": 1}.get(match_for(place, gap).verdict, 0)
+
+        targets = gap_groups.arrange(len(gaps), self.groups, rightness)
         right, notes = 0, []
-        for number, (said, answers) in enumerate(zip(response, gaps, strict=True), start=1):
+        for number, said in enumerate(response, start=1):
             if not isinstance(said, str) or not said.strip():
                 notes.append(f"Gap {number}: left empty.")
                 continue
-            # Another gap's answer is wrong here however close: typing all of them is no answer.
-            others = [a for gap in gaps if gap is not answers for a in gap if a not in answers]
-            match = judge(response_text(said), answers, others)
+            match = match_for(number - 1, targets[number - 1])
             _refuse_ambiguous(match, said, f"Gap {number}: ")
             right += match.verdict in ("exact", "typo")
             if match.verdict != "exact":

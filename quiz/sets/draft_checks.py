@@ -32,6 +32,8 @@ def field_key(path: str) -> str:
     for name in LINE_FIELDS:  # one text box for the list: the message names the line
         if key.startswith(name + "-"):
             return name
+    if key.startswith("groups-"):  # a cloze's groups are typed in one box too
+        return "groups"
     return key
 
 
@@ -153,6 +155,7 @@ LABELS = {
     "high": "Highest right value",
     "unit": "Unit",
     "text": "Text with gaps",
+    "groups": "Gaps answered in any order",
     "back": "Back of the card",
     "feedback": "Feedback for a right answer",
     "weighted": "Answers with a weight or feedback",

@@ -17,6 +17,7 @@ from typing import Any
 from quiz.questions import (
     FormLike,
 )
+from quiz.questions.gap_groups import groups_text, parse_groups_text
 
 MAX_ROWS = 50
 # The kinds' list fields that the form shows as rows, and each row's fields.
@@ -73,6 +74,7 @@ class Draft:
     answers: str = ""
     near_misses: str = ""
     fuzzy: bool = True
+    full_name: bool = False
     mode: str = "value"
     value: str = ""
     tolerance: str = ""
@@ -80,6 +82,7 @@ class Draft:
     high: str = ""
     unit: str = ""
     text: str = ""
+    groups: str = ""  # a cloze's gaps in any order, typed "1 2; 3 4"
     back: str = ""
     feedback: str = ""  # numeric: for a right answer
 
@@ -124,10 +127,12 @@ def draft_from_dict(data: dict[str, Any]) -> Draft:
         answers="\n".join(a for a in data.get("answers", ()) if isinstance(a, str)),
         near_misses="\n".join(a for a in data.get("near_misses", ()) if isinstance(a, str)),
         fuzzy=data.get("fuzzy", True),
+        full_name=data.get("full_name", False),
         value=_number_text(data.get("value")),
         tolerance=_number_text(data.get("tolerance")),
         unit=data.get("unit") or "",
         text=data.get("text", ""),
+        groups=groups_text(data.get("groups", ())),
         back=data.get("back", ""),
         feedback=data.get("feedback", ""),
     )
@@ -229,6 +234,7 @@ def draft_from_form(form: FormLike, kind: str) -> Draft:
         answers=text("answers"),
         near_misses=text("near_misses"),
         fuzzy=bool(form.get("fuzzy")),
+        full_name=bool(form.get("full_name")),
         mode="range" if form.get("mode") == "range" else "value",
         value=text("value").strip(),
         tolerance=text("tolerance").strip(),
@@ -236,6 +242,7 @@ def draft_from_form(form: FormLike, kind: str) -> Draft:
         high=text("high").strip(),
         unit=text("unit").strip(),
         text=text("text"),
+        groups=text("groups").strip(),
         back=text("back"),
         feedback=text("feedback"),
     )
@@ -326,6 +333,8 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
         _optional(out, "near_misses", _lines(draft.near_misses))
         if not draft.fuzzy:
             out["fuzzy"] = False
+        if draft.full_name:
+            out["full_name"] = True
     elif kind == "numeric":
         if draft.mode == "range":
             out["range"] = [_number(draft.low), _number(draft.high)]
@@ -337,6 +346,7 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
         _optional(out, "partial", [_partial_number(row) for row in _filled(draft.rows)])
     elif kind == "cloze":
         out["text"] = draft.text.strip()
+        _optional(out, "groups", parse_groups_text(draft.groups))
     elif kind == "matching":
         out["pairs"] = [
             {"left": row["left"].strip(), "right": row["right"].strip()} for row in draft.rows

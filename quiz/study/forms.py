@@ -9,9 +9,11 @@ from zoneinfo import available_timezones
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
+    SelectField,
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     NumberRange,
@@ -52,6 +54,15 @@ class SettingsForm(FlaskForm):
         "New questions per day", validators=[NumberRange(min=0, max=500)], default=20
     )
     timezone = StringField("Time zone", validators=[DataRequired()], default="UTC")
+    date_order = SelectField(
+        "Dates typed in numbers",
+        choices=[
+            SelectChoice("day_first", "Day first: 06/05 is 6 May"),
+            SelectChoice("month_first", "Month first: 06/05 is June 5"),
+        ],
+        default="day_first",
+        description="How your typed answers are read when a date such as 06/05 could be either.",
+    )
     submit = SubmitField("Save")
 
     def validate_timezone(self, field: StringField) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import available_timezones
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from quiz.answers.dates import set_day_first
 from quiz.blueprints import student_pages as bp
 from quiz.extensions import db
 from quiz.study.forms import SettingsForm
@@ -21,10 +22,20 @@ def settings() -> Any:
         current_user.desired_retention = float(form.desired_retention.data)
         current_user.new_per_day = form.new_per_day.data
         current_user.timezone = form.timezone.data
+        current_user.date_order = form.date_order.data
         db.session.commit()
         flash("Settings saved. New reviews use them from now on.", "success")
         return redirect(url_for(".settings"))
     return render_template("study/settings.html", form=form, zones=zone_groups())
+
+
+@bp.before_app_request
+def read_dates_in_users_order() -> None:
+    """Grade this request's typed dates in the signed-in user's date order (day first if none)."""
+    if request.endpoint == "static":
+        return  # no grading, and no reason to load the user
+    order = getattr(current_user, "date_order", "day_first")
+    set_day_first(order != "month_first")
 
 
 REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia")

@@ -48,6 +48,19 @@ def test_student_overrides_and_teacher_accepts(live_server: LiveServer, page: An
     assert page.locator(".verdict-bad").inner_text() == "Wrong"  # the grade stays visible
     assert page.locator("button:has-text('I was right')").count() == 0
     assert_accessible(page)
+    # A cloze answered with a name the author may accept (issue 23's synonyms).
+    page.goto(f"{base}/study/questions/{ids['cloze']}")
+    page.fill("[name='gap-0']", "American")
+    page.fill("[name='gap-1']", "Air Base 101")
+    page.locator("button:has-text('Check')").click()
+    page.wait_for_url(re.compile(r"/study/reviews/\d+$"))
+    # The date order numeric dates are read in, in the study settings.
+    page.goto(f"{base}/study/settings")
+    page.select_option("#date_order", "month_first")
+    page.click("input[type=submit][value=Save]")
+    page.wait_for_url(re.compile(r"/study/settings$"))
+    assert page.locator("#date_order").input_value() == "month_first"
+    assert_accessible(page)
     page.click("button:has-text('Log out')")
     page.wait_for_url(re.compile(r"/auth/login"))
 
@@ -70,10 +83,21 @@ def test_student_overrides_and_teacher_accepts(live_server: LiveServer, page: An
     page.wait_for_url(re.compile(r"/teach/sets/\d+/overrides$"))
     assert page.locator("#count_in_quizzes").is_checked()
     assert_accessible(page)
+    # The wrong answers students typed most often, under Teach, with one-click Accept this.
+    page.goto(f"{base}/teach/sets/{_set_id}")
+    page.click("a:has-text('Wrong answers to question 3')")
+    page.wait_for_url(re.compile(r"/teach/questions/\d+/wrong-answers$"))
+    assert "American" in page.locator("table.data tbody").inner_text()
+    assert_accessible(page)
+    page.click("button:has-text('Accept this')")
+    page.wait_for_url(re.compile(r"/teach/questions/\d+/wrong-answers$"))
+    assert "now accepted" in page.locator(".flashes").inner_text()
+    assert_accessible(page)
     assert page.console_errors == []
 
     with app.app_context():
         assert "Tillia" in db.session.get(Question, ids["base"]).spec["answers"]
+        assert "{{US|American}}" in db.session.get(Question, ids["cloze"]).spec["text"]
         accepted = db.session.scalar(sa.select(ReviewOverride.accepted_at))
         assert accepted is not None
 

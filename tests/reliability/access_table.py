@@ -108,6 +108,18 @@ ACCESS: dict[str, Row] = {
     "teach.overrides_list": Row(),
     "teach.set_overrides": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     "teach.accept_override": Row(owner="teacher_a", also=("admin",), ok=POST_302),
+    "teach.common_wrong_answers": Row(
+        owner="teacher_a", also=("admin",), args={"question_id": "taught"}
+    ),
+    # The POSTs run after teach.retire_question's retired the question: a 404 for everyone
+    # (tests/test_common_answers.py covers the owner's and admin's 302 on a live question).
+    "teach.accept_common_answer": Row(
+        owner="teacher_a",
+        also=("admin",),
+        ok=POST_302,
+        codes={"POST teacher_a": 404, "POST admin": 404},
+        args={"question_id": "taught"},
+    ),
     "teach.import_page": Row(ok={"POST": 422}),  # the body holds no file
     "teach.import_confirm": Row(ok={"POST": 400}),  # no token: no preview to confirm
     "teach.export_page": Row(owner="teacher_a", also=("admin",)),
