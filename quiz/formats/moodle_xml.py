@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
@@ -97,7 +97,7 @@ def read_moodle_xml(text: str) -> ReadResult:
     root, lines = parse(text.lstrip("\ufeff"))
     collector = Collector()
     tags: list[str] = []
-    title = ""
+    title, group, groups = "", "", []
     number = 0
     for element in root:
         if element.tag is ET.Comment:
@@ -110,15 +110,32 @@ def read_moodle_xml(text: str) -> ReadResult:
         if kind == "category":
             tags, name = _category(text_at(element, "category/text"))
             title = title or name
+            group = category_path(text_at(element, "category/text"))
             continue
         number += 1
         item = Item(element, line, number, lines, collector, _meta(element, line))
+        before = len(collector.questions)
         item.read(kind, tags)
+        groups.extend([group] * (len(collector.questions) - before))
     if not collector.questions and collector.warnings:
         skips = [w for w in collector.warnings if "skipped" in w.message]
         first = (skips or collector.warnings)[0]
         raise FormatError(first.line, f"nothing to import: {first.message}")
-    return collector.result(title)
+    return replace(collector.result(title), groups=tuple(groups))
+
+
+def category_path(path: str) -> str:
+    """A category as the teacher names it: its levels below the course, joined by ' / '."""
+    parts = [part.strip() for part in path.replace("//", "\x00").split("/")]
+    names = [
+        part.replace("\x00", "/")
+        for part in parts
+        if part
+        and not part.startswith("$")
+        and part.lower() != "top"
+        and not part.lower().startswith("default for")
+    ]
+    return " / ".join(names)
 
 
 def _category(path: str) -> tuple[list[str], str]:
