@@ -259,7 +259,8 @@ DECOY = Deck(
             1,
             BASIC,
             [
-                "Please update to the latest Anki version, then import the .colpkg/.apkg file again.",
+                "Please update to the latest Anki version, then import the .colpkg/.apkg file "
+                "again.",
                 "",
             ],
         )
@@ -327,3 +328,50 @@ def sample_deck() -> Deck:
         ],
         {1: "Default", 10: "Sahel", 11: "Sahel::Languages", 12: "Sahel::Places::Cities"},
     )
+
+
+def zip_bomb(name: str = "collection.anki2", megabytes: int = 600) -> bytes:
+    """A real zip bomb: one deflated entry of `megabytes` MB of zeros in about 0.1% of that
+    (a flushed deflate block repeated, so the test does not spend seconds compressing)."""
+    import struct
+    import zlib
+
+    encoder = zlib.compressobj(9, zlib.DEFLATED, -15)
+    chunk = b"\0" * (1 << 20)
+    block = encoder.compress(chunk) + encoder.flush(zlib.Z_FULL_FLUSH)
+    stream = block * megabytes + encoder.flush(zlib.Z_FINISH)
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(chunk, crc)
+    size, raw_name = megabytes << 20, name.encode()
+    local = struct.pack(
+        "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(stream), size, len(raw_name), 0
+    )
+    central = struct.pack(
+        "<IHHHHHHIIIHHHHHII",
+        0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(stream), size, len(raw_name), 0, 0, 0, 0, 0, 0,
+    )  # fmt: skip
+    directory = central + raw_name
+    end = struct.pack(
+        "<IHHHHIIH",
+        0x06054B50,
+        0,
+        0,
+        1,
+        1,
+        len(directory),
+        len(local) + len(raw_name) + len(stream),
+        0,
+    )
+    return local + raw_name + stream + directory + end
+
+
+def forged_zstd(data: bytes, declared: int) -> bytes:
+    """A zstd frame of `data` whose header declares `declared` bytes instead (4-byte field)."""
+    frame = bytearray(zstandard.ZstdCompressor().compress(data))
+    descriptor = frame[4]
+    assert descriptor >> 6 == 2, "expects a 4-byte content size field"
+    single = descriptor & 0x20
+    offset = 5 + (0 if single else 1) + [0, 1, 2, 4][descriptor & 3]
+    frame[offset : offset + 4] = declared.to_bytes(4, "little")
+    return bytes(frame)

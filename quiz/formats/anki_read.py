@@ -279,11 +279,16 @@ def read_collection(collection: Collection) -> ReadResult:
         raise PackageError("the package holds no notes")
     if len(collection.notes) > MAX_NOTES:
         raise PackageError(f"more than {MAX_NOTES:,} notes in one package; split the deck")
+    if len(collection.notes) == 1 and "update to the latest Anki" in collection.notes[0].fields[0]:
+        raise PackageError(
+            "only the placeholder collection that asks older Ankis to upgrade is inside (a "
+            "newer Anki's package without its collection.anki21b?)"
+        )
     reader = Reader(collection, root=shared_root(collection))
     for note in collection.notes:
         reader.read_note(note)
     if not reader.collector.questions:
-        raise PackageError("no note gave a question: " + "; ".join(reader.issues) or "empty")
+        raise PackageError("no note gave a question: " + ("; ".join(reader.issues) or "empty"))
     return reader.result()
 
 

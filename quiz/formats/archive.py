@@ -109,8 +109,7 @@ def unzstd(data: bytes, name: str, limit: int = MAX_ENTRY) -> bytes:
     known = declared != zstandard.CONTENTSIZE_UNKNOWN
     if known and declared > limit:
         raise PackageError(
-            f"'{name}': the zstd frame declares {declared / 2**20:,.0f} MB; at most "
-            f"{limit / 2**20:,.0f} MB"
+            f"'{name}': the zstd frame declares {_size(declared)}; at most {_size(limit)}"
         )
     reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=False)
     out = io.BytesIO()
@@ -121,10 +120,12 @@ def unzstd(data: bytes, name: str, limit: int = MAX_ENTRY) -> bytes:
                 break
             out.write(chunk)
             if out.tell() > limit:
-                raise PackageError(
-                    f"'{name}': the zstd frame unpacks to more than {limit / 2**20:,.0f} MB"
-                )
+                raise PackageError(f"'{name}': the zstd frame unpacks to more than {_size(limit)}")
     except zstandard.ZstdError as error:
+        if known and "too small" in str(error):
+            raise PackageError(
+                f"'{name}': the zstd frame declares {declared:,} bytes but holds more"
+            ) from error
         raise PackageError(f"'{name}': the zstd frame is damaged ({error})") from error
     content = out.getvalue()
     if known and len(content) != declared:
@@ -145,3 +146,8 @@ def _frame_complete(data: bytes) -> bool:
     except zstandard.ZstdError:
         return False
     return bool(decoder.eof)
+
+
+def _size(count: int) -> str:
+    """A byte count for a message: MB from one megabyte up."""
+    return f"{count / 2**20:,.0f} MB" if count >= 2**20 else f"{count:,} bytes"

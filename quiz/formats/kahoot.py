@@ -123,7 +123,7 @@ def read_kahoot(data: bytes) -> ReadResult:
     if total:
         description = (
             f"From Kahoot: {len(times)} questions, {_span(times)} each, {total} seconds in all; "
-            f"a suggested quiz time limit of {suggested_minutes(total)} minutes."
+            f"a suggested quiz time limit of {_minutes(suggested_minutes(total))}."
         )
     return replace(result, unit="row", description=description, time_limit_s=total)
 
@@ -162,3 +162,8 @@ def _span(times: list[int]) -> str:
     given = [time for time in times if time]
     low, high = min(given), max(given)
     return f"{low} s" if low == high else f"{low} to {high} s"
+
+
+def _minutes(count: int) -> str:
+    """'1 minute', '3 minutes'."""
+    return f"{count} minute{'' if count == 1 else 's'}"
