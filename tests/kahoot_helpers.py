@@ -31,9 +31,7 @@ def kahoot_sheet(rows: list[list[Any]] | None = None) -> bytes:
     sheet = book.active
     sheet.title = "Sheet1"
     sheet["B2"] = "Quiz template"
-    sheet["B3"] = (
-        "Add questions, at least two answer alternatives, time limit and choose correct answers (at least one)."
-    )
+    sheet["B3"] = "Add questions, at least two answers, a time limit and the correct answers."
     for column, value in enumerate(HEADER, start=1):
         sheet.cell(row=8, column=column, value=value)
     for number, row in enumerate(ROWS if rows is None else rows, start=1):

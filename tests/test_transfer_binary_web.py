@@ -167,7 +167,7 @@ def test_a_bad_kahoot_row_is_named(app: Flask, roles: dict) -> None:
     )
     page = upload(client_for(app, "tina"), sheet, "kahoot.xlsx")
     assert page.status_code == 422
-    assert "line 10: correct answer 3 names an empty answer" in page.get_data(as_text=True)
+    assert "row 10: correct answer 3 names an empty answer" in page.get_data(as_text=True)
 
 
 def deck_of(count: int) -> bytes:

@@ -38,11 +38,13 @@ BINARY_FORMATS = ("apkg", "colpkg", "kahoot")
 class FormatError(ValueError):
     """An input that cannot be imported: the line (and column), and what is wrong."""
 
-    def __init__(self, line: int, problem: str, column: int | None = None) -> None:
+    def __init__(
+        self, line: int, problem: str, column: int | None = None, unit: str = "line"
+    ) -> None:
         self.line = line
         self.column = column
         self.problem = problem
-        where = f"line {line}" + (f", column {column}" if column else "")
+        where = f"{unit} {line}" + (f", column {column}" if column else "")
         super().__init__(f"{where}: {problem}")
 
 

@@ -73,13 +73,15 @@ def _correct(raw: str, answers: list[str], row: int) -> list[int]:
     """The correct answers' numbers (1-4) as indexes; FormatError naming the row."""
     parts = [part for part in re.split(r"[,;\s]+", raw) if part]
     if not parts:
-        raise FormatError(row, "no correct answer number (1 to 4)")
+        raise FormatError(row, "no correct answer number (1 to 4)", unit="row")
     numbers = []
     for part in parts:
         if not part.isdigit() or not 1 <= int(part) <= 4:
-            raise FormatError(row, f"correct answer '{part}' is not a number from 1 to 4")
+            raise FormatError(
+                row, f"correct answer '{part}' is not a number from 1 to 4", unit="row"
+            )
         if not answers[int(part) - 1]:
-            raise FormatError(row, f"correct answer {part} names an empty answer")
+            raise FormatError(row, f"correct answer {part} names an empty answer", unit="row")
         numbers.append(int(part) - 1)
     return sorted(set(numbers))
 
@@ -93,7 +95,7 @@ def _time(raw: str, row: int) -> int:
     except ValueError:
         seconds = math.nan
     if not math.isfinite(seconds) or not 0 < seconds <= 3600:
-        raise FormatError(row, f"time limit '{raw}' is not a number of seconds")
+        raise FormatError(row, f"time limit '{raw}' is not a number of seconds", unit="row")
     return math.ceil(seconds)
 
 
@@ -135,9 +137,9 @@ def _row(row: dict[str, str], number: int, collector: Collector) -> int | None:
     if not question and not any(answers):
         return None
     if not question:
-        raise FormatError(number, "the question is empty")
+        raise FormatError(number, "the question is empty", unit="row")
     if sum(1 for answer in answers if answer) < 2:
-        raise FormatError(number, "fewer than two answers")
+        raise FormatError(number, "fewer than two answers", unit="row")
     right = _correct(row.get("correct", ""), answers, number)
     seconds = _time(row.get("time", ""), number)
     if seconds and seconds not in KAHOOT_LIMITS:
@@ -148,7 +150,12 @@ def _row(row: dict[str, str], number: int, collector: Collector) -> int | None:
         if answer
     ]
     kind = "multiple_select" if len(right) > 1 else "multiple_choice"
-    collector.add(number, {"kind": kind, "prompt": escape_markdown(question), "choices": choices})
+    try:
+        collector.add(
+            number, {"kind": kind, "prompt": escape_markdown(question), "choices": choices}
+        )
+    except FormatError as error:
+        raise FormatError(number, error.problem, unit="row") from error
     return seconds
 
 

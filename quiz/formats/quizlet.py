@@ -50,13 +50,15 @@ def rows(text: str, seps: Separators) -> list[tuple[int, str, str]]:
         if not row.strip():
             continue
         if "\x00" in row:
-            raise FormatError(number, "contains a NUL character")
+            raise FormatError(number, "contains a NUL character", unit="row")
         if seps.term not in row:
             shown = {"\t": "a tab", ",": "a comma"}.get(seps.term, f"'{seps.term}'")
-            raise FormatError(number, f"no separator ({shown}) between term and definition")
+            raise FormatError(
+                number, f"no separator ({shown}) between term and definition", unit="row"
+            )
         term, definition = (part.strip() for part in row.split(seps.term, 1))
         if not term or not definition:
-            raise FormatError(number, "the term or the definition is empty")
+            raise FormatError(number, "the term or the definition is empty", unit="row")
         out.append((number, term, definition))
     return out
 
@@ -65,15 +67,11 @@ def read_quizlet(text: str, seps: Separators | None = None) -> ReadResult:
     """Quizlet's export as flashcards (term in front, definition behind)."""
     collector = Collector()
     for number, term, definition in rows(text, seps or Separators()):
-        collector.add(
-            number,
-            {
-                "kind": "flashcard",
-                "prompt": _markdown(term),
-                "back": _markdown(definition),
-                "explanation": _markdown(definition),
-            },
-        )
+        fields = {"kind": "flashcard", "prompt": _markdown(term), "back": _markdown(definition)}
+        try:
+            collector.add(number, {**fields, "explanation": fields["back"]})
+        except FormatError as error:
+            raise FormatError(number, error.problem, unit="row") from error
     return replace(collector.result(), unit="row")
 
 
