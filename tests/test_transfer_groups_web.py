@@ -14,7 +14,9 @@ from tests.transfer_helpers import client_for, confirm_fields, make_roles, make_
 
 XML = """<?xml version="1.0" encoding="UTF-8"?>
 <quiz>
-  <question type="category"><category><text>$course$/top/Geography/Niger</text></category></question>
+  <question type="category">
+    <category><text>$course$/top/Geography/Niger</text></category>
+  </question>
   <question type="truefalse">
     <name><text>capital</text></name>
     <questiontext format="html"><text>Niamey is the capital.</text></questiontext>

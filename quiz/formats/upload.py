@@ -52,12 +52,17 @@ def size_problem(size: int, binary: bool) -> str:
 
 
 def read_upload(
-    data: bytes, fmt: str = "guess", filename: str = "", options: Mapping[str, str] | None = None
+    data: bytes,
+    fmt: str = "guess",
+    filename: str = "",
+    options: Mapping[str, str] | None = None,
+    check_size: bool = True,
 ) -> tuple[str, ReadResult]:
-    """Read an upload's bytes in a format (guessed when "guess"): the format and the result."""
+    """Read an upload's bytes in a format (guessed when "guess"): the format and the result.
+    `check_size`: refuse what the import page would (the CLI reads any size)."""
     options = options or {}
     binary = fmt in BINARY_FORMATS or (fmt == "guess" and is_zip(data))
-    problem = size_problem(len(data), binary)
+    problem = size_problem(len(data), binary) if check_size else ""
     if problem:
         raise PackageError(problem)
     if binary:
