@@ -58,12 +58,15 @@ class Note:
 
 @dataclass(frozen=True)
 class Review:
-    """One revlog row: when (ms since the epoch), the card, the button (1-4) and the type."""
+    """One revlog row: when (ms since the epoch), the card, the button (1-4, 0 for a manual
+    change), the type (0 learn, 1 review, 2 relearn, 3 filtered, 4 manual, 5 rescheduled) and
+    the interval set (0 after "Forget")."""
 
     id: int
     card_id: int
     ease: int
     type: int
+    interval: int = 0
 
 
 @dataclass
@@ -171,9 +174,9 @@ def _read(db: sqlite3.Connection, source: str) -> Collection:
     reviews = []
     if "revlog" in tables:
         reviews = [
-            Review(int(rid), int(cid), int(ease), int(kind))
-            for rid, cid, ease, kind in db.execute(
-                "SELECT id, cid, ease, type FROM revlog ORDER BY cid, id"
+            Review(int(rid), int(cid), int(ease), int(kind), int(ivl))
+            for rid, cid, ease, kind, ivl in db.execute(
+                "SELECT id, cid, ease, type, ivl FROM revlog ORDER BY cid, id"
             )
         ]
     return Collection(source, notetypes, decks, notes, reviews, [])
