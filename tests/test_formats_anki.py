@@ -15,6 +15,7 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quiz.formats.anki_collection import read_package
 from quiz.formats.anki_read import read_apkg
 from quiz.formats.apkg import write_apkg
 from quiz.formats.archive import MAX_ENTRIES, PackageError, unzstd
@@ -41,6 +42,7 @@ from tests.transfer_helpers import set_of
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = ("anki2", "anki21", "anki21b")
 MEDIA = {"flag.png": b"\x89PNG", "maison.mp3": b"ID3"}
+SAMPLE = read_package(package(sample_deck(), "anki21"))
 
 
 def texts(result: object) -> list[tuple[str, str, str, tuple[str, ...]]]:
@@ -243,3 +245,13 @@ def test_a_note_edited_in_anki_is_read_from_its_fields() -> None:
     card = result.questions[0].question
     assert card.prompt == "Edited front" and card.back.startswith("Back")
     assert any("edited in Anki since this app exported it" in str(w) for w in result.warnings)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_the_plain_text_shortcut_gives_what_the_html_reader_gives(text: str) -> None:
+    from quiz.formats.anki_read import SOUND, Reader
+    from quiz.formats.html_text import html_to_markdown
+
+    reader = Reader(SAMPLE)
+    assert reader.markdown(text) == html_to_markdown(SOUND.sub(" ", text)).text

@@ -23,7 +23,7 @@ from typing import Any
 from quiz.formats.anki_collection import Collection, Note, NoteType, read_package
 from quiz.formats.archive import PackageError
 from quiz.formats.common import Collector, FormatError, Notice, ReadResult, key_for_title, line_list
-from quiz.formats.html_text import html_to_markdown
+from quiz.formats.html_text import escape_markdown, html_to_markdown
 
 MAX_NOTES = 50_000  # real decks are large; each note gives one to two questions
 META = re.compile(r"<!--\s*@quiz\s+(\{.*?\})\s*-->", re.DOTALL)
@@ -33,6 +33,8 @@ IMG = re.compile(r"""<img[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 REF = re.compile(r"\{\{([#^/]?)\s*([^{}]+?)\s*\}\}")
 SPECIAL_REFS = {"FrontSide", "Tags", "Deck", "Subdeck", "Card", "Type", "CardFlag"}
 GAP = "\x02"
+# What only the HTML parser reads right: tags, entities, sounds and control characters.
+PLAIN_UNSAFE = re.compile(r"[<&\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\[sound:")
 
 
 def front_hash(front: str) -> str:
@@ -98,6 +100,8 @@ class Reader:
     dropped_media: list[str] = field(default_factory=list)
     issues: dict[str, list[int]] = field(default_factory=dict)  # warning -> note ids
     root: str = ""
+    layouts: dict[int, list[Card] | None] = field(default_factory=dict)  # per note type
+    deck_tags: dict[int | None, tuple[list[str], str]] = field(default_factory=dict)
 
     def note_issue(self, message: str, note: Note) -> None:
         """A warning about a note, said once with every note it concerns."""
@@ -105,16 +109,24 @@ class Reader:
 
     def markdown(self, value: str) -> str:
         """A field's HTML as Markdown, without its images and sounds (named by read_note)."""
+        if not PLAIN_UNSAFE.search(value):
+            # Plain text (most fields): what html_to_markdown gives it, without the parser.
+            return escape_markdown(" ".join(value.split()))
         return html_to_markdown(SOUND.sub(" ", value)).text
 
+    def deck(self, deck_id: int | None) -> tuple[list[str], str]:
+        """A deck's levels below the shared top deck as tags, and its full name (cached)."""
+        if deck_id not in self.deck_tags:
+            path = self.collection.decks.get(deck_id, []) if deck_id is not None else []
+            levels = path[1:] if self.root and path[:1] == [self.root] else path
+            tags = [key_for_title(level) for level in levels if level != "Default"]
+            self.deck_tags[deck_id] = ([tag for tag in tags if tag], "::".join(path))
+        return self.deck_tags[deck_id]
+
     def tags(self, note: Note, deck_id: int | None) -> tuple[list[str], str]:
-        """The note's tags and deck levels below the shared top deck; the deck's full name."""
-        path = self.collection.decks.get(deck_id, []) if deck_id is not None else []
-        group = "::".join(path)
-        levels = path[1:] if self.root and path[:1] == [self.root] else path
-        deck_tags = [key_for_title(level) for level in levels if level != "Default"]
-        tags = [tag for tag in [*note.tags, *deck_tags] if tag]
-        return list(dict.fromkeys(tags)), group
+        """The note's tags and its deck's; the deck's full name."""
+        deck_tags, group = self.deck(deck_id)
+        return list(dict.fromkeys([*note.tags, *deck_tags])), group
 
     def add(self, note: Note, data: dict[str, Any], key: str, deck_id: int | None) -> None:
         """Add one question, naming the note when it cannot be imported."""
@@ -148,7 +160,9 @@ class Reader:
         if notetype.cloze:
             self.read_cloze(note, base, first_deck)
             return
-        layout = card_layout(notetype)
+        if notetype.id not in self.layouts:
+            self.layouts[notetype.id] = card_layout(notetype)
+        layout = self.layouts[notetype.id]
         if layout is None:
             names = ", ".join(notetype.fields[:2])
             self.note_issue(
