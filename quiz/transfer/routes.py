@@ -112,6 +112,8 @@ def widen_upload_limit() -> None:
     site's): registered before CSRF's check, which reads the form."""
     if request.endpoint == "teach.import_page" and request.method == "POST":
         request.max_content_length = MAX_FILE_BYTES + 256 * 1024  # and the form's fields
+        # The paste box: a little over its limit, so the page can say the limit (not a 413).
+        request.max_form_memory_size = MAX_TEXT_BYTES + 256 * 1024
 
 
 def preview_rows(result: ReadResult, plan: list[str]) -> list[dict[str, Any]]:
