@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import zstandard
 
-from quiz.formats.protobuf import encode
+from quiz.formats.anki.protobuf import encode
 
 LEGACY_SCHEMA = """
 CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null,

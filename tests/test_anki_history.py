@@ -10,8 +10,8 @@ import fsrs
 import pytest
 from fsrs import Rating
 
-from quiz.formats.anki_collection import Review, read_package
-from quiz.formats.anki_history import replay_card
+from quiz.formats.anki.collection import Review, read_package
+from quiz.formats.anki.history import replay_card
 from quiz.scheduling import CardState, replay
 from tests.anki_helpers import BASIC, Deck, NoteSpec, package
 

@@ -15,8 +15,8 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quiz.formats.anki_collection import read_package
-from quiz.formats.anki_read import read_apkg
+from quiz.formats.anki.collection import read_package
+from quiz.formats.anki.read import read_apkg
 from quiz.formats.apkg import write_apkg
 from quiz.formats.archive import MAX_ENTRIES, PackageError, unzstd
 from quiz.formats.upload import read_upload
@@ -250,7 +250,7 @@ def test_a_note_edited_in_anki_is_read_from_its_fields() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(blacklist_categories=("Cs",))))
 def test_the_plain_text_shortcut_gives_what_the_html_reader_gives(text: str) -> None:
-    from quiz.formats.anki_read import SOUND, Reader
+    from quiz.formats.anki.read import SOUND, Reader
     from quiz.formats.html_text import html_to_markdown
 
     reader = Reader(SAMPLE)

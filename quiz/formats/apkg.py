@@ -120,8 +120,8 @@ def _back(item: QuestionData, passages: Mapping[int, str], answer: str) -> str:
 
 def _meta(item: QuestionData, front: str) -> str:
     """The question itself in an HTML comment Anki never shows, so this app reads the note back
-    equal (quiz.formats.anki_read); it keeps a hash of the front to notice edits made in Anki."""
-    from quiz.formats.anki_read import front_hash  # the reader owns the format of the comment
+    equal (quiz.formats.anki.read); it keeps a hash of the front to notice edits made in Anki."""
+    from quiz.formats.anki.read import front_hash  # the reader owns the format of the comment
 
     data = {"key": item.key, "q": question_to_dict(item.question), "front": front_hash(front)}
     body = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace(">", "\\u003e")

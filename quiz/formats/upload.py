@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from quiz.formats.anki_read import read_apkg
+from quiz.formats.anki.read import read_apkg
 from quiz.formats.archive import PackageError, is_zip, open_zip
 from quiz.formats.common import BINARY_FORMATS, FormatError, ReadResult
 from quiz.formats.detect import read

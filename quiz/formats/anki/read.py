@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from quiz.formats.anki_collection import Collection, Note, NoteType, read_package
+from quiz.formats.anki.collection import Collection, Note, NoteType, read_package
 from quiz.formats.archive import PackageError
 from quiz.formats.common import Collector, FormatError, Notice, ReadResult, key_for_title, line_list
 from quiz.formats.html_text import escape_markdown, html_to_markdown

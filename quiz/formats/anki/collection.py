@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from quiz.formats import protobuf
+from quiz.formats.anki import protobuf
 from quiz.formats.archive import PackageError, open_zip, read_entry, unzstd
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from fsrs import Rating
 
-from quiz.formats.anki_collection import Review
+from quiz.formats.anki.collection import Review
 from quiz.scheduling import CardState, replay
 
 MANUAL_TYPES = (4, 5)
