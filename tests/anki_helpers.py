@@ -15,6 +15,7 @@ import os
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import zstandard
@@ -150,7 +151,7 @@ def _cards(note: NoteSpec) -> list[int]:
     return list(range(len(note.model.templates)))
 
 
-def _sqlite(build: callable) -> bytes:  # type: ignore[valid-type]
+def _sqlite(build: Callable[[sqlite3.Connection], None]) -> bytes:
     """A new SQLite file made by build(connection), as bytes."""
     handle, path = tempfile.mkstemp(suffix=".anki")
     os.close(handle)

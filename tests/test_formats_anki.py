@@ -82,8 +82,8 @@ def test_every_layout_reads_every_standard_note_type(layout: str) -> None:
     assert "cloze hints (c1::answer::hint) are not kept (note 104)" in warnings
     assert any("several cloze numbers" in w and "(note 104)" in w for w in warnings)
     assert any("'Vocabulary' is not one of Anki's standard types" in w for w in warnings)
-    media = next(w for w in warnings if w.startswith("media dropped"))
-    assert "2 file(s) in the package" in media and "flag.png, maison.mp3" in media
+    media = next(w for w in warnings if w.startswith("images and sounds dropped"))
+    assert "the package holds 2 media files" in media and "flag.png, maison.mp3" in media
 
 
 def test_the_newest_collection_wins_over_the_decoy() -> None:

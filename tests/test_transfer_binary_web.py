@@ -65,8 +65,8 @@ def test_an_anki_package_previews_then_confirms_exactly(app: Flask, roles: dict)
     assert page.status_code == 200, html[:500]
     assert "Read as Anki package (.apkg): 8 questions" in html
     assert '<th scope="col">Anki note</th>' in html
-    assert "several cloze numbers" in html and "media dropped" in html
-    assert "3 categories or decks" in html  # the choice of tags or sets
+    assert "several cloze numbers" in html and "images and sounds dropped" in html
+    assert "3 Anki decks: make them" in html  # the choice of tags or sets
     assert count_rows(app, Question) == 0
     with app.app_context():
         kept = db.session.scalar(sa.select(PendingImport.content))

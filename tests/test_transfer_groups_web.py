@@ -65,7 +65,7 @@ def test_categories_become_tags_by_default(app: Flask, roles: dict) -> None:
     client = client_for(app, "tina")
     page = post_import(client, XML, filename="bank.xml")
     html = page.get_data(as_text=True)
-    assert "2 categories or decks: make them" in html
+    assert "2 categories: make them" in html
     assert "Geography / Niger: 1 question" in html and "History: 2 questions" in html
     assert client.post("/teach/import/confirm", data=confirm_fields(html)).status_code == 302
     assert sets_and_tags(app) == [
@@ -93,7 +93,7 @@ def test_into_an_existing_set_there_is_no_choice(app: Flask, roles: dict) -> Non
     set_id = make_set(app)
     client = client_for(app, "tina")
     html = post_import(client, XML, filename="bank.xml", target=str(set_id)).get_data(as_text=True)
-    assert "categories or decks" not in html
+    assert "make them" not in html
     fields = {**confirm_fields(html), "grouping": "sets"}  # ignored: the set was chosen
     assert client.post("/teach/import/confirm", data=fields).status_code == 302
     with app.app_context():

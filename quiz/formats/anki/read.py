@@ -250,13 +250,12 @@ class Reader:
         dropped = sorted(set(self.dropped_media))
         media = self.collection.media
         if dropped or media:
-            shown = ", ".join(dropped[:12]) + (
-                f" and {len(dropped) - 12} more" if len(dropped) > 12 else ""
-            )
+            more = f" and {len(dropped) - 12} more" if len(dropped) > 12 else ""
+            named = f"the notes name {', '.join(dropped[:12])}{more}" if dropped else "none named"
             self.collector.warn(
                 0,
-                f"media dropped (images and sounds are not kept yet): {len(media)} file(s) in "
-                f"the package" + (f"; the notes name {shown}" if dropped else ""),
+                f"images and sounds dropped (media are not kept yet): {named}; the package "
+                f"holds {len(media)} media file{'' if len(media) == 1 else 's'}",
             )
         unexplained = len(self.collector.no_explanation)
         self.collector.no_explanation = []
