@@ -151,3 +151,19 @@ def test_a_bad_quizlet_row_is_named_on_the_page(app: Flask) -> None:
     assert "row 2: no separator (a comma) between term and definition" in page.get_data(
         as_text=True
     )
+
+
+def test_a_damaged_or_hostile_sheet_is_refused_never_a_crash() -> None:
+    import io
+    import zipfile
+
+    from tests.anki_helpers import zip_of
+
+    with zipfile.ZipFile(io.BytesIO(kahoot_sheet())) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    cut = {**entries, "xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"}
+    bomb = b"<!DOCTYPE x [<!ENTITY a 'b'>]><workbook>&a;</workbook>"  # defusedxml refuses it
+    entity = {**entries, "xl/workbook.xml": bomb}
+    for data in (zip_of(cut), zip_of(entity), zip_of({"xl/workbook.xml": b"<x/>"})):
+        with pytest.raises(FormatError, match="not a spreadsheet openpyxl can read"):
+            read_upload(data, "kahoot")

@@ -24,6 +24,12 @@ from quiz.formats.common import Collector, FormatError, ReadResult
 from quiz.formats.html_text import escape_markdown
 
 MAX_ROWS = 5_000
+MAX_SCANNED = 10_000  # rows read, blank ones included
+MAX_UNPACKED = 64 * 1024 * 1024  # a quiz sheet is small; its XML is parsed whole
+UNREADABLE = (
+    InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError,
+    AttributeError, OSError, SyntaxError,  # xml.etree's ParseError is a SyntaxError
+)  # fmt: skip
 HEADER_ROWS = 30  # the header is within the first rows of the template
 KAHOOT_LIMITS = (5, 10, 20, 30, 60, 90, 120, 240)
 
@@ -101,24 +107,17 @@ def _time(raw: str, row: int) -> int:
 
 def read_kahoot(data: bytes) -> ReadResult:
     """Kahoot's spreadsheet as questions, with a suggested quiz time limit."""
-    open_zip(data)
+    open_zip(data, max_unpacked=MAX_UNPACKED)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        try:
+            collector, times = _read_sheet(book.worksheets[0])
+        finally:
+            book.close()
+    except FormatError:
+        raise
+    except UNREADABLE as error:  # openpyxl on a damaged or hostile file: never a 500
         raise PackageError(f"not a spreadsheet openpyxl can read ({error})") from error
-    try:
-        sheet = book.worksheets[0]
-        start, columns = _header(sheet)
-        collector, times = Collector(limit=MAX_ROWS), []
-        rows = sheet.iter_rows(min_row=start + 1, values_only=True)
-        for number, values in enumerate(rows, start + 1):
-            cells = [_cell(value) for value in values]
-            row = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
-            seconds = _row(row, number, collector)
-            if seconds is not None:
-                times.append(seconds)
-    finally:
-        book.close()
     result = collector.result()
     total = sum(times)
     description = ""
@@ -128,6 +127,23 @@ def read_kahoot(data: bytes) -> ReadResult:
             f"a suggested quiz time limit of {_minutes(suggested_minutes(total))}."
         )
     return replace(result, unit="row", description=description, time_limit_s=total)
+
+
+def _read_sheet(sheet: Any) -> tuple[Collector, list[int]]:
+    """The sheet's questions and their time limits; FormatError naming a bad row."""
+    start, columns = _header(sheet)
+    collector, times = Collector(limit=MAX_ROWS), []
+    rows = sheet.iter_rows(min_row=start + 1, values_only=True)
+    for number, values in enumerate(rows, start + 1):
+        if number > start + MAX_SCANNED:
+            problem = f"more than {MAX_SCANNED:,} rows; split the sheet"
+            raise FormatError(number, problem, unit="row")
+        cells = [_cell(value) for value in values]
+        row = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+        seconds = _row(row, number, collector)
+        if seconds is not None:
+            times.append(seconds)
+    return collector, times
 
 
 def _row(row: dict[str, str], number: int, collector: Collector) -> int | None:
