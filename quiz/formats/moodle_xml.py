@@ -4,7 +4,8 @@ Parsed by defusedxml (a DOCTYPE or entity declaration is refused: billion laughs
 numbers kept for every element, so a refusal names the line and the element. Questions map to
 our kinds; what a kind cannot hold is skipped with a warning naming the question and why, never
 changed silently. Partial credit is not kept yet: an answer worth between 0 and 100% is never
-taken as right. Categories (`$course$/A/B`) become tags, one per level of the path (A and b).
+taken as right. Categories (`$course$/A/B`) become tags, one per level of the path (A and b);
+each question's category path is its group (ReadResult.groups), for one set per category.
 
 Our own extension, invisible to Moodle (an XML comment): `<!-- @quiz {json} -->` inside a
 question carries what Moodle XML cannot say (kind, paragraph, fuzzy, a cloze's prompt, a range,

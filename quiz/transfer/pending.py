@@ -83,7 +83,7 @@ def store(
         visibility=choices.visibility,
         retire=choices.retire,
         content=content,
-        options=json.dumps(choices.options, sort_keys=True)[:400],
+        options=_options_json(choices.options),
         sha256=digest(content),
         created_at=now,
         expires_at=now + ttl,
@@ -104,6 +104,15 @@ def choices_of(pending: PendingImport) -> Choices:
         pending.retire,
         _options(pending.options),
     )
+
+
+def _options_json(options: dict[str, str]) -> str:
+    """The options as JSON for their column (characters, not escapes: two separators of 20
+    characters fit); ValueError past the column's size rather than a cut that reads another way."""
+    text = json.dumps(options, sort_keys=True, ensure_ascii=False)
+    if len(text) > 400:
+        raise ValueError("import options too long to keep")
+    return text
 
 
 def _options(raw: str) -> dict[str, str]:
