@@ -130,6 +130,9 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    from quiz.transfer.routes import widen_upload_limit
+
+    app.before_request(widen_upload_limit)  # before CSRF's check reads the form
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

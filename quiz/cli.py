@@ -7,6 +7,7 @@ import io
 import os
 import socket
 from pathlib import Path
+from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -128,15 +129,43 @@ def check_deploy_command() -> None:
     "--format", "fmt", type=click.Choice(["guess", *FORMATS]), default="guess", show_default=True
 )
 @click.option("--retire", is_flag=True, help="Retire the set's questions missing from the file.")
+@click.option(
+    "--term-sep",
+    default="tab",
+    show_default=True,
+    help="Quizlet: between term and definition: tab, comma or the separator itself.",
+)
+@click.option(
+    "--row-sep",
+    default="newline",
+    show_default=True,
+    help="Quizlet: between rows: newline, semicolon or the separator itself.",
+)
+@click.option(
+    "--group-as",
+    type=click.Choice(["tags", "sets"]),
+    default="tags",
+    show_default=True,
+    help="Moodle categories and Anki subdecks: tags of one set, or one new set each.",
+)
 @with_appcontext
 def import_command(
-    path: str, owner: str, title: str, set_id: int | None, fmt: str, retire: bool
+    path: str,
+    owner: str,
+    title: str,
+    set_id: int | None,
+    fmt: str,
+    retire: bool,
+    term_sep: str,
+    row_sep: str,
+    group_as: str,
 ) -> None:
-    """Import questions from FILE into a new set of --owner, or into --set; all or nothing."""
+    """Import questions from FILE into a new set of --owner, or into --set; all or nothing.
+    Formats: text ones, Quizlet's export, Anki's .apkg/.colpkg and Kahoot's .xlsx sheet."""
     from quiz.formats.common import FormatError
-    from quiz.formats.detect import read
+    from quiz.formats.upload import read_upload, split_groups
     from quiz.sets.access import can_edit
-    from quiz.transfer.imports import new_set, write_import
+    from quiz.transfer.imports import without_group_tags
 
     teacher = db.session.scalar(sa.select(User).where(User.username_key == normalize_name(owner)))
     if teacher is None or not teacher.is_teacher:
@@ -146,34 +175,51 @@ def import_command(
         qset = db.session.get(QuestionSet, set_id)
         if qset is None or not can_edit(teacher, qset):
             raise click.ClickException(f"set {set_id} does not exist or is not {owner}'s to change")
-    raw = Path(path).read_bytes()
+    options = {
+        "term": term_sep if term_sep in ("tab", "comma") else "custom",
+        "term_custom": term_sep,
+        "row": row_sep if row_sep in ("newline", "semicolon") else "custom",
+        "row_custom": row_sep,
+    }
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise click.ClickException(f"{path}, line {line}: not UTF-8 text") from error
-    try:
-        fmt, result = read(text, fmt)
+        fmt, result = read_upload(
+            Path(path).read_bytes(), fmt, Path(path).name, options, check_size=False
+        )
     except FormatError as error:
         raise click.ClickException(f"{path}, {error}") from error
     for warning in result.warnings:
         click.echo(f"warning: {path}, {warning}", err=True)
+    parts = [("", result)]
+    if qset is None and group_as == "sets":
+        parts = [(name, without_group_tags(part)) for name, part in split_groups(result)]
     try:
-        if qset is None:
-            name = title.strip() or result.title or Path(path).stem
-            qset = new_set(db.session, teacher, name, Visibility.PRIVATE.value, result.description)
-        total = len(result.questions)
-        with click.progressbar(
-            length=total, label="Importing", file=None if total >= 500 else io.StringIO()
-        ) as bar:
-            report = write_import(
-                db.session, qset, result, retire_missing=retire, progress=bar.update
-            )
+        for name, part in parts:
+            target = qset or _new_set(teacher, name or title.strip() or result.title, path, part)
+            report = _write(target, part, retire)
+            click.echo(f"Set {target.id} “{target.title}” ({fmt}): {report.summary()}")
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    click.echo(f"Set {qset.id} “{qset.title}” ({fmt}): {report.summary()}")
+
+
+def _new_set(teacher: User, title: str, path: str, result: Any) -> QuestionSet:
+    """A new private set for the import (flushed)."""
+    from quiz.transfer.imports import new_set
+
+    name = title or Path(path).stem
+    return new_set(db.session, teacher, name, Visibility.PRIVATE.value, result.description)
+
+
+def _write(qset: QuestionSet, result: Any, retire: bool) -> Any:
+    """Write a result into a set, with a progress bar for large files."""
+    from quiz.transfer.imports import write_import
+
+    total = len(result.questions)
+    with click.progressbar(
+        length=total, label="Importing", file=None if total >= 500 else io.StringIO()
+    ) as bar:
+        return write_import(db.session, qset, result, retire_missing=retire, progress=bar.update)
 
 
 @click.command("send-mail")

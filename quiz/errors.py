@@ -25,9 +25,10 @@ MESSAGES = {
     ),
     413: (
         "Too large",
-        "The upload is larger than this site accepts (2 MB), so nothing was imported or saved. "
-        "Split the file into parts of under 2 MB and import them one after the other into the "
-        "same set, or paste less text at a time.",
+        "The upload is larger than this site accepts (2 MB of text; 50 MB for an Anki package "
+        "or a Kahoot sheet on the import page), so nothing was imported or saved. Split the "
+        "file into smaller parts and import them one after the other into the same set, or "
+        "paste less text at a time.",
     ),
     429: ("Too many attempts", "Too many tries in a short time. Wait a few minutes."),
     500: ("Something went wrong", "The error has been logged. Nothing you sent was half-saved."),

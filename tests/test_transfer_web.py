@@ -8,6 +8,8 @@ import re
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from quiz.extensions import db
 from quiz.formats.detect import read
@@ -110,12 +112,30 @@ def test_not_utf8_is_refused_with_its_line(app: Flask, roles: dict) -> None:
     assert "line 3: the file is not UTF-8 text" in page.get_data(as_text=True)
 
 
-def test_too_large_gets_a_413_that_says_what_to_do(app: Flask, roles: dict) -> None:
+def test_too_large_a_paste_is_refused_with_its_limit(app: Flask, roles: dict) -> None:
     client = client_for(app, "tina")
-    page = client.post("/teach/import", data={"text": "x" * (2 * 1024 * 1024 + 1)})
+    page = client.post(
+        "/teach/import",
+        data={"text": "x" * (2 * 1024 * 1024 + 1), "target": "new", "visibility": "private"},
+    )
+    assert page.status_code == 422
+    assert "pasted text may be at most 2 MB" in page.get_data(as_text=True)
+    huge = client.post("/teach/import", data={"text": "x" * (3 * 1024 * 1024)})
+    assert huge.status_code == 413
+    html = huge.get_data(as_text=True)
+    assert "Split the file into smaller parts" in html and "paste less" in html
+    assert count_rows(app, QuestionSet) == 0
+
+
+def test_a_file_over_50_mb_gets_a_413_that_says_what_to_do(app: Flask, roles: dict) -> None:
+    client = client_for(app, "tina")
+    data = {"upload": FileStorage(io.BytesIO(b"PK\x03\x04" + b"\0" * (51 << 20)), "big.apkg")}
+    boundary, body = encode_multipart(data)  # in memory: see tests.transfer_helpers
+    page = client.post(
+        "/teach/import", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
     assert page.status_code == 413
-    html = page.get_data(as_text=True)
-    assert "Split the file into parts of under 2 MB" in html and "paste less" in html
+    assert "50 MB for an Anki package" in page.get_data(as_text=True)
     assert count_rows(app, QuestionSet) == 0
 
 

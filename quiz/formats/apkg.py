@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import json
 from collections.abc import Mapping
 
 import genanki
@@ -20,7 +21,15 @@ import genanki
 from quiz.formats.common import Notice
 from quiz.formats.yaml_bank import QuestionData, SetData
 from quiz.markup import render_html, render_inline_html
-from quiz.questions import Cloze, Flashcard, Matching, Numeric, Ordering, TrueFalse
+from quiz.questions import (
+    Cloze,
+    Flashcard,
+    Matching,
+    Numeric,
+    Ordering,
+    TrueFalse,
+    question_to_dict,
+)
 from quiz.questions.base import shuffled
 from quiz.questions.choice import _ChoiceQuestion
 from quiz.textmatch import split_cloze
@@ -109,7 +118,24 @@ def _back(item: QuestionData, passages: Mapping[int, str], answer: str) -> str:
     return "".join(parts)
 
 
+def _meta(item: QuestionData, front: str) -> str:
+    """The question itself in an HTML comment Anki never shows, so this app reads the note back
+    equal (quiz.formats.anki.read); it keeps a hash of the front to notice edits made in Anki."""
+    from quiz.formats.anki.read import front_hash  # the reader owns the format of the comment
+
+    data = {"key": item.key, "q": question_to_dict(item.question), "front": front_hash(front)}
+    body = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace(">", "\\u003e")
+    return f"<!-- @quiz {body} -->"
+
+
 def _note(item: QuestionData, identity: str, passages: Mapping[int, str]) -> genanki.Note:
+    """One note of the right model, its question kept in a comment on the back."""
+    note = _plain_note(item, identity, passages)
+    note.fields[-1] += _meta(item, note.fields[0])
+    return note
+
+
+def _plain_note(item: QuestionData, identity: str, passages: Mapping[int, str]) -> genanki.Note:
     """One note of the right model."""
     question = item.question
     guid = note_guid(identity, item.key)

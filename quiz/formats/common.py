@@ -20,17 +20,31 @@ from quiz.questions import QuestionError, question_from_dict
 MAX_QUESTIONS = 5000
 MAX_LINE = 100_000
 KEY_LENGTH = 80  # the question.key column
-FORMATS = ("gift", "aiken", "csv", "tsv", "yaml", "moodle-xml")
+FORMATS = (
+    "gift",
+    "aiken",
+    "csv",
+    "tsv",
+    "yaml",
+    "moodle-xml",
+    "quizlet",
+    "apkg",
+    "colpkg",
+    "kahoot",
+)
+BINARY_FORMATS = ("apkg", "colpkg", "kahoot")
 
 
 class FormatError(ValueError):
     """An input that cannot be imported: the line (and column), and what is wrong."""
 
-    def __init__(self, line: int, problem: str, column: int | None = None) -> None:
+    def __init__(
+        self, line: int, problem: str, column: int | None = None, unit: str = "line"
+    ) -> None:
         self.line = line
         self.column = column
         self.problem = problem
-        where = f"line {line}" + (f", column {column}" if column else "")
+        where = f"{unit} {line}" + (f", column {column}" if column else "")
         super().__init__(f"{where}: {problem}")
 
 
@@ -54,6 +68,9 @@ class ReadResult:
     warnings: tuple[Notice, ...] = ()
     title: str = ""  # a suggested set title ($CATEGORY, YAML title), "" when none
     description: str = ""  # a YAML set's description, for a new set
+    groups: tuple[str, ...] = ()  # per question: its category or deck ("" none), when known
+    unit: str = "line"  # what `lines` count: line, note (Anki's note id) or row
+    time_limit_s: int = 0  # a suggested quiz time limit (Kahoot's limits added up), 0 none
 
     def counts(self) -> dict[str, int]:
         """How many questions of each kind, in first-seen order."""
@@ -116,6 +133,7 @@ class Collector:
     no_explanation: list[int] = field(default_factory=list)
     suffixes: dict[str, int] = field(default_factory=dict)  # next number to try per key
     repeats: list[tuple[int, int, str]] = field(default_factory=list)  # line, first line, key
+    limit: int = MAX_QUESTIONS
 
     def warn(self, line: int, message: str) -> None:
         """Keep a warning."""
@@ -123,9 +141,9 @@ class Collector:
 
     def add(self, line: int, data: Mapping[str, Any], key: str = "", label: str = "") -> None:
         """Validate one question's fields and keep it under a unique key."""
-        if len(self.questions) >= MAX_QUESTIONS:
+        if len(self.questions) >= self.limit:
             raise FormatError(
-                line, f"more than {MAX_QUESTIONS:,} questions in one file; split it into parts"
+                line, f"more than {self.limit:,} questions in one file; split it into parts"
             )
         # Empty optional fields are absent, as in YAML (the validators refuse "").
         fields = {name: value for name, value in data.items() if value not in ("", None, [])}

@@ -23,6 +23,10 @@ LABELS = {
     "tsv": "Tab-separated (Quizlet or Anki text)",
     "yaml": "This app's YAML",
     "moodle-xml": "Moodle XML",
+    "quizlet": "Quizlet export (separators below)",
+    "apkg": "Anki package (.apkg)",
+    "colpkg": "Anki collection (.colpkg)",
+    "kahoot": "Kahoot spreadsheet (.xlsx)",
 }
 XML_START = re.compile(r"(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<quiz[\s>]", re.DOTALL)
 

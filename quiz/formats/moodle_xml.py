@@ -4,7 +4,8 @@ Parsed by defusedxml (a DOCTYPE or entity declaration is refused: billion laughs
 numbers kept for every element, so a refusal names the line and the element. Questions map to
 our kinds; what a kind cannot hold is skipped with a warning naming the question and why, never
 changed silently. Partial credit is not kept yet: an answer worth between 0 and 100% is never
-taken as right. Categories (`$course$/A/B`) become tags, one per level of the path (A and b).
+taken as right. Categories (`$course$/A/B`) become tags, one per level of the path (A and b);
+each question's category path is its group (ReadResult.groups), for one set per category.
 
 Our own extension, invisible to Moodle (an XML comment): `<!-- @quiz {json} -->` inside a
 question carries what Moodle XML cannot say (kind, paragraph, fuzzy, a cloze's prompt, a range,
@@ -16,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
@@ -97,7 +98,7 @@ def read_moodle_xml(text: str) -> ReadResult:
     root, lines = parse(text.lstrip("\ufeff"))
     collector = Collector()
     tags: list[str] = []
-    title = ""
+    title, group, groups = "", "", []
     number = 0
     for element in root:
         if element.tag is ET.Comment:
@@ -110,15 +111,32 @@ def read_moodle_xml(text: str) -> ReadResult:
         if kind == "category":
             tags, name = _category(text_at(element, "category/text"))
             title = title or name
+            group = category_path(text_at(element, "category/text"))
             continue
         number += 1
         item = Item(element, line, number, lines, collector, _meta(element, line))
+        before = len(collector.questions)
         item.read(kind, tags)
+        groups.extend([group] * (len(collector.questions) - before))
     if not collector.questions and collector.warnings:
         skips = [w for w in collector.warnings if "skipped" in w.message]
         first = (skips or collector.warnings)[0]
         raise FormatError(first.line, f"nothing to import: {first.message}")
-    return collector.result(title)
+    return replace(collector.result(title), groups=tuple(groups))
+
+
+def category_path(path: str) -> str:
+    """A category as the teacher names it: its levels below the course, joined by ' / '."""
+    parts = [part.strip() for part in path.replace("//", "\x00").split("/")]
+    names = [
+        part.replace("\x00", "/")
+        for part in parts
+        if part
+        and not part.startswith("$")
+        and part.lower() != "top"
+        and not part.lower().startswith("default for")
+    ]
+    return " / ".join(names)
 
 
 def _category(path: str) -> tuple[list[str], str]:

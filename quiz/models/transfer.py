@@ -12,7 +12,7 @@ from quiz.timeutil import now_utc
 
 
 class PendingImport(Base):
-    """The text a teacher previewed, with the choices made on the import page.
+    """The file a teacher previewed, with the choices made on the import page.
 
     The confirm step names it by its random token and writes exactly this text, so the file is
     never sent back to the server (a 2 MB upload could not be) nor trusted from the browser.
@@ -31,8 +31,11 @@ class PendingImport(Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     visibility: Mapped[str] = mapped_column(sa.String(16))
     retire: Mapped[bool] = mapped_column(default=False)
-    # UTF-8 bytes, not text: PostgreSQL's text type refuses a NUL character.
+    # Bytes as uploaded (text, or an .apkg/.colpkg/.xlsx zip): PostgreSQL's text type refuses
+    # a NUL character, and a binary file is read again from exactly these bytes.
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # What the file was read with (Quizlet's separators), as JSON.
+    options: Mapped[str] = mapped_column(sa.String(400), default="{}", server_default="{}")
     sha256: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -26,12 +34,40 @@ class ImportForm(FlaskForm):
     """Step one: what to read, in which format, into which set."""
 
     upload = FileField(
-        "A file to import", description="Moodle XML, GIFT, Aiken, CSV, TSV or YAML text."
+        "A file to import",
+        description=(
+            "Moodle XML, GIFT, Aiken, CSV, TSV or YAML text (at most 2 MB); an Anki package "
+            "(.apkg, .colpkg) or Kahoot's spreadsheet (.xlsx), at most 50 MB."
+        ),
     )
     text = TextAreaField(
         "Or paste the questions here",
         validators=[Optional()],
         render_kw={"rows": 10, "spellcheck": "false"},
+    )
+    quizlet_term = RadioField(
+        "Between term and definition",
+        choices=[
+            SelectChoice("tab", "Tab"),
+            SelectChoice("comma", "Comma"),
+            SelectChoice("custom", "Custom"),
+        ],
+        default="tab",
+    )
+    quizlet_term_custom = StringField(
+        "Custom separator between term and definition", validators=[Optional(), Length(max=20)]
+    )
+    quizlet_row = RadioField(
+        "Between rows",
+        choices=[
+            SelectChoice("newline", "New line"),
+            SelectChoice("semicolon", "Semicolon"),
+            SelectChoice("custom", "Custom"),
+        ],
+        default="newline",
+    )
+    quizlet_row_custom = StringField(
+        "Custom separator between rows", validators=[Optional(), Length(max=20)]
     )
     fmt = SelectField("Format", choices=FORMAT_CHOICES, default="guess")
     target = SelectField("Import into", choices=[SelectChoice("new", "A new set")], default="new")
@@ -52,4 +88,20 @@ class ConfirmForm(FlaskForm):
 
     token = HiddenField(validators=[DataRequired(), Length(max=64)])
     sha256 = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
+    grouping = RadioField(
+        "Categories and decks become",
+        choices=[SelectChoice("tags", "Tags of one set"), SelectChoice("sets", "One new set each")],
+        default="tags",
+        validators=[Optional()],
+    )
     submit = SubmitField("Import")
+
+
+def quizlet_options(form: ImportForm) -> dict[str, str]:
+    """The Quizlet separators chosen on the import page."""
+    return {
+        "term": form.quizlet_term.data or "tab",
+        "term_custom": form.quizlet_term_custom.data or "",
+        "row": form.quizlet_row.data or "newline",
+        "row_custom": form.quizlet_row_custom.data or "",
+    }

@@ -9,14 +9,14 @@ one flush, in the caller's transaction (the caller commits, or rolls back on any
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quiz.bank import question_columns
-from quiz.formats.common import ReadResult
+from quiz.formats.common import ReadResult, key_for_title
 from quiz.formats.yaml_bank import QuestionData, SetData
 from quiz.models import Question, QuestionSet, User, Visibility
 from quiz.questions import question_from_dict, question_to_dict
@@ -155,6 +155,25 @@ def write_import(
     qset.updated_at = now_utc()
     session.flush()
     return report
+
+
+def without_group_tags(result: ReadResult) -> ReadResult:
+    """A group's questions without the tags its category or deck gave them: in a set of its
+    own, the set says it."""
+    levels = [
+        level.strip()
+        for group in set(result.groups)
+        for level in group.replace("::", "/").split("/")
+    ]
+    drop = {key_for_title(level) for level in levels if level.strip()}
+    questions = tuple(
+        QuestionData(
+            item.key,
+            replace(item.question, tags=tuple(t for t in item.question.tags if t not in drop)),
+        )
+        for item in result.questions
+    )
+    return replace(result, questions=questions)
 
 
 def set_data(session: Session, qset: QuestionSet) -> SetData:

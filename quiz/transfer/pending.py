@@ -1,14 +1,16 @@
 """Uploads kept between an import's preview and its confirmation (no Flask here).
 
-The preview stores the text it read under a random token; the confirmation names the token,
-so it carries a few bytes whatever the file's size, and it writes exactly what was shown.
+The preview stores the bytes it read (text or a binary package) and the options it read them
+with under a random token; the confirmation names the token, so it carries a few bytes whatever
+the file's size, and it writes exactly what was shown.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -29,11 +31,13 @@ class Choices:
     title: str
     visibility: str
     retire: bool
+    options: dict[str, str] = field(default_factory=dict)  # Quizlet's separators
 
 
-def digest(text: str) -> str:
-    """The SHA-256 of a text's UTF-8 bytes, in hex: what the preview shows and confirms."""
-    return hashlib.sha256(text.encode()).hexdigest()
+def digest(content: bytes | str) -> str:
+    """The SHA-256 of the bytes (a text's UTF-8 bytes), in hex: what the preview shows and
+    confirms."""
+    return hashlib.sha256(content.encode() if isinstance(content, str) else content).hexdigest()
 
 
 def purge_expired(session: AnySession, now: datetime) -> int:
@@ -48,7 +52,7 @@ def purge_expired(session: AnySession, now: datetime) -> int:
 def store(
     session: AnySession,
     owner_id: int,
-    text: str,
+    content: bytes,
     choices: Choices,
     now: datetime,
     ttl: timedelta,
@@ -78,8 +82,9 @@ def store(
         title=choices.title[:200],
         visibility=choices.visibility,
         retire=choices.retire,
-        content=text.encode(),
-        sha256=digest(text),
+        content=content,
+        options=_options_json(choices.options),
+        sha256=digest(content),
         created_at=now,
         expires_at=now + ttl,
     )
@@ -97,7 +102,26 @@ def choices_of(pending: PendingImport) -> Choices:
         pending.title,
         pending.visibility,
         pending.retire,
+        _options(pending.options),
     )
+
+
+def _options_json(options: dict[str, str]) -> str:
+    """The options as JSON for their column (characters, not escapes: two separators of 20
+    characters fit); ValueError past the column's size rather than a cut that reads another way."""
+    text = json.dumps(options, sort_keys=True, ensure_ascii=False)
+    if len(text) > 400:
+        raise ValueError("import options too long to keep")
+    return text
+
+
+def _options(raw: str) -> dict[str, str]:
+    """The stored options as a dict of strings ({} when unreadable)."""
+    try:
+        value = json.loads(raw or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def find(session: AnySession, token: str) -> PendingImport | None:

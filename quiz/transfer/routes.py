@@ -20,15 +20,25 @@ from quiz.database import begin_write
 from quiz.extensions import db
 from quiz.formats.common import FormatError, ReadResult, plain_label
 from quiz.formats.delimited import COLUMN_HELP
-from quiz.formats.detect import LABELS, read
+from quiz.formats.detect import LABELS
+from quiz.formats.upload import MAX_FILE_BYTES, MAX_TEXT_BYTES, read_upload, split_groups
 from quiz.inputs import bounded_int
 from quiz.models import Question, QuestionSet
 from quiz.sets.access import can_edit, readable_set_or_404
 from quiz.timeutil import now_utc
 from quiz.transfer import pending as pending_imports
 from quiz.transfer.exports import EXPORTS, export_set
-from quiz.transfer.forms import ConfirmForm, ImportForm
-from quiz.transfer.imports import NEW, SAME, UPDATE, new_set, plan_import, set_data, write_import
+from quiz.transfer.forms import ConfirmForm, ImportForm, quizlet_options
+from quiz.transfer.imports import (
+    NEW,
+    SAME,
+    UPDATE,
+    new_set,
+    plan_import,
+    set_data,
+    without_group_tags,
+    write_import,
+)
 from quiz.transfer.pending import Choices
 
 GONE = (
@@ -86,19 +96,24 @@ def target_set(value: str | None) -> QuestionSet | None:
     return qset
 
 
-def uploaded_text(form: ImportForm) -> tuple[str, str]:
-    """The text to import (a file wins over the paste box) and the file's name."""
+def uploaded(form: ImportForm) -> tuple[bytes, str]:
+    """The bytes to import (a file wins over the paste box) and the file's name."""
     upload = form.upload.data
     if upload is not None and getattr(upload, "filename", ""):
-        raw = upload.read()
-        try:
-            return raw.decode("utf-8-sig"), upload.filename
-        except UnicodeDecodeError as error:
-            raise FormatError(
-                raw[: error.start].count(b"\n") + 1,
-                f"the file is not UTF-8 text (byte {error.start + 1}); save it as UTF-8",
-            ) from error
-    return (form.text.data or ""), ""
+        return upload.read(MAX_FILE_BYTES + 1), upload.filename
+    text = form.text.data or ""
+    if len(text.encode()) > MAX_TEXT_BYTES:
+        raise FormatError(1, f"pasted text may be at most {MAX_TEXT_BYTES // 2**20} MB")
+    return text.encode(), ""
+
+
+def widen_upload_limit() -> None:
+    """Let the import page take a binary file up to its own limit (other pages keep the
+    site's): registered before CSRF's check, which reads the form."""
+    if request.endpoint == "teach.import_page" and request.method == "POST":
+        request.max_content_length = MAX_FILE_BYTES + 256 * 1024  # and the form's fields
+        # The paste box: a little over its limit, so the page can say the limit (not a 413).
+        request.max_form_memory_size = MAX_TEXT_BYTES + 256 * 1024
 
 
 def preview_rows(result: ReadResult, plan: list[str]) -> list[dict[str, Any]]:
@@ -164,21 +179,24 @@ def import_page() -> Any:
         return _render_form(form, status=422 if request.method == "POST" else 200)
     qset = target_set(form.target.data)
     db.session.commit()  # end the read transaction: no lock is held while the file is read
+    options = quizlet_options(form) if form.fmt.data == "quizlet" else {}
     try:
-        text, filename = uploaded_text(form)
-        fmt, result = read(text, form.fmt.data or "guess")
+        content, filename = uploaded(form)
+        fmt, result = read_upload(content, form.fmt.data or "guess", filename, options)
     except FormatError as error:
         return _render_form(form, error=str(error), status=422)
     title = (form.title.data or "").strip() or result.title or filename.rsplit(".", 1)[0]
     title = title or "Imported questions"
     retire = bool(form.retire.data and qset)
     plan = plan_import(db.session, qset.id if qset else None, result)
-    choices = Choices(qset.id if qset else None, filename, fmt, title, form.visibility.data, retire)
+    choices = Choices(
+        qset.id if qset else None, filename, fmt, title, form.visibility.data, retire, options
+    )
     config = current_app.config
     pending = pending_imports.store(
         db.session,
         current_user.id,
-        text,
+        content,
         choices,
         now_utc(),
         timedelta(seconds=config["IMPORT_PREVIEW_TTL_S"]),
@@ -187,6 +205,7 @@ def import_page() -> Any:
     # Read before the commit, which expires the row (reloading it would read the file again).
     confirm = ConfirmForm(formdata=None, data={"token": pending.token, "sha256": pending.sha256})
     db.session.commit()
+    groups = [(name, len(part.questions)) for name, part in split_groups(result)]
     return render_template(
         "transfer/preview.html",
         confirm=confirm,
@@ -198,8 +217,11 @@ def import_page() -> Any:
         counts=result.counts(),
         warnings=result.warnings,
         rows=preview_rows(result, plan),
+        unit=result.unit,
         totals={status: plan.count(status) for status in (NEW, UPDATE, SAME)},
         retire=retire,
+        groups=groups if qset is None and len(groups) > 1 else [],
+        time_limit_s=result.time_limit_s,
     )
 
 
@@ -217,11 +239,11 @@ def import_confirm() -> Any:
     if not hmac.compare_digest(form.sha256.data.encode(), pending.sha256.encode()):
         return _refused(MISMATCH, 422)
     pending_id, choices = pending.id, pending_imports.choices_of(pending)
-    text = pending.content.decode()
+    content = pending.content
     qset = target_set(str(choices.set_id)) if choices.set_id else None
     try:
         db.session.commit()  # the write lock is taken again after reading, not held through it
-        _, result = read(text, choices.fmt)
+        _, result = read_upload(content, choices.fmt, choices.filename, choices.options)
     except FormatError as error:
         return _refused(str(error), 422)
     begin_write(db.session)
@@ -230,19 +252,30 @@ def import_confirm() -> Any:
         return _refused(GONE, 410)
     if qset is not None and not can_edit(current_user, qset):
         abort(404)  # the set changed hands while the file was read
-    if qset is None:
-        qset = new_set(
-            db.session, current_user, choices.title, choices.visibility, result.description
-        )
+    parts = [("", result)]
+    if qset is None and form.grouping.data == "sets":
+        parts = [(name, without_group_tags(part)) for name, part in split_groups(result)]
     try:
-        report = write_import(db.session, qset, result, retire_missing=choices.retire)
+        written = []
+        for name, part in parts:
+            target = qset or new_set(
+                db.session,
+                current_user,
+                name or choices.title,
+                choices.visibility,
+                part.description,
+            )
+            written.append((target, write_import(db.session, target, part, choices.retire)))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # another import into the same set won the race for a key
         flash("The set changed while importing. Nothing was written; try again.", "error")
         return redirect(url_for(".import_page"))
-    flash(f"Imported into “{qset.title}”: {report.summary()}.", "success")
-    return redirect(url_for(".export_page", set_id=qset.id))
+    for target, report in written:
+        flash(f"Imported into “{target.title}”: {report.summary()}.", "success")
+    if len(written) > 1:
+        return redirect(url_for("teach.index"))
+    return redirect(url_for(".export_page", set_id=written[0][0].id))
 
 
 @bp.route("/sets/<int:set_id>/export")

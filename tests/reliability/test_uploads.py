@@ -10,11 +10,14 @@ import re
 import secrets
 
 import pytest
+import zstandard
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import TestResponse, encode_multipart
 
 from quiz.models import Question, QuestionSet
+from tests.anki_helpers import BASIC, Deck, NoteSpec, package, zip_bomb, zip_of
 from tests.conftest import count_rows
 from tests.reliability.crawl import forms
 from tests.reliability.figures import report
@@ -22,8 +25,13 @@ from tests.reliability.forms import Form, parse_forms
 from tests.reliability.rows import changed, table_digests
 from tests.reliability.world import build_world
 
-LINE = re.compile(r"\b[Ll]ine \d+")
+# Where the problem is: a text file's line; a binary file's note, row, zip entry or zstd frame
+# (binary files have no lines).
+LINE = re.compile(
+    r"\b([Ll]ine|[Nn]ote|[Rr]ow) \d+|\b(the zip file|zstd frame|the entry|collection\.anki2\w*)\b"
+)
 GOOD_GIFT = "::Q1:: Which city is Niger's capital? {=Niamey ~Agadez}\n"
+TRUNCATED = zstandard.ZstdCompressor().compress(b"SQLite format 3\x00" * 999)[:40]
 MALFORMED: dict[str, bytes] = {
     "empty": b"",
     "bom only": b"\xef\xbb\xbf",
@@ -54,6 +62,11 @@ MALFORMED: dict[str, bytes] = {
     "good then ragged csv": b"question,answer\nq1,a1\nq2,a2\nq3\n",
     "good then bad yaml": b"title: T\nquestions:\n  - key: a\n    kind: short_answer\n"
     b"    prompt: P?\n    answers: [x]\n  - key: b\n    kind: nonsense\n",
+    # Zips (.apkg, .colpkg, .xlsx): checked before anything in them is read (issue 22).
+    "zip bomb": zip_bomb("collection.anki2", 600),
+    "path traversal": zip_of({"collection.anki21": b"x", "../../etc/evil": b"x"}),
+    "truncated zstd": zip_of({"collection.anki21b": TRUNCATED}),
+    "malformed anki note": package(Deck([NoteSpec(31, BASIC, ["one field"])]), "anki21b"),
 }
 # Odd but well-formed files: imported whole (hostile text is escaped and neutralized on the way
 # out, which test_xss checks), never in part.
@@ -84,8 +97,13 @@ def upload(client: FlaskClient, form: Form, name: str, content: bytes) -> TestRe
     data: dict = {k: v for k, v in form.defaults().items()}
     for f in form.fields:
         if f.kind == "file":
-            data[f.name] = (io.BytesIO(content), f"{name}.txt")
-    return client.post(form.action, data=data, content_type="multipart/form-data")
+            data[f.name] = FileStorage(io.BytesIO(content), f"{name}.txt")
+    # Encoded in memory: the test client spools a body over 500 KB (the zip bomb) to a
+    # temporary file it never closes (an unraisable ResourceWarning, an error in this suite).
+    boundary, body = encode_multipart(data)
+    return client.post(
+        form.action, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 def test_malformed_uploads(app: Flask, backend: str) -> None:
