@@ -35,6 +35,7 @@ ROUTE_MODULES = (
     "quiz.sets.question_routes",
     "quiz.transfer.routes",
     "quiz.reports.routes",
+    "quiz.gradebook.routes",
 )
 
 
