@@ -105,6 +105,9 @@ def gradebook_settings(class_id: int) -> Any:
         form=form,
         errors=errors,
         values=request.form if errors else None,
+        missing_checked=(
+            request.form.get("missing_zero") == "1" if errors else classroom.missing_counts_zero
+        ),
     ), (422 if errors else 200)
 
 
