@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from quiz.gradebook import compute, settings
-from quiz.gradebook.compute import Category, Item, Policy, Work
+from quiz.gradebook.compute import Category, Item, Policy
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 NEXT_WEEK = NOW + timedelta(days=7)
