@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,8 +138,3 @@ def canvas_rows(
             ]
         )
     return lines
-
-
-def category_of(items: Sequence[compute.Item]) -> dict[int, Hashable]:
-    """Item id -> category key."""
-    return {item.id: item.category for item in items}

@@ -15,18 +15,20 @@ from quiz.timeutil import now_utc
 
 def set_excused(
     session: Session, assignment: Assignment, user_id: int, excused: bool, by_id: int
-) -> bool:
-    """Excuse the student from the assignment, or clear it; False when nothing changed."""
-    row = session.get(Excusal, (assignment.id, user_id))
-    if excused and row is None:
+) -> None:
+    """Excuse the student from the assignment, or clear it (nothing happens twice: a second
+    click's insert meets the primary key, which the view takes as done)."""
+    if not excused:
+        session.execute(
+            sa.delete(Excusal).where(
+                Excusal.assignment_id == assignment.id, Excusal.user_id == user_id
+            )
+        )
+        return
+    if session.get(Excusal, (assignment.id, user_id)) is None:
         session.add(
             Excusal(assignment_id=assignment.id, user_id=user_id, by_id=by_id, created_at=now_utc())
         )
-        return True
-    if not excused and row is not None:
-        session.delete(row)
-        return True
-    return False
 
 
 def category_keys(rows: Sequence[GradeCategory]) -> list[str]:

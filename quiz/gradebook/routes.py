@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
@@ -15,7 +16,8 @@ from quiz.blueprints import teacher_pages as bp
 from quiz.classes.access import assignment_or_404, class_or_404, class_zone, member_or_404
 from quiz.extensions import db
 from quiz.gradebook import compute, layouts, operations, settings
-from quiz.models import Assignment, Classroom, Enrollment, User
+from quiz.gradebook import data as grades
+from quiz.models import Assignment, Classroom, Enrollment, QuestionSet, User
 from quiz.reports import data as class_data
 from quiz.reports.csvcells import csv_lines
 from quiz.reports.routes import attachment, file_slug
@@ -76,8 +78,8 @@ def gradebook_settings(class_id: int) -> Any:
     classroom = class_or_404(class_id)
     rows = operations.saved_categories(db.session, classroom)
     assignments = db.session.execute(
-        sa.select(Assignment, class_data.QuestionSet.title)
-        .join(class_data.QuestionSet, class_data.QuestionSet.id == Assignment.set_id)
+        sa.select(Assignment, QuestionSet.title)
+        .join(QuestionSet, QuestionSet.id == Assignment.set_id)
         .where(Assignment.classroom_id == classroom.id)
         .order_by(Assignment.due_at, Assignment.id)
     ).all()
@@ -96,12 +98,12 @@ def gradebook_settings(class_id: int) -> Any:
             flash("Gradebook settings saved.", "success")
             return redirect(url_for(".gradebook", class_id=classroom.id))
         errors = parsed.errors
-    categories = class_data.grades.categories_of(rows)
+    categories = grades.categories_of(rows)
     return render_template(
         "gradebook/settings.html",
         classroom=classroom,
         categories=list(zip(keys, categories, strict=True)),
-        assignments=[(a, t, str(class_data.grades.category_key(a, rows))) for a, t in assignments],
+        assignments=[(a, t, str(grades.category_key(a, rows))) for a, t in assignments],
         form=form,
         errors=errors,
         values=request.form if errors else None,
@@ -125,7 +127,10 @@ def excuse(class_id: int, assignment_id: int, user_id: int) -> Any:
         abort(400)
     excused = request.form["excused"] == "1"
     operations.set_excused(db.session, assignment, student.id, excused, current_user.id)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the other click of a double click excused the student first
+        db.session.rollback()
     flash(f"{student.username} {'excused' if excused else 'no longer excused'}.", "success")
     back = safe_next(request.form.get("next"))
     return redirect(back or url_for(".gradebook", class_id=classroom.id))
