@@ -52,6 +52,7 @@ PAGES = {
     "forecast": "/teach/classes/{c}/forecast?exam=2031-01-15",
     "item analysis": "/teach/classes/{c}/sets/{s}/items",
     "gradebook.csv": "/teach/classes/{c}/gradebook.csv",
+    "gradebook": "/teach/classes/{c}/gradebook",
     "student page": "/teach/classes/{c}/students/{u}",
 }
 

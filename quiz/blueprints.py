@@ -36,6 +36,7 @@ ROUTE_MODULES = (
     "quiz.sets.question_routes",
     "quiz.transfer.routes",
     "quiz.reports.routes",
+    "quiz.gradebook.routes",
 )
 
 

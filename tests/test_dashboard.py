@@ -205,11 +205,12 @@ def test_gradebook_csv(app: Flask, client: FlaskClient, world: World, quiz_id: i
     login_as(client, "teacher")
     rows = rows_of(client.get(f"/teach/classes/{world.classroom}/gradebook.csv"))
     header, *students = rows
-    assert header[0] == "Student" and header[1].startswith("'=SUM(A1:A9) (quiz, due ")
-    assert header[-4:] == ["Done", "Late", "Missing", "Average %"]
+    assert header[:2] == ["Student", "Email"]
+    assert header[2].startswith("'=SUM(A1:A9) (quiz, due ") and header[2].endswith("100 points)")
+    assert header[3:] == ["Quizzes %", "Study %", "Missing", "Excused", "Late", "Total %"]
     by_name = {row[0]: row for row in students}
-    assert by_name["member"][1:] == ["100.0", "1", "0", "0", "100.0"]
-    assert by_name["carol"][1] == "33.3"
+    assert by_name["member"][1:] == ["member@example.org", "100", "100", "", "0", "0", "0", "100"]
+    assert by_name["carol"][2] == "33.33" and by_name["carol"][-1] == "33.3"
 
 
 def test_answers_csv_has_a_row_per_answer(

@@ -16,6 +16,8 @@ from quiz.models import (
     Card,
     Classroom,
     Enrollment,
+    Excusal,
+    GradeCategory,
     Review,
     Role,
     User,
@@ -139,6 +141,14 @@ def build_class(app: Flask, students: int, tag: str) -> tuple[int, int, int, int
                 for q in question_ids
             ],
         )
+        # Some excused cells and a saved category, so the gradebook reads them at every size.
+        db.session.execute(
+            sa.insert(Excusal),
+            [{"assignment_id": study.id, "user_id": u, "created_at": now} for u in ids[:2]],
+        )
+        db.session.add(
+            GradeCategory(classroom_id=classroom.id, name="Quizzes", weight=7, mode="quiz")
+        )
         db.session.commit()
         return classroom.id, set_id, ids[0], quiz.id
 
@@ -152,6 +162,10 @@ PAGES = [
     "/teach/classes/{c}/sets/{s}/items",
     "/teach/classes/{c}/students/{u}",
     "/teach/classes/{c}/gradebook.csv",
+    "/teach/classes/{c}/gradebook",
+    "/teach/classes/{c}/gradebook/settings",
+    "/teach/classes/{c}/gradebook-moodle.csv",
+    "/teach/classes/{c}/gradebook-canvas.csv",
 ]
 
 

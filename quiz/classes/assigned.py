@@ -40,6 +40,7 @@ class AttemptRow(NamedTuple):
     score: float | None
     started_at: datetime
     finished_at: datetime | None
+    asked: int = 0  # questions in the attempt, for the "I was right" credit
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,23 @@ def attempt_rows(
             Attempt.score,
             Attempt.started_at,
             Attempt.finished_at,
+            Attempt.question_order,
         )
         .where(users, Attempt.assignment_id.in_(list(assignment_ids)))
         .order_by(Attempt.started_at, Attempt.id)
     )
-    return [AttemptRow(*row) for row in rows]
+    return [AttemptRow(*row[:-1], asked=len(row[-1] or ())) for row in rows]
+
+
+def with_credit(rows: Sequence[AttemptRow], credit: dict[int, float]) -> list[AttemptRow]:
+    """Attempts scored as their result pages show them: with the overrides' credit (points
+    per attempt, from quiz.overrides.claims.quiz_credit, which heeds the set's setting)."""
+    return [
+        row._replace(score=min(1.0, row.score + credit[row.id] / (row.asked or 1)))
+        if row.score is not None and row.id in credit
+        else row
+        for row in rows
+    ]
 
 
 def _memory(

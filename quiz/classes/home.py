@@ -11,12 +11,15 @@ from sqlalchemy.orm import Session
 
 from quiz import insight, joincode
 from quiz.classes import assigned
+from quiz.gradebook import compute
+from quiz.gradebook import data as grades
 from quiz.models import (
     Assignment,
     Attempt,
     Card,
     Classroom,
     Enrollment,
+    Excusal,
     Mode,
     Question,
     QuestionSet,
@@ -37,6 +40,7 @@ class AssignmentView:
     class_name: str
     zone: str
     progress: assigned.Progress
+    grade: compute.Cell | None = None
 
     @property
     def due_local(self) -> datetime | None:
@@ -53,6 +57,7 @@ class ClassView:
     classroom: Classroom
     teacher: str
     assignments: list[AssignmentView]
+    grade: compute.Row | None = None
 
 
 def zone_of(name: str) -> ZoneInfo:
@@ -64,7 +69,8 @@ def zone_of(name: str) -> ZoneInfo:
 
 
 def student_classes(session: Session, user: User, now: datetime) -> list[ClassView]:
-    """The student's active classes and assignments with their progress (five queries)."""
+    """The student's active classes and assignments with their progress and grades (eight
+    queries, however many classes)."""
     rows = session.execute(
         sa.select(Classroom, User.username)
         .join(Enrollment, Enrollment.classroom_id == Classroom.id)
@@ -89,23 +95,32 @@ def student_classes(session: Session, user: User, now: datetime) -> list[ClassVi
         if all_questions
         else []
     )
-    tries = assigned.attempt_rows(session, Attempt.user_id == user.id, [a.id for a in assignments])
+    ids = [a.id for a in assignments]
+    tries = grades.credited_attempts(session, Attempt.user_id == user.id, ids)
     grid = assigned.progress_grid(assignments, questions, [user.id], cards, tries, now)
-    by_class: dict[int, list[AssignmentView]] = {cid: [] for cid in class_ids}
-    classes = {classroom.id: classroom for classroom, _teacher in rows}
+    categories = grades.category_rows(session, class_ids)
+    excused = grades.excused_pairs(session, ids, Excusal.user_id == user.id)
     zone = user_zone(user).key  # a student's screens show their own zone's clock
-    for assignment, title in pairs:
-        classroom = classes[assignment.classroom_id]
-        by_class[classroom.id].append(
-            AssignmentView(
-                assignment,
-                title,
-                classroom.name,
-                zone,
-                grid[(user.id, assignment.id)],
-            )
+    views = []
+    for classroom, teacher in rows:
+        mine = [(a, title) for a, title in pairs if a.classroom_id == classroom.id]
+        book = grades.grade_book(
+            classroom,
+            categories[classroom.id],
+            [a for a, _t in mine],
+            [user.id],
+            grid,
+            tries,
+            excused,
+            now,
         )
-    return [ClassView(classroom, teacher, by_class[classroom.id]) for classroom, teacher in rows]
+        row = book.rows[user.id]
+        listed = [
+            AssignmentView(a, title, classroom.name, zone, grid[(user.id, a.id)], cell)
+            for (a, title), cell in zip(mine, row.cells, strict=True)
+        ]
+        views.append(ClassView(classroom, teacher, listed, row))
+    return views
 
 
 def next_to_do(classes: list[ClassView]) -> AssignmentView | None:
@@ -210,7 +225,7 @@ def one_progress(
         if ids
         else []
     )
-    tries = assigned.attempt_rows(session, Attempt.user_id == user.id, [assignment.id])
+    tries = grades.credited_attempts(session, Attempt.user_id == user.id, [assignment.id])
     grid = assigned.progress_grid([assignment], questions, [user.id], cards, tries, now)
     return grid[(user.id, assignment.id)]
 

@@ -3,6 +3,7 @@
 from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
+from quiz.models.gradebook import Excusal, GradeCategory
 from quiz.models.mail import OutgoingMail
 from quiz.models.pairs import GiveawayPair
 from quiz.models.study import (
@@ -29,7 +30,9 @@ __all__ = [
     "Classroom",
     "CramAnswer",
     "Enrollment",
+    "Excusal",
     "GiveawayPair",
+    "GradeCategory",
     "LoginFailure",
     "Mode",
     "NewLimitRaise",

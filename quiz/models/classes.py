@@ -43,6 +43,14 @@ class Classroom(Base):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # The gradebook: work overdue and not done counts as 0 only if the teacher says so.
+    missing_counts_zero: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Percent off late work, for assignments that do not set their own (None: no penalty).
+    late_penalty_pct: Mapped[int | None]
+
+    __table_args__ = (
+        sa.CheckConstraint("late_penalty_pct BETWEEN 0 AND 100", name="late_penalty_pct"),
+    )
 
 
 class Enrollment(Base):
@@ -87,6 +95,13 @@ class Assignment(Base):
         sa.String(16), default=ShowAnswers.AFTER_ATTEMPT.value
     )
     allow_late: Mapped[bool] = mapped_column(default=True)
+    # The gradebook: what the assignment is worth, its category (None: its mode's) and its
+    # own late penalty in percent (None: the class's).
+    points: Mapped[float] = mapped_column(default=100.0, server_default="100")
+    category_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("grade_category.id", ondelete="SET NULL")
+    )
+    late_penalty_pct: Mapped[int | None]
 
     __table_args__ = (
         sa.CheckConstraint("mode IN ('study', 'quiz')", name="mode"),
@@ -94,6 +109,8 @@ class Assignment(Base):
             "show_answers IN ('after_attempt', 'after_due', 'never')", name="show_answers"
         ),
         sa.CheckConstraint("target_recall > 0 AND target_recall < 1", name="target_recall"),
+        sa.CheckConstraint("points >= 0", name="points"),
+        sa.CheckConstraint("late_penalty_pct BETWEEN 0 AND 100", name="late_penalty_pct"),
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from quiz import insight
 from quiz.charts import recall_band
 from quiz.classes import assigned
+from quiz.gradebook import data as grades
 from quiz.models import (
     Assignment,
     Attempt,
@@ -26,6 +27,7 @@ from quiz.models import (
     Card,
     Classroom,
     Enrollment,
+    Excusal,
     Mode,
     Question,
     QuestionSet,
@@ -61,12 +63,15 @@ class ClassData:
     cards: list[assigned.CardRow]
     attempts: list[assigned.AttemptRow]
     grid: dict[tuple[int, int], assigned.Progress] = field(default_factory=dict)
+    book: grades.Book | None = None
 
 
 def load(session: Session, classroom: Classroom, now: datetime, *, grid: bool = True) -> ClassData:
-    """Students, assignments, questions, cards and attempts: five queries.
+    """Students, assignments, questions, cards, attempts (with their "I was right" credit),
+    categories and excused cells: eight queries.
 
-    With grid=False the per-assignment progress is left out (the forecast does not show it).
+    With grid=False the per-assignment progress and grades are left out (the forecast does
+    not show them).
     """
     students = [
         (row.id, row.username)
@@ -92,13 +97,26 @@ def load(session: Session, classroom: Classroom, now: datetime, *, grid: bool = 
         Card.user_id.in_(members(classroom)),
         Card.question_id.in_(class_question_ids(classroom)),
     )
-    tries = assigned.attempt_rows(
-        session, Attempt.user_id.in_(members(classroom)), [a.id for a, _t in pairs]
-    )
+    in_class = Attempt.user_id.in_(members(classroom))
+    assignment_ids = [a.id for a, _t in pairs]
+    if grid:
+        tries = grades.credited_attempts(session, in_class, assignment_ids)
+    else:
+        tries = assigned.attempt_rows(session, in_class, assignment_ids)
     data = ClassData(students, pairs, questions, cards, tries)
     if grid:
-        data.grid = assigned.progress_grid(
-            [a for a, _t in pairs], questions, [s for s, _n in students], cards, tries, now
+        assignments = [a for a, _t in pairs]
+        user_ids = [s for s, _n in students]
+        data.grid = assigned.progress_grid(assignments, questions, user_ids, cards, tries, now)
+        data.book = grades.grade_book(
+            classroom,
+            grades.category_rows(session, [classroom.id])[classroom.id],
+            assignments,
+            user_ids,
+            data.grid,
+            tries,
+            grades.excused_pairs(session, assignment_ids, Excusal.user_id.in_(members(classroom))),
+            now,
         )
     return data
 

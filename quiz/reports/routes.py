@@ -24,6 +24,7 @@ from quiz.auth.decorators import teacher_required
 from quiz.blueprints import teacher_pages as bp
 from quiz.classes.access import class_or_404, class_zone, local_morning, member_or_404
 from quiz.extensions import db
+from quiz.gradebook import data as grades
 from quiz.inputs import bounded_int
 from quiz.markup import markdown_inline, plain_text
 from quiz.models import Assignment, Mode, Question, QuestionSet, Review
@@ -126,8 +127,11 @@ def student_page(class_id: int, user_id: int) -> Any:
     query = class_data.answer_rows(db.session, classroom, Review.user_id == student.id, set_id)
     answers = db.session.execute(query.limit(ANSWER_PAGE)).all()
     items = class_data.question_items(db.session, sorted({a.question_id for a in answers}))
+    graded, book = grades.student_book(db.session, classroom, student.id, now_utc())
     return render_template(
         "reports/student.html",
+        graded=graded,
+        book=book,
         classroom=classroom,
         student=student,
         sets=sets,
@@ -234,41 +238,6 @@ def attachment(lines: Iterator[str], name: str, *, stream: bool = False) -> Resp
 def file_slug(text: str) -> str:
     """A safe piece of a file name."""
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "class"
-
-
-@bp.route("/classes/<int:class_id>/gradebook.csv")
-@teacher_required
-def gradebook_csv(class_id: int) -> Any:
-    """One row per student, one column per assignment (best score or recall at due), totals."""
-    classroom = class_or_404(class_id)
-    data = class_data.load(db.session, classroom, now_utc())
-    zone = class_zone(classroom)
-    header = ["Student"]
-    for assignment, title in data.assignments:
-        due = (
-            assignment.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            if assignment.due_at
-            else ""
-        )
-        header.append(f"{title} ({assignment.mode}, due {due})")
-    header += ["Done", "Late", "Missing", "Average %"]
-    rows: list[list[Any]] = [header]
-    for user_id, name in data.students:
-        cells = [data.grid[(user_id, a.id)] for a, _t in data.assignments]
-        values = [class_data.cell_value(c) for c in cells]
-        percents = [round(v * 100, 1) if v >= 0 else "" for v in values]
-        counted = [v for v in values if v >= 0]
-        rows.append(
-            [
-                name,
-                *percents,
-                sum(1 for c in cells if c.status == "done"),
-                sum(1 for c in cells if c.status == "late"),
-                sum(1 for c in cells if c.status == "missing"),
-                round(sum(counted) / len(counted) * 100, 1) if counted else "",
-            ]
-        )
-    return attachment(csv_lines(rows), f"{file_slug(classroom.name)}-gradebook.csv")
 
 
 def answer_lines(classroom: Any) -> Iterator[list[Any]]:

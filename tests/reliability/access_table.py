@@ -161,7 +161,20 @@ ACCESS: dict[str, Row] = {
     "teach.edit_assignment": Row(owner="teacher_a", also=("admin",), ok={"POST": 200}),
     "teach.edit_class": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     "teach.forecast": Row(owner="teacher_a", also=("admin",)),
+    "teach.gradebook": Row(owner="teacher_a", also=("admin",)),
     "teach.gradebook_csv": Row(owner="teacher_a", also=("admin",)),
+    "teach.gradebook_moodle_csv": Row(owner="teacher_a", also=("admin",)),
+    "teach.gradebook_canvas_csv": Row(owner="teacher_a", also=("admin",)),
+    # 422: the settings form shown again with its problems (the default body names none).
+    "teach.gradebook_settings": Row(owner="teacher_a", also=("admin",), ok={"POST": 422}),
+    "teach.excuse": Row(
+        owner="teacher_a",
+        also=("admin",),
+        ok=POST_302,
+        # teacher_b: a member of class A (student_a is removed, the quiz deleted, by then)
+        args={"user_id": "teacher_b", "assignment_id": "study_assignment"},
+        body={"excused": "1"},
+    ),
     "teach.item_analysis": Row(owner="teacher_a", also=("admin",)),
     "teach.new_assignment": Row(owner="teacher_a", also=("admin",), ok={"POST": 200}),
     "teach.new_class": Row(ok={"POST": 200}),  # the form shown again: no name in the body
@@ -199,6 +212,7 @@ VARIANTS: list[tuple[str, Row]] = [
     ("teach.class_page", Row(owner="teacher_b", also=("admin",), args=CLASS_B)),
     ("teach.dashboard", Row(owner="teacher_b", also=("admin",), args=CLASS_B)),
     ("teach.gradebook_csv", Row(owner="teacher_b", also=("admin",), args=CLASS_B)),
+    ("teach.gradebook", Row(owner="teacher_b", also=("admin",), args=CLASS_B)),
     (
         "teach.student_page",
         Row(owner="teacher_b", also=("admin",), args={**CLASS_B, "user_id": "student_b"}),

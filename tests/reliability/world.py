@@ -149,10 +149,12 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "class_b": class_b.id,
             "spare": spare.id,
             "assignment_b": assignment_b.id,
+            "study_assignment": study_too.id,  # never deleted by the access walk
             "archived_set": archived,
             "override": override_id,
             "student_a": users["student_a"].id,
             "student_b": users["student_b"].id,
+            "teacher_b": users["teacher_b"].id,  # a member of class A too
             "taught": taught.id,
             "cram_answer": cram.id if cram is not None else None,
         }

@@ -1,0 +1,1 @@
+"""The class gradebook: categories, points, late penalties, excused work and its exports."""
