@@ -15,6 +15,8 @@ from flask import Blueprint, Flask
 
 student_pages = Blueprint("study", __name__, url_prefix="/study")
 teacher_pages = Blueprint("teach", __name__, url_prefix="/teach")
+# Pictures and sound: uploaded by a set's owner, served by hash to whoever may see the set.
+media_pages = Blueprint("media", __name__, url_prefix="/media")
 
 # Imported for their routes (and hooks) before the blueprints are registered.
 ROUTE_MODULES = (
@@ -35,6 +37,7 @@ ROUTE_MODULES = (
     "quiz.sets.question_routes",
     "quiz.transfer.routes",
     "quiz.reports.routes",
+    "quiz.media.routes",
 )
 
 
@@ -44,3 +47,4 @@ def register(app: Flask) -> None:
         import_module(name)
     app.register_blueprint(student_pages)
     app.register_blueprint(teacher_pages)
+    app.register_blueprint(media_pages)

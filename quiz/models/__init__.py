@@ -4,6 +4,7 @@ from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.mail import OutgoingMail
+from quiz.models.media import MediaFile, SetMedia
 from quiz.models.study import (
     Attempt,
     AttemptAnswer,
@@ -29,6 +30,7 @@ __all__ = [
     "CramAnswer",
     "Enrollment",
     "LoginFailure",
+    "MediaFile",
     "Mode",
     "NewLimitRaise",
     "OutgoingMail",
@@ -40,6 +42,7 @@ __all__ = [
     "Review",
     "ReviewOverride",
     "Role",
+    "SetMedia",
     "ShowAnswers",
     "StudiedSet",
     "UTCDateTime",
