@@ -1,15 +1,18 @@
 """Markdown filters that know the files of the sets a page shows (`media:NAME`).
 
-A page's sets come from the view (`show_media_of`) or from the template's own `qset` and
-`question`; their files are loaded once per page, and only when a text names a file at all,
-so pages without media run no extra statement.
+A page's sets are those of the questions the request loaded (a Question row, or the pure
+question built by `load_question`, notes its set with `show_media_of`) and the template's own
+`qset` and `question`. Their files are loaded once per page, and only when a text names a file
+at all, so pages without media run no extra statement. The hash URL checks the set's access
+again, so a name resolved through a set the reader may not see still serves nothing.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import g, url_for
+import sqlalchemy as sa
+from flask import g, has_app_context, url_for
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -17,6 +20,7 @@ from markupsafe import Markup
 from quiz.extensions import db
 from quiz.markup import MediaMap, markdown, markdown_inline
 from quiz.media.store import as_media_map, media_map_query
+from quiz.models import Question
 
 
 def file_url(set_id: int, sha256: str) -> str:
@@ -26,7 +30,14 @@ def file_url(set_id: int, sha256: str) -> str:
 
 def show_media_of(*set_ids: int) -> None:
     """Let this page's Markdown place the files of these sets (already checked by the view)."""
-    g.media_sets = {*g.get("media_sets", ()), *set_ids}
+    if has_app_context():
+        g.media_sets = {*g.get("media_sets", ()), *set_ids}
+
+
+@sa.event.listens_for(Question, "load")
+def _note_loaded_question(target: Question, _context: Any) -> None:
+    """A question loaded for this request may show its set's files."""
+    show_media_of(target.set_id)
 
 
 def _page_sets(ctx: Context) -> frozenset[int]:
