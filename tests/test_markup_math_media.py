@@ -42,7 +42,8 @@ def test_bad_latex_shows_its_source() -> None:
         '<math><maction actiontype="statusline">x</maction></math>',
         "<math><mtext><script>alert(1)</script></mtext></math>",
         '<math><mi style="color:red" onclick="alert(1)">x</mi></math>',
-        '<math><annotation-xml encoding="text/html"><img src=x onerror=alert(1)></annotation-xml></math>',
+        '<math><annotation-xml encoding="text/html">'
+        "<img src=x onerror=alert(1)></annotation-xml></math>",
         '<svg><a xlink:href="javascript:alert(1)">x</a></svg>',
     ],
 )
