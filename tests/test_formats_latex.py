@@ -85,3 +85,20 @@ def test_foreign_files_with_tex_read_as_dollars() -> None:
     _used, result = read(xml, "moodle-xml")
     prompt = result.questions[0].question.prompt
     assert prompt == "Is $\\frac{1}{2} < 1$? Yes\\_really \\*"
+
+
+def test_anki_cards_keep_latex(tmp_path) -> None:
+    """Anki shows `\\(...\\)` with its own MathJax: the card's HTML keeps the source."""
+    import sqlite3
+    import zipfile
+
+    from quiz.formats.apkg import write_apkg
+
+    path = tmp_path / "deck.apkg"
+    path.write_bytes(write_apkg(MATH_SET, "s")[0])
+    with zipfile.ZipFile(path) as archive:
+        (tmp_path / "collection.anki2").write_bytes(archive.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "collection.anki2") as conn:
+        fields = " ".join(row[0] for row in conn.execute("SELECT flds FROM notes"))
+    assert "\\(\\frac{1}{2} + \\frac{1}{4}\\)" in fields
+    assert "<math" not in fields
