@@ -195,3 +195,13 @@ def test_private_set_media_are_private(
         assert client.get(f"/media/{public}/{sha}").status_code == 404
     AuthActions(client).logout()
     assert client.get(f"/media/{set_id}/{sha}").status_code == 302  # to log in
+
+
+def test_a_duplicated_set_keeps_its_files(app: Flask, client: FlaskClient, set_id: int) -> None:
+    upload(client, set_id, files.picture(), "map.png")
+    response = client.post(f"/teach/sets/{set_id}/duplicate")
+    copy_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    page = client.get(f"/teach/sets/{copy_id}").get_data(as_text=True)
+    assert "(media:map.png)" in page
+    assert count_rows(app, SetMedia) == 2
+    assert count_rows(app, MediaFile) == 1

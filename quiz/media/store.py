@@ -144,3 +144,12 @@ def as_media_map(
             height=stored.height,
         )
     return tuple(seen.values())
+
+
+def copy_links(session: Session, from_set: int, to_set: int) -> None:
+    """Place a set's files in its copy under the same names (the bytes are not copied)."""
+    columns = ("sha256", "name", "alt", "transcript", "decorative", "uploaded_by", "created_at")
+    source = sa.select(sa.literal(to_set), *(getattr(SetMedia, name) for name in columns)).where(
+        SetMedia.set_id == from_set
+    )
+    session.execute(sa.insert(SetMedia).from_select(["set_id", *columns], source))
