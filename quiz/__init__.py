@@ -65,11 +65,13 @@ def register_assets(app: Flask) -> None:
 
 def register_template_filters(app: Flask) -> None:
     """`md`, `md_inline`: authored Markdown as sanitized HTML; `md_plain`: as plain text."""
-    from quiz.markup import markdown, markdown_inline, plain_text
+    from quiz.markup import plain_text
+    from quiz.media.render import md, md_inline
     from quiz.study.queue import shown_count
 
-    app.add_template_filter(markdown, "md")
-    app.add_template_filter(markdown_inline, "md_inline")
+    # Media-aware: `![alt](media:NAME)` finds the file in the page's set (quiz.media.render).
+    app.add_template_filter(md, "md")
+    app.add_template_filter(md_inline, "md_inline")
     # Where markup cannot go (an <option>, the text of a link): the authored text without it.
     app.add_template_filter(plain_text, "md_plain")
     # A capped count of the study queue (due cards, new questions): "100+" past the cap.

@@ -15,6 +15,8 @@ from flask import Blueprint, Flask
 
 student_pages = Blueprint("study", __name__, url_prefix="/study")
 teacher_pages = Blueprint("teach", __name__, url_prefix="/teach")
+# Pictures and sound: uploaded by a set's owner, served by hash to whoever may see the set.
+media_pages = Blueprint("media", __name__, url_prefix="/media")
 
 # Imported for their routes (and hooks) before the blueprints are registered.
 ROUTE_MODULES = (
@@ -37,6 +39,7 @@ ROUTE_MODULES = (
     "quiz.transfer.routes",
     "quiz.reports.routes",
     "quiz.gradebook.routes",
+    "quiz.media.routes",
 )
 
 
@@ -46,3 +49,4 @@ def register(app: Flask) -> None:
         import_module(name)
     app.register_blueprint(student_pages)
     app.register_blueprint(teacher_pages)
+    app.register_blueprint(media_pages)

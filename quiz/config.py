@@ -43,6 +43,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SQLITE_BUSY_TIMEOUT_MS": 10_000,
         "PASSWORD_HASH_METHOD": PRODUCTION_PASSWORD_HASH,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Pictures and sound (quiz.media): per file, and per teacher over all their files. The
+        # upload URL alone accepts a body as large as the larger file limit.
+        "MEDIA_IMAGE_MAX_BYTES": 5 * 1024 * 1024,
+        "MEDIA_AUDIO_MAX_BYTES": 20 * 1024 * 1024,
+        "MEDIA_QUOTA_BYTES": 200 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,

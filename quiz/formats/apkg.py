@@ -19,8 +19,9 @@ from collections.abc import Mapping
 import genanki
 
 from quiz.formats.common import Notice
+from quiz.formats.latex import tex_html as render_html  # formulas as \(...\) for Anki
+from quiz.formats.latex import tex_inline_html as render_inline_html
 from quiz.formats.yaml_bank import QuestionData, SetData
-from quiz.markup import render_html, render_inline_html
 from quiz.questions import (
     Cloze,
     Flashcard,

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from quiz.formats.common import FormatError
+from quiz.formats.latex import tex_to_dollars
 
 TRUE_FALSE = re.compile(r"(T|TRUE|F|FALSE)\s*(#|$)", re.IGNORECASE)
 WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
@@ -34,8 +35,9 @@ def find(text: str, target: str, start: int = 0, stop: int | None = None) -> int
 
 
 def unescape(text: str) -> str:
-    """GIFT text as written to plain text: escapes resolved, unknown ones kept."""
-    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), text)
+    """GIFT text as written to plain text: escapes resolved, unknown ones kept; formulas in
+    `\\(...\\)` / `\\[...\\]` as the app's `$...$` / `$$...$$` (quiz.formats.latex)."""
+    return tex_to_dollars(_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), text))
 
 
 @dataclass

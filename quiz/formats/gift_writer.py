@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from quiz.formats.common import Notice
+from quiz.formats.latex import dollars_to_tex
 from quiz.formats.yaml_bank import QuestionData, SetData
 from quiz.questions import (
     Cloze,
@@ -31,8 +32,9 @@ _SPECIAL = "~=#{}:"
 
 
 def escape(text: str) -> str:
-    """Text with GIFT's special characters escaped and newlines written as \\n."""
-    out = text.replace("\\", "\\\\")
+    """Text with GIFT's special characters escaped and newlines written as \\n; formulas
+    as Moodle writes them, `\\(...\\)` and `\\[...\\]` (quiz.formats.latex)."""
+    out = dollars_to_tex(text).replace("\\", "\\\\")
     for char in _SPECIAL:
         out = out.replace(char, "\\" + char)
     return out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from quiz.formats.latex import markdown_outside_tex
+
 BLOCKS = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr", "ul", "ol", "pre"}
 )
@@ -100,7 +102,8 @@ class _Converter(HTMLParser):
     def handle_data(self, data: str) -> None:
         """Text, with runs of white space as one space (as a browser shows it)."""
         if not self.skip:
-            self.pieces.append(escape_markdown(re.sub(r"\s+", " ", data)))
+            # Formulas (\(...\), \[...\]) become $...$, $$...$$ and are not escaped.
+            self.pieces.append(markdown_outside_tex(re.sub(r"\s+", " ", data), escape_markdown))
 
 
 def html_to_markdown(html: str) -> Converted:

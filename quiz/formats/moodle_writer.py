@@ -18,10 +18,12 @@ from typing import Any
 from quiz.formats.common import Notice
 from quiz.formats.gift_writer import number
 from quiz.formats.html_text import html_to_markdown, plain_to_markdown
+from quiz.formats.latex import tex_html as render_html  # formulas kept as \(...\) for Moodle
+from quiz.formats.latex import tex_inline_html as render_inline_html
 from quiz.formats.moodle_cloze import PLACEHOLDER
 from quiz.formats.moodle_xml import GRADES
 from quiz.formats.yaml_bank import QuestionData, SetData
-from quiz.markup import plain_text, render_html, render_inline_html
+from quiz.markup import plain_text
 from quiz.questions import (
     Cloze,
     Flashcard,

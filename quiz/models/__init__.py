@@ -5,6 +5,7 @@ from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAns
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.gradebook import Excusal, GradeCategory
 from quiz.models.mail import OutgoingMail
+from quiz.models.media import MediaFile, SetMedia
 from quiz.models.pairs import GiveawayPair
 from quiz.models.study import (
     Attempt,
@@ -34,6 +35,7 @@ __all__ = [
     "GiveawayPair",
     "GradeCategory",
     "LoginFailure",
+    "MediaFile",
     "Mode",
     "NewLimitRaise",
     "OutgoingMail",
@@ -45,6 +47,7 @@ __all__ = [
     "Review",
     "ReviewOverride",
     "Role",
+    "SetMedia",
     "ShowAnswers",
     "StudiedSet",
     "UTCDateTime",

@@ -7,6 +7,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from quiz.media.store import copy_links
 from quiz.models import Attempt, Card, PendingAnswer, Question, QuestionSet, Review, Visibility
 from quiz.sets.drafts import KIND_NAMES
 
@@ -105,6 +106,7 @@ def duplicate(session: Session, qset: QuestionSet, owner_id: int) -> QuestionSet
         )
     session.add(copy)
     session.flush()
+    copy_links(session, qset.id, copy.id)  # its questions name the same pictures and sounds
     return copy
 
 

@@ -12,6 +12,7 @@ from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
 from quiz.blueprints import teacher_pages as bp
 from quiz.extensions import db
+from quiz.media.section import media_section
 from quiz.models import QuestionSet
 from quiz.sets import library
 from quiz.sets.access import can_edit, owned_set_or_404, readable_set_or_404
@@ -68,14 +69,16 @@ def new_set() -> Any:
 @teacher_required
 def set_page(set_id: int) -> Any:
     qset = viewable_set_or_404(set_id)
+    editable = can_edit(current_user, qset)
     return render_template(
         "sets/set.html",
         qset=qset,
         questions=db.session.scalars(library.live_questions(qset.id)).all(),
-        editable=can_edit(current_user, qset),
+        editable=editable,
         kinds=library.KIND_CHOICES,
         pairs=set_pairs(db.session, qset.id),
         form=EmptyForm(),
+        **media_section(qset, editable),
     )
 
 

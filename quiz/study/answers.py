@@ -17,6 +17,7 @@ from sqlalchemy.orm.util import identity_key
 
 from quiz import scheduling
 from quiz.database import begin_write, insert_returning, is_postgres
+from quiz.media.render import show_media_of
 from quiz.models import Card, PendingAnswer, Question, Review, ReviewOverride, User
 from quiz.models.content import ShownQuestion
 from quiz.questions import Grade, ResponseError, question_from_dict
@@ -413,7 +414,8 @@ def replay_card(session: Session, card: Card, *, fuzzing: bool = True) -> schedu
 
 
 def load_question(question: Question | ShownQuestion) -> Any:
-    """The pure question object for a stored question."""
+    """The pure question object for a stored question (its set's media may then show)."""
+    show_media_of(question.set_id)
     return question_from_dict(question.as_dict())
 
 

@@ -81,6 +81,11 @@ ACCESS: dict[str, Row] = {
     "teach.edit_set": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     "teach.duplicate_set": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     "teach.delete_set": Row(owner="teacher_a", also=("admin",), ok=POST_302),  # archived
+    # Media of teacher_a's private set: who may study the set (class A) sees the file too.
+    "media.file": Row(owner="teacher_a", also=("student_a", "teacher_b", "admin")),
+    "media.upload": Row(owner="teacher_a", also=("admin",), ok=POST_302),  # no file: flashed
+    # teacher_a removes the file first, so the admin finds it gone.
+    "media.delete": Row(owner="teacher_a", also=("admin",), ok=POST_302, codes={"POST admin": 404}),
     "teach.restore_set": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     "teach.new_question": Row(
         owner="teacher_a", also=("admin",), ok={"POST": 422}, query="?kind=short_answer"

@@ -102,6 +102,8 @@ def test_stored_xss_corpus(app: Flask, backend: str) -> None:
     review_ids = plant(world)
     renders, reflections, csv_cells, found = 0, 0, 0, []
     for role, path, response in every_view(world, review_ids):
+        if response.mimetype.startswith(("image/", "audio/")):
+            continue  # a set's picture (the world places one): bytes, not text
         body = response.get_data(as_text=True)
         if response.mimetype == "text/html":
             renders += 1

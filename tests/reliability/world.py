@@ -11,6 +11,7 @@ here, owned by teacher_a or student_a, and name it in `ids`.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +28,11 @@ from quiz.models import (
     Attempt,
     Classroom,
     Enrollment,
+    MediaFile,
     PendingAnswer,
     Question,
     QuestionSet,
+    SetMedia,
     StudiedSet,
     User,
 )
@@ -59,6 +62,17 @@ class World:
 
     def client(self, role: str) -> FlaskClient:
         return self.clients[role]
+
+
+def _media(set_id: int, owner_id: int) -> SetMedia:
+    """A picture placed in teacher_a's private set (its hash URL is private with it)."""
+    data = b"\x89PNG\r\n\x1a\n world picture"
+    sha = hashlib.sha256(data).hexdigest()
+    db.session.add(MediaFile(sha256=sha, mime="image/png", size=len(data), data=data))
+    link = SetMedia(set_id=set_id, sha256=sha, name="map.png", alt="A map", uploaded_by=owner_id)
+    db.session.add(link)
+    db.session.flush()
+    return link
 
 
 def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> World:
@@ -134,6 +148,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         )
         db.session.add_all([held, attempt])
         cram = _cram_answer(student.id, taught.id)
+        media = _media(private.id, users["teacher_a"].id)
         db.session.commit()
         ids = {
             "users": {role: user.id for role, user in users.items()},
@@ -157,6 +172,8 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "teacher_b": users["teacher_b"].id,  # a member of class A too
             "taught": taught.id,
             "cram_answer": cram.id if cram is not None else None,
+            "media_sha": media.sha256,
+            "media_link": media.id,
         }
         db.session.remove()
     clients = {role: app.test_client() for role in ROLES}
@@ -233,6 +250,8 @@ PARAMS: dict[str, Any] = {
     "fmt": lambda w: "csv",
     "token": lambda w: "not-a-valid-token",
     "filename": lambda w: "style.css",
+    "sha256": lambda w: w.ids["media_sha"],
+    "link_id": lambda w: w.ids["media_link"],
 }
 
 
