@@ -1,13 +1,13 @@
 """give-away pairs: questions of a set kept apart in quizzes and in study
 
-Revision ID: 0016_bank_giveaways
+Revision ID: 0016
 Revises: 0015
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_bank_giveaways"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None

@@ -1,14 +1,14 @@
 """media: pictures and sound stored once by SHA-256, linked to sets by name
 
-Revision ID: 0016_media
-Revises: 0015
+Revision ID: 0020
+Revises: 0019
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_media"
-down_revision = "0015"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

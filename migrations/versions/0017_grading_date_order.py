@@ -1,14 +1,14 @@
 """the student's date order: how dates typed in numbers only are read in answers
 
-Revision ID: 0016_grading_date_order
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_grading_date_order"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """gradebook: categories with weights, points, late penalties, excused work, missing as zero
 
-Revision ID: 0016_gradebook
-Revises: 0015
+Revision ID: 0019
+Revises: 0018
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_gradebook"
-down_revision = "0015"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """pending import options: Quizlet's separators (what the preview read with)
 
-Revision ID: 0016_imports
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_imports"
-down_revision = "0015"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
