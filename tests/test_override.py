@@ -38,7 +38,7 @@ from tests.study_helpers import T0, choice_values, form_ids, post_answer
 QUESTIONS: dict[str, dict[str, Any]] = {
     "base": {
         "kind": "short_answer",
-        "prompt": "Which air base in Niamey did the US forces use?",
+        "prompt": "Which air base in the capital did the US forces use?",
         "answers": ["Air Base 101"],
     },
     "capital": {
@@ -54,7 +54,7 @@ QUESTIONS: dict[str, dict[str, Any]] = {
     },
     "distance": {
         "kind": "numeric",
-        "prompt": "How far is Agadez from Niamey?",
+        "prompt": "How far is Agadez from the capital?",
         "value": 750,
         "tolerance": 25,
         "unit": "km",
