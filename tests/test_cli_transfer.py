@@ -163,10 +163,15 @@ def test_exported_bank_set_imports_into_a_new_set_equal(
         )
         assert (yaml_set.title, yaml_set.description) == (bank_set.title, bank_set.description)
 
-        def as_dicts(set_id: int) -> list:
+        def as_dicts(set_id: int, groups: bool = True) -> list:
+            """The questions; without cloze groups, which GIFT cannot say (issue 23)."""
             rows = db.session.scalars(
                 sa.select(Question).where(Question.set_id == set_id).order_by(Question.position)
             )
-            return [(q.key, q.as_dict()) for q in rows]
+            return [
+                (q.key, {k: v for k, v in q.as_dict().items() if groups or k != "groups"})
+                for q in rows
+            ]
 
-        assert as_dicts(new_id) == as_dicts(bank_id) == as_dicts(yaml_id)
+        assert as_dicts(new_id) == as_dicts(bank_id, groups=False)
+        assert as_dicts(bank_id) == as_dicts(yaml_id)

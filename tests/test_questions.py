@@ -334,7 +334,8 @@ def test_other_views() -> None:
     assert make("numeric", unit=DROP).view(0) == {"unit": None}
     assert make("true_false").view(0) == {} == make("flashcard").view(0)
     assert make("cloze", text="A {{b}} c {{d|e}}").view(0) == {
-        "parts": [("text", "A "), ("gap", 0), ("text", " c "), ("gap", 1)]
+        "parts": [("text", "A "), ("gap", 0), ("text", " c "), ("gap", 1)],
+        "dates": False,  # whether the page says how dates in numbers are read
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from typing import Any
 
@@ -111,3 +112,18 @@ def set_of(questions: Any, slug: str = "s", title: str = "S") -> Any:
     return SetData(
         slug=slug, title=title, description="", source={}, tags=(), questions=tuple(questions)
     )
+
+
+def without_groups(questions: Any) -> tuple[Any, ...]:
+    """Questions as a format without cloze gap groups keeps them (GIFT, Moodle XML, CSV).
+
+    Those formats have no way to say that gaps may be answered in any order, so a cloze's
+    `groups` (issue 23) is left out of their exports; everything else must come back.
+    """
+    out = []
+    for item in questions:
+        question = item.question
+        if getattr(question, "groups", ()):
+            question = dataclasses.replace(question, groups=())
+        out.append(dataclasses.replace(item, question=question))
+    return tuple(out)
