@@ -54,6 +54,7 @@ ACCEPTED = [
     ("anim.gif", files.picture("GIF"), "image/gif", "anim.gif"),
     ("pic.webp", files.picture("WEBP"), "image/webp", "pic.webp"),
     ("word.mp3", files.mp3(), "audio/mpeg", "word.mp3"),
+    ("untagged.mp3", files.mp3()[10:], "audio/mpeg", "untagged.mp3"),
     ("word.ogg", files.ogg(), "audio/ogg", "word.ogg"),
     ("word.m4a", files.m4a(), "audio/mp4", "word.m4a"),
     ("word.aac", files.aac(), "audio/aac", "word.aac"),
@@ -98,6 +99,8 @@ FORGED = [
     ("big.png", files.picture("PNG")[:16] + b"\0" * (5 * 1024 * 1024), "at most 5.0 MiB"),
     ("cut.png", files.picture("PNG")[:40], "damaged or incomplete"),
     ("page.html", b"<!doctype html><html><script>alert(1)</script>", "HTML"),
+    # A UTF-16 text's byte-order mark looks like one MPEG frame header, but no second follows.
+    ("notes.mp3", "::Q1:: Niger? {=Niamey}".encode("utf-16"), "not a picture or a sound"),
 ]
 
 

@@ -74,9 +74,45 @@ def sniff(data: bytes) -> str | None:
         return "audio/mpeg"
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
         return "audio/aac"  # an ADTS frame: sync bits, MPEG layer 0
-    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06:
-        return "audio/mpeg"  # an MPEG audio frame without an ID3 tag
+    if _two_mpeg_frames(data):
+        return "audio/mpeg"  # MPEG audio frames without an ID3 tag
     return None
+
+
+# Bit rates (kbit/s) by [MPEG-1?][layer] and index; sample rates by version and index.
+_BITRATES = {
+    (True, 1): (0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),
+    (True, 2): (0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+    (True, 3): (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (False, 1): (0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256),
+    (False, 2): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+    (False, 3): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def _mpeg_frame_length(data: bytes, at: int) -> int:
+    """The length of the MPEG audio frame whose header starts at `at`, or 0 if none does."""
+    if len(data) < at + 4 or data[at] != 0xFF or data[at + 1] & 0xE0 != 0xE0:
+        return 0
+    version, layer_bits = (data[at + 1] >> 3) & 3, (data[at + 1] >> 1) & 3
+    rate_index, bit_index = (data[at + 2] >> 2) & 3, data[at + 2] >> 4
+    if version == 1 or layer_bits == 0 or rate_index == 3 or bit_index in (0, 15):
+        return 0
+    layer = 4 - layer_bits
+    bitrate = _BITRATES[(version == 3, layer if version == 3 or layer == 1 else 2)][bit_index]
+    rate, padding = _RATES[version][rate_index], (data[at + 2] >> 1) & 1
+    if layer == 1:
+        return (12 * bitrate * 1000 // rate + padding) * 4
+    per_frame = 144 if version == 3 or layer == 2 else 72
+    return per_frame * bitrate * 1000 // rate + padding
+
+
+def _two_mpeg_frames(data: bytes) -> bool:
+    """True when the bytes start with an MPEG audio frame followed by another: one header's
+    worth of bits alone matches too much (a UTF-16 text's byte-order mark, for one)."""
+    first = _mpeg_frame_length(data, 0)
+    return first > 4 and _mpeg_frame_length(data, first) > 0
 
 
 def _what_it_is(data: bytes) -> str:
