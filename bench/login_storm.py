@@ -24,7 +24,7 @@ from bench import build as building
 from bench import drive, server
 
 WORKERS = 4
-THREADS = (1, 16)  # README's install (sync workers), then threaded: see quiz/auth/passwords.py
+THREADS = (1, 16)  # sync workers, then README's install (16 threads): see quiz/auth/passwords.py
 LOGINS = 40
 IDLE_SECONDS = 4.0
 MAX_RETRIES = 20

@@ -10,18 +10,18 @@ drops the lock when a worker dies; it works between threads too), so it needs no
 beyond the file system. A request that finds every slot taken polls for PASSWORD_HASH_WAIT_S,
 then gets a quick 503 with Retry-After rather than holding its worker in a queue with no end.
 
-Measured (`python -m bench.login_storm`: 40 logins at once on 4 workers, 2 cores shared with
-other work at load 8-12, so every figure is several times an idle machine's): the cheaper hash
-alone brings the storm from 21 s to 3-6 s (login p99). It does not protect a student already
-studying: with sync workers their next request waits in the listen backlog behind the class
-(p99 2.5-6 s, 16-60 times idle), whatever the bound, since a queue in arrival order holds it
-behind every login. Threads do not fix that by themselves (gthread queues requests behind a
-worker's busy threads: 4 threads gave the same), but with more threads than requests
-(`--threads 16`) the student's requests run beside the logins, while waiting logins sleep and
-the slots, one fewer than the cores, leave a core to the rest: p99 3-4 times idle on SQLite
-and 9 times on PostgreSQL under that load, short of the goal of 2. The default install stays
-on sync workers (the pool holds 10 connections per worker, and the suite has not run on 16
-threads); see README. Nothing but hashing runs inside a slot: a holder waiting for SQLite's
+A student already studying is the harder part. With sync workers their next request waits in
+the listen backlog behind the class, whatever the bound. With threads (README runs 16 per
+worker) it is served beside the logins, and two things keep the logins off its back: each
+worker hashes in one thread of its own at a lower CPU priority (nice 10, PASSWORD_HASH_NICE),
+so the kernel runs request threads first; and a worker with PASSWORD_HASH_QUEUE requests
+already waiting for that thread answers the next login 503 at once, so logins never take all
+of a worker's threads (with 8 threads and no such cap, a student's request sometimes queued a
+whole second behind them). Measured (`python -m bench.login_storm`, 40 logins at once on 4
+workers, 2 cores, load 1-2): sync workers, login p99 1.4 s, the student 81 times idle; 16
+threads, login p99 2.0 s, the student 1.6-2.5 times idle on SQLite and 9-11 times on
+PostgreSQL, whose backends do the logins' writes at full priority; with the hashing thread at
+nice 0, 104 times. Nothing but hashing runs inside a slot: a holder waiting for SQLite's
 write lock while that lock's holder waits for a slot would stall both (it did, in a first
 version: every login then waited out the busy timeout).
 """
