@@ -20,6 +20,7 @@ from quiz.questions.weights import (
     NumericAnswer,
     TypedAnswer,
     check_distinct,
+    number_spec,
     partly_right_note,
     percent,
     read_numeric_partial,
@@ -212,13 +213,7 @@ class Numeric(Question):
 
     def spec(self) -> dict[str, Any]:
         """`value` and `tolerance`, or `range`; and `unit` when there is one."""
-        out: dict[str, Any] = {}
-        if self.bounds is not None:
-            out["range"] = list(self.bounds)
-        else:
-            out["value"] = self.value
-            if self.tolerance:
-                out["tolerance"] = self.tolerance
+        out = number_spec(self.bounds, self.value, self.tolerance)
         if self.unit is not None:
             out["unit"] = self.unit
         if self.feedback:

@@ -152,13 +152,7 @@ class NumericAnswer:
 
     def spec(self) -> dict[str, Any]:
         """As in YAML."""
-        out: dict[str, Any] = {}
-        if self.bounds is not None:
-            out["range"] = list(self.bounds)
-        else:
-            out["value"] = self.value
-            if self.tolerance:
-                out["tolerance"] = self.tolerance
+        out = number_spec(self.bounds, self.value, self.tolerance)
         out["weight"] = self.weight
         if self.feedback:
             out["feedback"] = self.feedback
@@ -207,3 +201,15 @@ def _bounds(entry: Fields) -> tuple[float, float] | None:
     if low > high:
         raise entry.error("range", f"low ({low:g}) is above high ({high:g})")
     return low, high
+
+
+def number_spec(
+    bounds: tuple[float, float] | None, value: float | None, tolerance: float
+) -> dict[str, Any]:
+    """A number as YAML writes it: `range`, or `value` and a `tolerance` unless it is 0."""
+    if bounds is not None:
+        return {"range": list(bounds)}
+    out: dict[str, Any] = {"value": value}
+    if tolerance:
+        out["tolerance"] = tolerance
+    return out
