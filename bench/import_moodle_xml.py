@@ -12,8 +12,8 @@ import tracemalloc
 
 from bench.import_gift import make_gift
 from quiz.formats.gift import read_gift
-from quiz.formats.moodle_writer import write_moodle_xml
-from quiz.formats.moodle_xml import read_moodle_xml
+from quiz.formats.moodle.reader import read_moodle_xml
+from quiz.formats.moodle.writer import write_moodle_xml
 from quiz.formats.yaml_bank import SetData
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from quiz.formats.detect import read
 from quiz.formats.gift_writer import write_gift
 from quiz.formats.latex import dollars_to_tex, tex_to_dollars
-from quiz.formats.moodle_writer import write_moodle_xml
+from quiz.formats.moodle.writer import write_moodle_xml
 from quiz.formats.yaml_bank import QuestionData
 from quiz.questions import question_from_dict
 from tests.transfer_helpers import set_of

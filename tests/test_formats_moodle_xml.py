@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from quiz.formats.common import FormatError, ReadResult
 from quiz.formats.detect import detect, read
 from quiz.formats.html_text import html_to_markdown
-from quiz.formats.moodle_writer import write_moodle_xml
-from quiz.formats.moodle_xml import read_moodle_xml
+from quiz.formats.moodle.reader import read_moodle_xml
+from quiz.formats.moodle.writer import write_moodle_xml
 from quiz.formats.yaml_bank import QuestionData, SetData, load_bank
 from quiz.questions import question_from_dict
 from tests.test_formats_roundtrip import question_set

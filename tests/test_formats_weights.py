@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from quiz.formats.delimited_writer import write_csv
 from quiz.formats.detect import read
 from quiz.formats.gift_writer import write_gift
-from quiz.formats.moodle_writer import write_moodle_xml
+from quiz.formats.moodle.writer import write_moodle_xml
 from quiz.formats.yaml_bank import QuestionData, SetData, dump_set
 from quiz.questions import QuestionError, question_from_dict
 from tests.test_formats_roundtrip import KEY, TEXT, WORD

@@ -155,6 +155,7 @@ def test_every_post_route_needs_the_csrf_token(
     values = {"set_id": set_id(app), "attempt_id": 1, "user_id": 1, "question_id": keys["capital"]}
     values.update(review_id=1, override_id=1)  # the student's "I was right" and its acceptance
     values.update(class_id=1, assignment_id=1)  # classes and their assignments
+    values.update(link_id=1)  # a set's picture or sound
     with app.app_context():
         before = {
             t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
@@ -167,6 +168,7 @@ def test_every_post_route_needs_the_csrf_token(
         path = rule.rule
         for name, value in values.items():
             path = path.replace(f"<int:{name}>", str(value))
+        assert "<" not in path, f"no value for a part of {rule.rule}: add it above"
         response = client.post(path, data={"action": "add", "answer": "Niamey"})
         assert response.status_code == 400, (rule.rule, response.status_code)
         checked.append(rule.rule)

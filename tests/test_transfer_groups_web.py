@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from quiz.extensions import db
-from quiz.formats.moodle_xml import read_moodle_xml
+from quiz.formats.moodle.reader import read_moodle_xml
 from quiz.models import Question, QuestionSet
 from tests.transfer_helpers import client_for, confirm_fields, make_roles, make_set, post_import
 

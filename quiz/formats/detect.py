@@ -9,7 +9,7 @@ from quiz.formats.aiken import read_aiken
 from quiz.formats.common import MAX_QUESTIONS, FormatError, ReadResult, check_text
 from quiz.formats.delimited import column_name, read_delimited
 from quiz.formats.gift import read_gift
-from quiz.formats.moodle_xml import read_moodle_xml
+from quiz.formats.moodle.reader import read_moodle_xml
 from quiz.formats.yaml_bank import BankError, parse_set
 
 AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*[A-Za-z]\s*$", re.MULTILINE)

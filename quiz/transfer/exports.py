@@ -10,7 +10,7 @@ from quiz.formats.apkg import write_apkg
 from quiz.formats.common import Notice, slugify
 from quiz.formats.delimited_writer import write_csv
 from quiz.formats.gift_writer import write_gift
-from quiz.formats.moodle_writer import write_moodle_xml
+from quiz.formats.moodle.writer import write_moodle_xml
 from quiz.formats.yaml_bank import dump_set
 from quiz.models import QuestionSet
 from quiz.transfer.imports import set_data, set_identity

@@ -1,4 +1,4 @@
-"""Moodle XML question types as our kinds: one function per type, for moodle_xml's reader. Pure.
+"""Moodle XML question types as our kinds: one function per type, for the reader (reader.py). Pure.
 
 Each takes the question being read and returns our fields, or None after warning why the
 question is skipped; partial credit keeps its weight (quiz.formats.weights) and is never taken
@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
 from quiz.formats.html_text import html_to_markdown, plain_to_markdown
-from quiz.formats.moodle_cloze import PLACEHOLDER, cloze_fields
+from quiz.formats.moodle.cloze import PLACEHOLDER, cloze_fields
 from quiz.formats.weights import (
     Skipped,
     Weighted,
@@ -24,7 +24,7 @@ from quiz.formats.weights import (
 )
 
 if TYPE_CHECKING:
-    from quiz.formats.moodle_xml import Item
+    from quiz.formats.moodle.reader import Item
 
 
 def text_at(element: ET.Element, path: str) -> str:

@@ -1,4 +1,4 @@
-"""Moodle XML: the writer. Pure; quiz.formats.moodle_xml reads its output back to equal questions.
+"""Moodle XML: the writer. Pure; the reader reads its output back to equal questions.
 
 Texts are written as Moodle writes them (`format="html"`, rendered and sanitized from our
 Markdown). What Moodle XML cannot say goes into a `<!-- @quiz {json} -->` comment that Moodle
@@ -20,8 +20,8 @@ from quiz.formats.gift_writer import number
 from quiz.formats.html_text import html_to_markdown, plain_to_markdown
 from quiz.formats.latex import tex_html as render_html  # formulas kept as \(...\) for Moodle
 from quiz.formats.latex import tex_inline_html as render_inline_html
-from quiz.formats.moodle_cloze import PLACEHOLDER
-from quiz.formats.moodle_xml import GRADES
+from quiz.formats.moodle.cloze import PLACEHOLDER
+from quiz.formats.moodle.reader import GRADES
 from quiz.formats.yaml_bank import QuestionData, SetData
 from quiz.markup import plain_text
 from quiz.questions import (

@@ -1,4 +1,4 @@
-"""Moodle XML: the reader (the writer is in moodle_writer.py). Pure.
+"""Moodle XML: the reader (the writer is in writer.py). Pure.
 
 Parsed by defusedxml (a DOCTYPE or entity declaration is refused: billion laughs, XXE) with line
 numbers kept for every element, so a refusal names the line and the element. Questions map to
@@ -32,7 +32,7 @@ from quiz.formats.common import (
     key_for_title,
 )
 from quiz.formats.html_text import escape_markdown, html_to_markdown, plain_to_markdown
-from quiz.formats.moodle_kinds import READERS, text_at
+from quiz.formats.moodle.kinds import READERS, text_at
 from quiz.formats.yaml_bank import SLUG
 from quiz.questions import QuestionError
 
