@@ -37,6 +37,11 @@ class Giveaway:
     field: str
 
 
+# An answer that more questions than this display is a word of the whole set (a place every
+# question names), not a give-away; kept, its pairs would grow as the square of the set.
+MOST_TELLERS = 25
+
+
 def recalled_answers(question: Question) -> list[str]:
     """The answers a student must produce, as text another question could give away."""
     if isinstance(question, ShortAnswer):
@@ -97,8 +102,11 @@ def find_giveaways(questions: Sequence[tuple[str, Question]]) -> list[Giveaway]:
                     index[words[start : start + n]].append((key, field))
     found: dict[tuple[str, str], Giveaway] = {}
     for needle, askers in needles.items():
+        shown = index.get(needle, ())
+        if len({teller for teller, _field in shown}) > MOST_TELLERS:
+            continue  # the set's common vocabulary, not a give-away (and pairs by the million)
         for told, answer in askers:
-            for teller, field in index.get(needle, ()):
+            for teller, field in shown:
                 if teller != told and (teller, told) not in found:
                     found[(teller, told)] = Giveaway(teller, told, answer, field)
     order = {key: position for position, (key, _) in enumerate(questions)}

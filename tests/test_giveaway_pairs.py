@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 
 from quiz.extensions import db
-from quiz.giveaways import draw_apart
+from quiz.giveaways import MOST_TELLERS, draw_apart, find_giveaways
 from quiz.models import GiveawayPair, Question, QuestionSet, User
-from quiz.questions import Grade
+from quiz.questions import Grade, question_from_dict
 from quiz.quizzes.attempts import start_attempt
 from quiz.sets.giveaway_pairs import pairs_of_set
 from quiz.study.answers import Answer, record_answer
@@ -44,6 +45,31 @@ def seeded_bank(app: Flask) -> tuple[int, set[frozenset[int]], dict[int, str]]:
         )
         keys = dict(db.session.execute(sa.select(Question.id, Question.key)).all())
         return set_id, pairs_of_set(db.session, set_id), keys
+
+
+def test_an_answer_every_question_shows_is_vocabulary_not_a_giveaway() -> None:
+    """A few questions showing an answer tell it; past MOST_TELLERS the answer is a word of the
+    whole set, and its pairs (which grow as the square of the set) are not kept."""
+    asked = ("ask", question_from_dict({"kind": "short_answer", "prompt": "Which city?",
+                                        "answers": ["Agadez"], "explanation": "x"}))  # fmt: skip
+
+    def showing(count: int) -> list[tuple[str, Any]]:
+        return [
+            (f"tf{n}", question_from_dict(
+                {"kind": "true_false", "prompt": f"Agadez lies north of point {n}.", "answer": True,
+                 "explanation": "x"}
+            ))
+            for n in range(count)
+        ]  # fmt: skip
+
+    few = find_giveaways([asked, *showing(3)])
+    assert sorted((g.teller, g.told) for g in few) == [
+        ("tf0", "ask"),
+        ("tf1", "ask"),
+        ("tf2", "ask"),
+    ]
+    assert len(find_giveaways([asked, *showing(MOST_TELLERS)])) == MOST_TELLERS
+    assert find_giveaways([asked, *showing(MOST_TELLERS + 1)]) == []
 
 
 def test_the_bank_pairs_are_stored_found_and_recorded(app: Flask) -> None:
