@@ -126,10 +126,13 @@ def _stored_recorded(connection: Connection | Session, set_id: int) -> list[Reco
 @event.listens_for(Session, "after_flush")
 def _note_changed_sets(session: Session, _context: Any) -> None:
     """Remember the sets whose questions were added, edited or retired in this flush."""
-    for obj in list(session.new) + list(session.dirty):
+    # session.new builds a new set at each access: read once, or a 20,000-question import
+    # spends minutes here (the test for each object would cost the whole flush).
+    new = session.new
+    for obj in list(new) + list(session.dirty):
         if not isinstance(obj, Question) or obj.set_id is None:
             continue
-        if obj in session.new or content_changed(obj) or _retired_changed(obj):
+        if obj in new or content_changed(obj) or _retired_changed(obj):
             session.info.setdefault(PENDING, set()).add(obj.set_id)
 
 
