@@ -208,3 +208,23 @@ def test_a_duplicated_set_keeps_its_files(app: Flask, client: FlaskClient, set_i
     assert "(media:map.png)" in page
     assert count_rows(app, SetMedia) == 2
     assert count_rows(app, MediaFile) == 1
+
+
+def test_only_a_teacher_may_send_the_upload_url_a_large_body(
+    app: Flask, client: FlaskClient, set_id: int, user_factory
+) -> None:
+    """The media limits are the upload URL's, for teachers: a student or a stranger sending
+    3 MB there meets the site's 2 MB limit before anything reads the body."""
+    user_factory("stu", role="student")
+    body = {"file": FileStorage(io.BytesIO(files.wav(200.0)), filename="long.wav"), "alt": "x"}
+    boundary, encoded = encode_multipart(body)
+    assert len(encoded) > 3 << 20
+    kind = f"multipart/form-data; boundary={boundary}"
+    stranger, student = app.test_client(), app.test_client()
+    AuthActions(student).login("stu")
+    for other in (stranger, student):
+        response = other.post(f"/media/sets/{set_id}/upload", data=encoded, content_type=kind)
+        assert response.status_code == 413
+    response = client.post(f"/media/sets/{set_id}/upload", data=encoded, content_type=kind)
+    assert response.status_code == 302  # tina's: read, checked and stored
+    assert count_rows(app, MediaFile) == 1

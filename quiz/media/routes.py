@@ -33,7 +33,7 @@ def upload_limit() -> int:
 def _larger_body_for_uploads(endpoint: str | None, _values: dict[str, Any] | None) -> None:
     """Raise the body limit for the upload URL alone, before any hook reads the form (URL
     value preprocessors run before the app's before_request functions)."""
-    if endpoint == "media.upload":
+    if endpoint == "media.upload" and getattr(current_user, "is_teacher", False):
         request.max_content_length = upload_limit()
 
 

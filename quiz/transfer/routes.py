@@ -110,7 +110,11 @@ def uploaded(form: ImportForm) -> tuple[bytes, str]:
 def widen_upload_limit() -> None:
     """Let the import page take a binary file up to its own limit (other pages keep the
     site's): registered before CSRF's check, which reads the form."""
-    if request.endpoint == "teach.import_page" and request.method == "POST":
+    if request.endpoint != "teach.import_page" or request.method != "POST":
+        return
+    # Only for whom the page is: anyone else keeps the site's limit (no 50 MB bodies to read
+    # for a request that is refused anyway).
+    if getattr(current_user, "is_teacher", False):
         request.max_content_length = MAX_FILE_BYTES + 256 * 1024  # and the form's fields
         # The paste box: a little over its limit, so the page can say the limit (not a 413).
         request.max_form_memory_size = MAX_TEXT_BYTES + 256 * 1024
