@@ -15,9 +15,9 @@ from quiz.giveaways import MOST_TELLERS, draw_apart, find_giveaways
 from quiz.models import GiveawayPair, Question, QuestionSet, User
 from quiz.questions import Grade, question_from_dict
 from quiz.quizzes.attempts import start_attempt
-from quiz.sets.giveaway_pairs import pairs_of_set
+from quiz.sets.giveaway_pairs import HOLD_BACK_AFTER, pairs_of_set
 from quiz.study.answers import Answer, record_answer
-from quiz.study.queue import HOLD_BACK_AFTER, next_item
+from quiz.study.queue import next_item
 from tests.study_helpers import T0, load_set, study
 
 

@@ -7,9 +7,9 @@ from flask_login import current_user
 from quiz.extensions import db
 from quiz.models import QuestionSet
 from quiz.sets.access import can_read
-from quiz.study import queue
+from quiz.study import lookups
 
 
 def may_see_set(qset: QuestionSet) -> bool:
     """The owner, admins, readers of a public set, and students who may study the set."""
-    return can_read(current_user, qset) or queue.can_see_set(db.session, current_user, qset)
+    return can_read(current_user, qset) or lookups.can_see_set(db.session, current_user, qset)

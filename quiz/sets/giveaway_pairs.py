@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from quiz.giveaways import Giveaway, find_giveaways
-from quiz.models import GiveawayPair, Question
+from quiz.models import GiveawayPair, Question, Review
 from quiz.models.content import question_fields
 from quiz.models.versions import content_changed
 from quiz.questions import QuestionError, question_from_dict
@@ -215,3 +215,20 @@ def pairs_of_set(session: Session, set_id: int) -> set[frozenset[int]]:
         )
     )
     return {frozenset(pair) for pair in rows}
+
+
+# How many of the student's latest answers hold back the questions they give away (or that
+# give them away): "the next few cards" of a study session.
+HOLD_BACK_AFTER = 5
+
+
+def held_back(user_id: Any) -> sa.ColumnElement[bool]:
+    """Questions in a give-away pair with one of the student's last HOLD_BACK_AFTER answers."""
+    recent = (
+        sa.select(Review.question_id)
+        .where(Review.user_id == user_id)
+        .order_by(Review.reviewed_at.desc(), Review.id.desc())
+        .limit(HOLD_BACK_AFTER)
+    )
+    partners = sa.select(GiveawayPair.other_id).where(GiveawayPair.question_id.in_(recent))
+    return Question.id.in_(partners)

@@ -58,7 +58,7 @@ class QuestionGone(NotFound):
 def visible_set_or_404(set_id: int) -> QuestionSet:
     """A set the student may see; any other (or none) is a 404, so ids cannot be probed."""
     qset = db.session.get(QuestionSet, set_id)
-    if qset is None or not queue.can_see_set(db.session, current_user, qset):
+    if qset is None or not lookups.can_see_set(db.session, current_user, qset):
         abort(404)
     return qset
 

@@ -13,7 +13,7 @@ from quiz.blueprints import student_pages as bp
 from quiz.extensions import db
 from quiz.inputs import bounded_int
 from quiz.models import CramAnswer, Question
-from quiz.study import custom, last_answer, queue
+from quiz.study import custom, last_answer, lookups, queue
 from quiz.study.answers import load_question, stored_grade
 from quiz.study.common import new_submission_id, refuse_if_in_open_quiz, visible_set_or_404
 from quiz.study.display import describe_response
@@ -116,7 +116,7 @@ def custom_next() -> Any:
         if (
             question is not None
             and not question.retired
-            and queue.can_see_set(db.session, current_user, question.question_set)
+            and lookups.can_see_set(db.session, current_user, question.question_set)
         ):
             return render_question(question, new_submission_id(), last=last, run=run)
         custom.mark_done(question_id)

@@ -15,11 +15,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from quiz.database import column_rows
-from quiz.models import PendingAnswer, Question, QuestionSet, Review
+from quiz.models import PendingAnswer, Question, QuestionSet, Review, User, Visibility
 from quiz.models.base import UTCDateTime
 from quiz.models.content import ShownQuestion, shown_question
 from quiz.statements import built_once
 from quiz.study import pending, queue
+from quiz.timeutil import now_utc
 
 
 def _visible(user_id: Any, now: Any) -> sa.Label[bool]:
@@ -111,3 +112,25 @@ def _answer_lookup() -> sa.Select[Any]:
         .outerjoin(Question, Question.id == sa.bindparam("question_id"))
     )
     return pending.with_submission(query, user_id, sa.bindparam("sid"))
+
+
+def can_see_set(
+    session: Session, user: User, qset: QuestionSet, now: datetime | None = None
+) -> bool:
+    """Whether the student may see this set in study (see queue.visible_to)."""
+    if qset.archived:
+        return False
+    if qset.visibility == Visibility.PUBLIC.value or qset.owner_id == user.id:
+        return True
+    params = {"set_id": qset.id, "user_id": user.id, "now": now or now_utc()}
+    return session.scalar(_can_see_query(), params) is not None
+
+
+@built_once
+def _can_see_query() -> sa.Select[tuple[int]]:
+    """can_see_set's statement, built once."""
+    user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
+    now: Any = sa.bindparam("now", type_=UTCDateTime())
+    return sa.select(QuestionSet.id).where(
+        QuestionSet.id == sa.bindparam("set_id"), queue.visible_to(user_id, now)
+    )

@@ -18,13 +18,11 @@ from quiz.models import (
     Attempt,
     Card,
     Enrollment,
-    GiveawayPair,
     Mode,
     NewLimitRaise,
     PendingAnswer,
     Question,
     QuestionSet,
-    Review,
     ShowAnswers,
     StudiedSet,
     User,
@@ -32,8 +30,8 @@ from quiz.models import (
 )
 from quiz.models.base import UTCDateTime
 from quiz.models.content import ShownQuestion, shown_question
+from quiz.sets.giveaway_pairs import held_back
 from quiz.statements import built_once
-from quiz.timeutil import now_utc
 
 # Counts the study pages show (due cards, new questions) stop one past this: "100+" beyond it,
 # so that a page costs the same however large the student's backlog has grown.
@@ -298,7 +296,7 @@ def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
     allowed = _not_locked(leaves_out)
     # The most overdue cards, up to one past the cap, found once: the count and the first
     # card both come from it (a CTE used twice, which both databases materialize once).
-    held = held_back(user_id)
+    held = held_back(user_id)  # give-away partners of the latest answers
     due_top = (
         due_cards(user_id, now)
         .where(allowed)
@@ -363,23 +361,6 @@ def _next_item_query(leaves_out: bool) -> sa.Select[Any]:
     )
 
 
-# How many of the student's latest answers hold back the questions they give away (or that
-# give them away): "the next few cards" of a study session.
-HOLD_BACK_AFTER = 5
-
-
-def held_back(user_id: Any) -> sa.ColumnElement[bool]:
-    """Questions in a give-away pair with one of the student's last HOLD_BACK_AFTER answers."""
-    recent = (
-        sa.select(Review.question_id)
-        .where(Review.user_id == user_id)
-        .order_by(Review.reviewed_at.desc(), Review.id.desc())
-        .limit(HOLD_BACK_AFTER)
-    )
-    partners = sa.select(GiveawayPair.other_id).where(GiveawayPair.question_id.in_(recent))
-    return Question.id.in_(partners)
-
-
 def due_count(session: Session, user: User, now: datetime) -> int:
     """How many cards are due now, up to COUNT_CAP + 1 (see shown_count); for pages that show
     only the count, which next_item's whole statement would cost twice as much to give."""
@@ -442,26 +423,4 @@ def count_new_available(
         return session.scalar(_capped_count(query)) or 0
     return (
         session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
-    )
-
-
-def can_see_set(
-    session: Session, user: User, qset: QuestionSet, now: datetime | None = None
-) -> bool:
-    """Whether the student may see this set in study (see visible_to)."""
-    if qset.archived:
-        return False
-    if qset.visibility == Visibility.PUBLIC.value or qset.owner_id == user.id:
-        return True
-    params = {"set_id": qset.id, "user_id": user.id, "now": now or now_utc()}
-    return session.scalar(_can_see_query(), params) is not None
-
-
-@built_once
-def _can_see_query() -> sa.Select[tuple[int]]:
-    """can_see_set's statement, built once."""
-    user_id: Any = sa.bindparam("user_id", type_=sa.Integer)
-    now: Any = sa.bindparam("now", type_=UTCDateTime())
-    return sa.select(QuestionSet.id).where(
-        QuestionSet.id == sa.bindparam("set_id"), visible_to(user_id, now)
     )
