@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from quiz import create_app
@@ -32,25 +34,34 @@ def make_gift(count: int) -> str:
     return "\n\n".join(KINDS[n % len(KINDS)].format(n=n) for n in range(count)) + "\n"
 
 
+@contextmanager
+def bench_teacher() -> Iterator[User]:
+    """A teacher in a fresh SQLite database in a temporary folder, inside its app context."""
+    with tempfile.TemporaryDirectory() as directory:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(directory) / 'b.sqlite'}"})
+        with app.app_context():
+            Base.metadata.create_all(db.engine)
+            teacher = User(email="t@example.org", role=Role.TEACHER.value, password_hash="!")  # noqa: S106 - no login
+            teacher.set_username("bench")
+            db.session.add(teacher)
+            db.session.commit()
+            try:
+                yield teacher
+            finally:
+                db.engine.dispose()
+
+
 def measure(count: int) -> tuple[float, float]:
     """Seconds to parse and to write `count` questions (a fresh database each time)."""
     text = make_gift(count)
     started = time.perf_counter()
     result = read_gift(text)
     parsed = time.perf_counter()
-    with tempfile.TemporaryDirectory() as directory:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(directory) / 'b.sqlite'}"})
-        with app.app_context():
-            Base.metadata.create_all(db.engine)
-            teacher = User(email="t@example.org", role=Role.TEACHER.value, password_hash="!")  # noqa: S106
-            teacher.set_username("bench")
-            db.session.add(teacher)
-            db.session.commit()
-            begin = time.perf_counter()
-            write_import(db.session, new_set(db.session, teacher, "Bench", "private"), result)
-            db.session.commit()
-            written = time.perf_counter()
-            db.engine.dispose()
+    with bench_teacher() as teacher:
+        begin = time.perf_counter()
+        write_import(db.session, new_set(db.session, teacher, "Bench", "private"), result)
+        db.session.commit()
+        written = time.perf_counter()
     return parsed - started, written - begin
 
 
@@ -66,23 +77,15 @@ def main(count: int = 5000) -> None:
     started = time.perf_counter()
     result = read_gift(text)
     parsed = time.perf_counter()
-    with tempfile.TemporaryDirectory() as directory:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(directory) / 'b.sqlite'}"})
-        with app.app_context():
-            Base.metadata.create_all(db.engine)
-            teacher = User(email="t@example.org", role=Role.TEACHER.value, password_hash="!")  # noqa: S106 - no login
-            teacher.set_username("bench")
-            db.session.add(teacher)
-            db.session.commit()
-            begin = time.perf_counter()
-            qset = new_set(db.session, teacher, "Bench", "private")
-            report = write_import(db.session, qset, result)
-            db.session.commit()
-            written = time.perf_counter()
-            again = write_import(db.session, qset, result)
-            db.session.commit()
-            rewritten = time.perf_counter()
-            db.engine.dispose()
+    with bench_teacher() as teacher:
+        begin = time.perf_counter()
+        qset = new_set(db.session, teacher, "Bench", "private")
+        report = write_import(db.session, qset, result)
+        db.session.commit()
+        written = time.perf_counter()
+        again = write_import(db.session, qset, result)
+        db.session.commit()
+        rewritten = time.perf_counter()
     size = len(text.encode()) / 1024
     print(f"{count} GIFT questions, {size:.0f} KiB")
     print(f"parse: {parsed - started:.2f} s  write: {written - begin:.2f} s  ({report.summary()})")

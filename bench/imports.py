@@ -19,7 +19,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 import zipfile
@@ -79,25 +78,15 @@ def make_input(kind: str, count: int) -> tuple[bytes, str]:
 
 def write_all(result: ReadResult) -> float:
     """Seconds to write the questions into a new set of a fresh SQLite database."""
-    from quiz import create_app
+    from bench.import_gift import bench_teacher
     from quiz.extensions import db
-    from quiz.models import Base, Role, User
     from quiz.transfer.imports import new_set, write_import
 
-    with tempfile.TemporaryDirectory() as directory:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(directory) / 'b.sqlite'}"})
-        with app.app_context():
-            Base.metadata.create_all(db.engine)
-            teacher = User(email="t@example.org", role=Role.TEACHER.value, password_hash="!")  # noqa: S106 - no login
-            teacher.set_username("bench")
-            db.session.add(teacher)
-            db.session.commit()
-            started = time.perf_counter()
-            write_import(db.session, new_set(db.session, teacher, "Bench", "private"), result)
-            db.session.commit()
-            seconds = time.perf_counter() - started
-            db.engine.dispose()
-    return seconds
+    with bench_teacher() as teacher:
+        started = time.perf_counter()
+        write_import(db.session, new_set(db.session, teacher, "Bench", "private"), result)
+        db.session.commit()
+        return time.perf_counter() - started
 
 
 def timed(call: Callable[[], Any]) -> tuple[Any, float, float]:
