@@ -18,12 +18,53 @@ from quiz import create_app
 from quiz.config import normalize_database_url
 from quiz.extensions import db
 from quiz.models import Base, Role, User
+from tests.reliability.figures import FIGURES
 
 # Under CI the property tests draw the same examples every run, so a landing never hinges on
 # the luck of a draw; locally they explore new examples each time (and keep what fails).
 settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep together, on one pytest-xdist worker (README: `-n auto --dist loadgroup`), what
+    shares an expensive fixture or the machine: each browser module's live server and Chromium
+    are built once, and the tests that start real gunicorn workers run one after another, so
+    two of them never fight over the two cores (their figures would be the other's load)."""
+    for item in items:
+        if item.get_closest_marker("browser") or MODULE_FIXTURES.search(item.nodeid):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        elif item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("gunicorn"))
+
+
+# Modules whose fixtures are module-scoped: split over two workers, each would build them.
+MODULE_FIXTURES = re.compile(r"tests/(test_bank|test_bank_giveaways|test_formats_gift)\.py")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker, hand the reliability figures to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability_figures"] = FIGURES
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the controller, gather each worker's reliability figures."""
+    FIGURES.extend(tuple(pair) for pair in node.workeroutput.get("reliability_figures", []))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print every figure the reliability suite measured."""
+    if not FIGURES or getattr(terminalreporter.config, "workeroutput", None) is not None:
+        return
+    terminalreporter.section("reliability figures")
+    for plan_id, figures in FIGURES:
+        shown = ", ".join(f"{key}={value}" for key, value in figures.items())
+        terminalreporter.write_line(f"{plan_id}: {shown}")
+
 
 PASSWORD = "correct horse battery"
 # Cheap Argon2id keeps the suite fast; test_config_guard checks production uses OWASP's.

@@ -222,3 +222,35 @@ def test_old_failures_are_pruned(app: Flask, client: FlaskClient, user_factory) 
     with time_machine.travel(T0 + timedelta(hours=2), tick=False):
         AuthActions(client).login(password="wrong again")
     assert count_rows(app, LoginFailure) == 1
+
+
+def test_limiter_bookkeeping_skips_the_flush_wait_on_postgresql(
+    app: Flask, backend: str, user_factory: Callable[..., Any]
+) -> None:
+    """A login's failure rows commit without waiting for PostgreSQL's WAL flush (a class
+    logging in made two flushes a login ahead of studying students' commits), and are still
+    seen by every other session the moment they commit."""
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    from quiz.auth import limiter
+
+    user_factory("alice")
+    seen: list[str] = []
+    with app.app_context():
+        listen = lambda *args: seen.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            policy = limiter.policy_from(app.config)
+            assert limiter.pace_attempt(db.session, "user:1", "10.0.0.1", policy) == 0
+            with db.engine.connect() as other:  # another worker's connection
+                rows = other.execute(sa.select(sa.func.count()).select_from(LoginFailure))
+                assert rows.scalar_one() == 1
+            limiter.clear_failures(db.session, "user:1", address="10.0.0.1")
+            db.session.commit()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+    assert count_rows(app, LoginFailure) == 0
+    relaxed = [s for s in seen if "synchronous_commit" in s]
+    # Twice: the attempt's own transaction and the clearing's (SQLite has no such setting).
+    assert len(relaxed) == (2 if backend == "postgresql" else 0), seen
