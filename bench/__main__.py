@@ -24,11 +24,14 @@ from bench.extras import gift_import, teacher_loop
 from quiz.config import normalize_database_url
 
 REFERENCE = {"large": "small", "small": "tiny", "tiny": None}
-DEFAULTS = {  # seconds per trial, app/floor pairs per concurrency
+DEFAULTS = {  # seconds per trial, app/floor pairs per concurrency (issue 27: 5 pairs of 10 s)
     "tiny": (0.6, 1),
-    "small": (4.0, 3),
-    "large": (5.0, 2),
+    "small": (10.0, 5),
+    "large": (10.0, 5),
 }
+# Workers per server: PostgreSQL serves several workers at once (README's production install
+# runs 4); SQLite's one writer gains nothing past 2.
+WORKERS = {"postgresql": 4, "sqlite": server.WORKERS}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -139,8 +142,9 @@ def measure(backend: str, built: building.Built, args: argparse.Namespace) -> di
     counts = [int(n) for n in args.students.split(",")]
     secret = server.new_secret()
     began = time.perf_counter()
-    app = server.start("app", "app:app", built.url, secret, "/auth/login")
-    floor = server.start("floor", "bench.floor:app", built.url, secret, "/login")
+    workers = WORKERS[backend]
+    app = server.start("app", "app:app", built.url, secret, "/auth/login", workers)
+    floor = server.start("floor", "bench.floor:app", built.url, secret, "/login", workers)
     result: dict[str, Any] = {"loops": {}, "floor": {}, "study_ratios": {}}
     note(began, f"{backend}: servers up")
     extra_loops = teacher_loop(app.port, built)
@@ -154,17 +158,13 @@ def measure(backend: str, built: building.Built, args: argparse.Namespace) -> di
         loops.update(extra_loops.loops)
         for count in counts:
             app_trials, floor_trials = [], []
-            for _pair in range(pairs):  # A B A B: both see the same machine
-                app_trials.append(
-                    drive.run_trial(
-                        app, app_clients[:count], drive.study_round, ctx, "study", seconds
-                    )
-                )
-                floor_trials.append(
-                    drive.run_trial(
-                        floor, floor_clients[:count], drive.floor_round, ctx, "floor", seconds
-                    )
-                )
+            for pair in range(pairs):  # A B B A A B ...: a drift in the machine hits both alike
+                sides = [
+                    (app, app_clients, drive.study_round, "study", app_trials),
+                    (floor, floor_clients, drive.floor_round, "floor", floor_trials),
+                ]
+                for target, clients, loop, label, into in sides[:: 1 if pair % 2 == 0 else -1]:
+                    into.append(drive.run_trial(target, clients[:count], loop, ctx, label, seconds))
                 progress_note(backend, f"study x{count}", app_trials[-1], floor_trials[-1])
             app_sum, floor_sum = summarize(app_trials), summarize(floor_trials)
             result["loops"].setdefault("study", {})[str(count)] = app_sum

@@ -26,7 +26,18 @@ from quiz.models import Base
 PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway account on a throwaway database
 # Cheap hashing: the benchmark logs in once per student and measures pages, not PBKDF2.
 BENCH_HASH = "pbkdf2:sha256:1000"
-STUDY_KINDS = ("true_false", "true_false", "short_answer", "flashcard")
+# Every kind the starter bank has: the driver answers each one, right and wrong.
+STUDY_KINDS = (
+    "true_false",
+    "short_answer",
+    "flashcard",
+    "multiple_choice",
+    "multiple_select",
+    "numeric",
+    "cloze",
+    "matching",
+    "ordering",
+)
 QUIZ_KINDS = ("true_false", "multiple_choice", "short_answer", "flashcard")
 
 
@@ -91,6 +102,27 @@ class Progress:
         sys.stderr.flush()
 
 
+# What the driver knows, as a student would: which place is which, and the alphabet.
+MATCHES = {"Capital of Niger": "Niamey", "Drone base city": "Agadez", "Capital of Mali": "Bamako"}
+ORDERED = ("Agadez", "Bamako", "Niamey")
+
+
+def history_response(kind: str, right: bool) -> Any:
+    """A stored response of the kind's own shape (what parse_form gives), right or wrong."""
+    responses: dict[str, tuple[Any, Any]] = {
+        "flashcard": ("good", "again"),
+        "true_false": (True, False),
+        "multiple_choice": (0, 1),
+        "multiple_select": ([0, 1], [0, 2]),
+        "numeric": ("750 km", "120 km"),
+        "cloze": (["Agadez"], ["Niamey"]),
+        "matching": ([0, 1, 2], [1, 0, 2]),
+        "ordering": ([0, 1, 2], [2, 1, 0]),
+    }
+    good, bad = responses.get(kind, ("Agadez", "Niamey"))
+    return good if right else bad
+
+
 def _question(set_id: int, qid: int, index: int, kind: str) -> dict[str, Any]:
     """One generated question row (answers the bench client knows: true, Agadez, Good)."""
     spec: dict[str, Any]
@@ -108,6 +140,28 @@ def _question(set_id: int, qid: int, index: int, kind: str) -> dict[str, Any]:
                 {"text": "Maradi"},
             ]
         }
+    elif kind == "multiple_select":
+        prompt = f"Question {index}: which of these are cities in Niger?"
+        spec = {
+            "choices": [
+                {"text": "Niamey", "correct": True},
+                {"text": "Agadez", "correct": True},
+                {"text": "Lima"},
+                {"text": "Oslo"},
+            ]
+        }
+    elif kind == "numeric":
+        prompt = f"Question {index}: how far is Agadez from Niamey?"
+        spec = {"value": 750, "tolerance": 25, "unit": "km"}
+    elif kind == "cloze":
+        prompt = "Fill in the gap."
+        spec = {"text": f"({index}) {{{{Agadez}}}} hosts a drone base."}
+    elif kind == "matching":
+        prompt = f"Question {index}: match each place to what it is."
+        spec = {"pairs": [{"left": left, "right": right} for left, right in MATCHES.items()]}
+    elif kind == "ordering":
+        prompt = f"Question {index}: put these in alphabetical order."
+        spec = {"items": list(ORDERED)}
     else:
         prompt, spec = f"Card {index}: Air Base 101", {"back": f"Niamey airport base ({index})"}
     return {
@@ -418,13 +472,7 @@ def build(
                     rating = rng.choice((3, 3, 3, 2, 4)) if right else 1
                     due = moment + timedelta(days=rng.uniform(0.5, 40) if right else 0.007)
                     kind = kinds_by_question[qid]
-                    response = (
-                        ("good" if right else "again")
-                        if kind == "flashcard"
-                        else right
-                        if kind == "true_false"
-                        else ("Agadez" if right else "Niamey")
-                    )
+                    response = history_response(kind, right)
                     yield (
                         review_id,
                         sid,

@@ -17,7 +17,7 @@ from html import unescape
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from bench.build import PASSWORD, Built
+from bench.build import MATCHES, ORDERED, PASSWORD, Built
 from bench.server import Server
 
 FORM_RE = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -26,6 +26,14 @@ ATTR_RE = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
 OPTION_RE = re.compile(r'<option\b[^>]*value="([^"]*)"', re.I)
 SELECT_RE = re.compile(r'<select\b[^>]*name="([^"]+)"[^>]*>(.*?)</select>', re.S | re.I)
 FLIP_RE = re.compile(r'href="(/study/flip/[^"]+)"')
+CHOICE_RE = re.compile(r'<input\b([^>]*)>\s*<span class="choice-text">(.*?)</span>', re.S)
+OPTION_TEXT_RE = re.compile(r'<option value="([^"]*)"[^>]*>([^<]*)</option>')
+LABEL_RE = re.compile(
+    r'<label for="([^"]+)">(?:<span class="visually-hidden">[^<]*</span>)?([^<]*)'
+)
+UNIT_RE = re.compile(r'id="([^"]*)question-hint"><span class="unit">')
+TAG_RE = re.compile(r"<[^>]+>")
+RIGHT_CHOICES = {"Niamey", "Agadez"}  # the generated choices that are right
 
 
 class BenchError(RuntimeError):
@@ -49,6 +57,7 @@ class Form:
     hidden: dict[str, str]
     controls: list[tuple[str, dict[str, str]]]  # (tag, attributes) of the others
     selects: dict[str, list[str]]
+    body: str = ""
 
 
 def forms(html: str, here: str = "") -> list[Form]:
@@ -64,7 +73,7 @@ def forms(html: str, here: str = "") -> list[Form]:
                 controls.append((tag.lower(), field_attrs))
         selects = {name: OPTION_RE.findall(inner) for name, inner in SELECT_RE.findall(body)}
         action = unescape(attrs(head).get("action", "")) or here
-        found.append(Form(action, hidden, controls, selects))
+        found.append(Form(action, hidden, controls, selects, body))
     return found
 
 
@@ -77,26 +86,60 @@ def form_to(html: str, action_part: str, here: str = "") -> Form:
 
 
 def fill(form: Form, right: bool = True) -> dict[str, Any]:
-    """Answer every question of a form: first choice, 'Agadez' (or not), True (or False)."""
+    """Answer every question of a form, right or wrong, from what the page shows: the
+    generated questions' choices, places, distance, matches and alphabetical order."""
     data: dict[str, Any] = dict(form.hidden)
+    labels = {for_id: unescape(text).strip() for for_id, text in LABEL_RE.findall(form.body)}
+    numeric = {prefix + "answer" for prefix in UNIT_RE.findall(form.body)}
+    choice_texts: dict[tuple[str, str], str] = {}
+    for raw, text in CHOICE_RE.findall(form.body):
+        field_attrs = attrs(raw)
+        text = unescape(TAG_RE.sub("", text)).strip()
+        choice_texts[(field_attrs.get("name", ""), field_attrs.get("value", ""))] = text
     for tag, field_attrs in form.controls:
         name = field_attrs.get("name")
         kind = field_attrs.get("type", "text")
         if not name or name == "csrf_token" or tag == "button":
             continue
+        value = field_attrs.get("value", "")
+        text = choice_texts.get((name, value), "")
         if kind == "radio":
-            value = field_attrs.get("value", "")
-            if name not in data or (value == ("true" if right else "false")):
+            if value in ("true", "false"):
+                if value == ("true" if right else "false"):
+                    data[name] = value
+            elif name not in data or (text in RIGHT_CHOICES) == right:
                 data[name] = value
         elif kind == "checkbox":
-            data.setdefault(name, field_attrs.get("value", "on"))
+            ticked = text in RIGHT_CHOICES if right else text in ("Niamey", "Lima")
+            if ticked or not text:
+                data.setdefault(name, []).append(value or "on")
         elif tag in ("input", "textarea") and kind in ("text", "search", "number"):
-            data[name] = "Agadez" if right else "Niamey"
+            if name in numeric:
+                data[name] = "750 km" if right else "120 km"
+            else:
+                data[name] = "Agadez" if right else "Niamey"
     for name, options in form.selects.items():
-        chosen = [value for value in options if value]
-        if chosen:
-            data[name] = chosen[0]
+        data[name] = _select_answer(form.body, name, options, labels, right)
     return data
+
+
+def _select_answer(
+    body: str, name: str, options: list[str], labels: dict[str, str], right: bool
+) -> str:
+    """A matching or ordering select's answer (any other select: its first option)."""
+    select = re.search(rf'<select\b[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', body, re.S)
+    texts = {unescape(t).strip(): v for v, t in OPTION_TEXT_RE.findall(select.group(1))}
+    label = labels.get(name, "")
+    if "match-" in name and label in MATCHES:
+        wanted = MATCHES[label]
+        if not right:  # another place's name
+            wanted = next(t for t in MATCHES.values() if t != wanted)
+        return texts.get(wanted, options[-1])
+    if "pos-" in name and label in ORDERED:
+        place = ORDERED.index(label)
+        return str(place + 1 if right else len(ORDERED) - place)
+    chosen = [value for value in options if value]
+    return chosen[0] if chosen else ""
 
 
 @dataclass
