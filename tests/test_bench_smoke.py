@@ -30,7 +30,7 @@ def test_bench_tiny_runs_end_to_end(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # a bound, not a goal: the suite runs beside it on the other core
         check=False,
     )
     elapsed = time.perf_counter() - started
