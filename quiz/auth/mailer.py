@@ -6,6 +6,7 @@ and deleted only once the server accepted it; a claim older than CLAIM_S is take
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import smtplib
 import threading
@@ -64,7 +65,9 @@ def smtp_send(
     headers: Mapping[str, str] | None = None,
 ) -> bool:
     """Hand one e-mail to the mail server; False (logged) when it refused or failed."""
-    message = EmailMessage()
+    # Lines up to SMTP's 998: a long List-Unsubscribe URL must not be folded into an
+    # encoded word, which mail clients do not read as a link.
+    message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     message["Subject"] = subject
     message["From"] = config.get("MAIL_FROM") or f"quiz@{config['MAIL_SERVER']}"
     message["To"] = recipient

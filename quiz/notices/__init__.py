@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import click
 from flask import Blueprint, Flask, current_app
+from flask.cli import with_appcontext
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 
@@ -39,6 +40,7 @@ def run_once() -> tuple[int, int, int, int]:
 
 
 @click.command("send-notices")
+@with_appcontext
 def send_notices_command() -> None:
     """Write due reminders, released-mark notes and digests; mail each once (cron it)."""
     made, queued, sent, failed = run_once()

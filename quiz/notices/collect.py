@@ -45,11 +45,15 @@ def insert_missing(session: AnySession, rows: list[dict[str, Any]]) -> int:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(Notice).on_conflict_do_nothing(index_elements=["user_id", "kind", "subject"])
+    table = Notice.__table__
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["user_id", "kind", "subject"])
+        .returning(table.c.id)  # only the rows this run inserted come back
+    )
     made = 0
     for start in range(0, len(rows), 500):
-        result = session.execute(statement, rows[start : start + 500])
-        made += max(result.rowcount or 0, 0)
+        made += len(session.execute(statement, rows[start : start + 500]).all())
     return made
 
 

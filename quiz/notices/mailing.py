@@ -90,7 +90,7 @@ def queue_pending(session: AnySession, config: Mapping[str, Any], now: datetime)
         .where(Notice.mail == MailState.PENDING.value, Notice.created_at >= now - MAIL_WITHIN)
         .order_by(Notice.id)
     ).all()
-    opted = set(session.execute(sa.select(NoticeOptOut.user_id, NoticeOptOut.kind)).tuples())
+    opted = {(u, k) for u, k in session.execute(sa.select(NoticeOptOut.user_id, NoticeOptOut.kind))}
     session.commit()
     queued = 0
     for notice_id, user_id, kind in rows:
