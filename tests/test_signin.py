@@ -59,12 +59,18 @@ def test_first_sign_in_makes_an_account_and_the_next_finds_it(app, client, issue
     assert "state=" in location and "nonce=" in location
     set_claims(issuer, "s-new", email="newbie@school.example", preferred_username="newbie")
     answer = sign_in(client, "school", "s-new")
-    assert answer.status_code == 302 and answer.headers["Location"].endswith("/study/")
+    # The callback is a GET and writes nothing: the person confirms with a form.
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/signin/link")
+    assert count_rows(app, User) == 0
+    assert "Create my account" in client.get("/signin/link").get_data(as_text=True)
+    made = client.post("/signin/link", data={"action": "new"})
+    assert made.status_code == 302 and made.headers["Location"].endswith("/study/")
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "newbie@school.example"))
         assert user is not None and user.username == "newbie" and user.role == "student"
     client.post("/auth/logout")
-    assert sign_in(client, "school", "s-new").status_code == 302
+    again = sign_in(client, "school", "s-new")
+    assert again.status_code == 302 and again.headers["Location"].endswith("/study/")
     assert count_rows(app, User) == 1 and count_rows(app, OidcIdentity) == 1
     # The account has no password: nobody logs in to it with one.
     client.post("/auth/logout")
@@ -81,6 +87,7 @@ def test_an_existing_email_links_only_with_that_accounts_password(
     answer = sign_in(client, "school", "s-alice")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/signin/link")
     assert count_rows(app, OidcIdentity) == 0  # an unverified provider's e-mail proves nothing
+    assert client.post("/signin/link", data={"action": "email"}).status_code == 400
     wrong = client.post("/signin/link", data={"username": "alice", "password": "not it"})
     assert wrong.status_code == 200 and "Wrong username or password" in wrong.get_data(as_text=True)
     assert count_rows(app, OidcIdentity) == 0
@@ -96,11 +103,14 @@ def test_a_verified_provider_links_by_email(app, client, issuer, user_factory):
     user_factory("bob")
     add_provider(app, issuer, emails_verified=True)
     set_claims(issuer, "s-bob-unverified", email="bob@example.org", email_verified=False)
-    first = sign_in(client, "school", "s-bob-unverified")
-    assert first.headers["Location"].endswith("/signin/link")  # the token did not say verified
+    sign_in(client, "school", "s-bob-unverified")
+    page = client.get("/signin/link").get_data(as_text=True)
+    assert "Continue as" not in page  # the token did not say the address was verified
+    assert client.post("/signin/link", data={"action": "email"}).status_code == 400
     set_claims(issuer, "s-bob", email="bob@example.org", email_verified=True)
-    client.get("/")  # a fresh start
-    answer = sign_in(client, "school", "s-bob")
+    sign_in(client, "school", "s-bob")
+    assert "Continue as bob" in client.get("/signin/link").get_data(as_text=True)
+    answer = client.post("/signin/link", data={"action": "email"})
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/study/")
     assert count_rows(app, User) == 1
     with app.app_context():

@@ -8,9 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
+from sqlalchemy.exc import IntegrityError
 
 from quiz.auth import limiter
-from quiz.auth.forms import EmptyForm, LoginForm
+from quiz.auth.forms import EmptyForm
 from quiz.auth.routes import check_password, find_user, home_url, too_many
 from quiz.extensions import db
 from quiz.models import OidcProvider, User
@@ -33,7 +34,10 @@ def provider_or_404(slug: str) -> OidcProvider:
 def refused(provider: OidcProvider, why: str) -> Any:
     """The login page again with a 400 saying the provider's answer was refused."""
     message = f"Sign-in with {provider.label} did not work ({why}). Try again."
-    return render_template("auth/login.html", form=LoginForm(), limited=message), 400
+    body = render_template(
+        "signin/refused.html", message=message, slug=provider.slug, label=provider.label
+    )
+    return body, 400
 
 
 def signed_in(user: User) -> Any:
@@ -78,17 +82,22 @@ def callback(slug: str) -> Any:
         if not user.active:
             return refused(provider, "this account is deactivated")
         return signed_in(user)
-    owner = accounts.same_email_user(db.session, identity)
-    if owner is not None and accounts.may_link_by_email(provider, identity):
-        accounts.link(db.session, identity, owner)
+    # Anything else writes (a new account, a link), which a GET must not: the person confirms
+    # on the link page, with a form.
+    session[PENDING] = identity.as_session()
+    return redirect(url_for("signin.link"))
+
+
+def _write(make: Any) -> Any:
+    """Run a link or account creation and log in; a second tab that won the race has linked
+    this identity already, so the person signs in again."""
+    try:
+        user = make()
         db.session.commit()
-        return signed_in(owner) if owner.active else refused(provider, "deactivated account")
-    if owner is not None:
-        session[PENDING] = identity.as_session()
-        return redirect(url_for("signin.link"))
-    user = accounts.create_user(db.session, identity)
-    db.session.commit()
-    flash(f"Welcome! Your account is ready; sign in with {provider.label} next time.", "success")
+    except IntegrityError:
+        db.session.rollback()
+        flash("This sign-in is linked already: use its button again.", "info")
+        return redirect(url_for("auth.login"))
     return signed_in(user)
 
 
@@ -102,25 +111,43 @@ def link() -> Any:
     if identity is None or provider is None:
         flash("Start again with the sign-in button.", "info")
         return redirect(url_for("auth.login"))
+    owner = accounts.same_email_user(db.session, identity)
+    by_email = owner is not None and owner.active and accounts.may_link_by_email(provider, identity)
     form = LinkForm()
     if request.method == "GET":
-        form.username.data = identity.email
-    if request.method == "POST" and request.form.get("action") == "new":
+        form.username.data = identity.email if owner is not None else ""
+    action = request.form.get("action") if request.method == "POST" else None
+    if action in ("new", "email"):
         if not EmptyForm().validate_on_submit():
             abort(400)
-        user = accounts.create_user(db.session, identity)
-        db.session.commit()
-        return signed_in(user)
+        if action == "email":
+            if not by_email:
+                abort(400)  # the e-mail proves nothing here: the password form does
+            return _write(lambda: _linked(identity, owner))
+        return _write(lambda: accounts.create_user(db.session, identity))
     if form.validate_on_submit():
         user = find_user(form.username.data)
         key = limiter.account_key(user.id if user is not None else None, form.username.data)
         right, wait = check_password(user, key, form.password.data)
         if wait:
-            return too_many("signin/link.html", wait, form=form, provider=provider)
-        if right and user is not None:
-            accounts.link(db.session, identity, user)
-            db.session.commit()
+            return too_many(
+                "signin/link.html", wait, form=form, provider=provider, owner=owner, by_email=False
+            )
+        if right and user is not None and user.active:
             flash(f"Linked: sign in with {provider.label} from now on.", "success")
-            return signed_in(user)
+            return _write(lambda: _linked(identity, user))
         form.password.errors.append("Wrong username or password.")
-    return render_template("signin/link.html", form=form, provider=provider, limited=None)
+    return render_template(
+        "signin/link.html",
+        form=form,
+        provider=provider,
+        owner=owner,
+        by_email=by_email,
+        limited=None,
+    )
+
+
+def _linked(identity: accounts.Identity, user: User) -> User:
+    """Link the identity to the account; the account."""
+    accounts.link(db.session, identity, user)
+    return user
