@@ -3,6 +3,7 @@ once through a real SMTP server (aiosmtpd on 127.0.0.1), shown at home and dismi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from flask import Flask
 
 from quiz.extensions import db
 from quiz.models import MailState, Notice, NoticeOptOut, OutgoingMail
-from quiz.notices import notify_marks_released
+from quiz.notices import notify_marks_released, run_once
 from quiz.notices.collect import collect
 from quiz.notices.mailing import queue_pending, unsubscribe_token
 from quiz.timeutil import now_utc
@@ -154,3 +155,31 @@ def test_the_settings_page_for_each_role(app, client, who):
 def test_the_settings_page_needs_a_login(client):
     answer = client.get("/notices/settings")
     assert answer.status_code == 302 and "/auth/login" in answer.headers["Location"]
+
+
+def test_two_runs_at_once_send_each_once(app, inbox):
+    make_class(app)
+    start = threading.Barrier(2)
+    outputs: list[tuple[int, int, int, int]] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                start.wait(10)
+                outputs.append(run_once())
+                db.session.remove()
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert sum(made for made, *_ in outputs) == 2  # each notice written by one run only
+    assert sum(queued for _, queued, *_ in outputs) == 2
+    assert sum(sent for _, _, sent, _ in outputs) == 2
+    assert len(to(inbox, "behind@example.org")) == 1
+    assert len(to(inbox, "teacher@example.org")) == 1

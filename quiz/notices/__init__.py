@@ -23,6 +23,7 @@ def notify_marks_released(assignment_id: int) -> int:
 def run_once() -> tuple[int, int, int, int]:
     """One run of send-notices: (notices new, e-mails queued, sent, failed)."""
     from quiz.auth.mailer import mail_configured, send_queued
+    from quiz.database import begin_write
     from quiz.extensions import db
     from quiz.notices.collect import collect
     from quiz.notices.mailing import queue_pending
@@ -30,6 +31,8 @@ def run_once() -> tuple[int, int, int, int]:
 
     config = current_app.config
     now = now_utc()
+    db.session.commit()  # a fresh transaction that takes SQLite's write lock before reading
+    begin_write(db.session)
     made = collect(db.session, timedelta(hours=float(config["NOTICE_REMINDER_BEFORE_H"])), now)
     db.session.commit()
     if not mail_configured():

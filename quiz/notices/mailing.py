@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from quiz.auth.limiter import AnySession
 from quiz.auth.mailer import queue_mail
+from quiz.database import begin_write
 from quiz.models import MailState, Notice, NoticeKind, NoticeOptOut, User
 from quiz.notices.collect import app_path
 
@@ -94,6 +95,7 @@ def queue_pending(session: AnySession, config: Mapping[str, Any], now: datetime)
     session.commit()
     queued = 0
     for notice_id, user_id, kind in rows:
+        begin_write(session)  # SQLite: the lock before the reads, or a second run's upgrade fails
         user = session.get(User, user_id)
         usable = user is not None and user.active and not user.email.endswith(NO_MAIL_DOMAIN)
         if not usable or (user_id, kind) in opted:
