@@ -121,10 +121,19 @@ def _providers(app: Flask, count: int) -> None:
         add_provider(app, f"https://id{i}.example", slug=f"p{i}", label=f"P{i}")
 
 
+def _link_page(app: Flask) -> int:
+    """Statements of the link page for a sign-in waiting to be confirmed."""
+    visitor = app.test_client()
+    with visitor.session_transaction() as session:
+        session["signin_pending"] = {"provider_id": 1, "subject": "s", "email": "root@example.org"}
+    return statements_for(app, visitor, "/signin/link")
+
+
 def test_sign_in_pages_cost_the_same_for_1_or_12_providers(app, client):
     as_admin(app, client)
     _providers(app, 1)
     small = (
+        _link_page(app),
         statements_for(app, client, "/signin/admin"),
         statements_for(app, app.test_client(), "/auth/login"),
     )
@@ -133,6 +142,7 @@ def test_sign_in_pages_cost_the_same_for_1_or_12_providers(app, client):
     ]
     assert len(_providers_more) == 11
     large = (
+        _link_page(app),
         statements_for(app, client, "/signin/admin"),
         statements_for(app, app.test_client(), "/auth/login"),
     )
