@@ -154,6 +154,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     blueprints.register(app)
+    from quiz import notices, signin
+
+    signin.init_app(app)  # /signin: the school's OpenID Connect providers
+    notices.init_app(app)  # /notices: reminders, released marks, digests
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
 

@@ -15,6 +15,8 @@ from quiz.models import (
     Base,
     Card,
     Enrollment,
+    Notice,
+    OidcIdentity,
     PendingAnswer,
     QuestionSet,
     Review,
@@ -93,4 +95,7 @@ def delete_account(session: AnySession, user: User, mode: str) -> None:
         session.execute(sa.delete(PendingAnswer).where(PendingAnswer.user_id == user.id))
         # Off every class: rosters, dashboards and averages count members only.
         session.execute(sa.delete(Enrollment).where(Enrollment.user_id == user.id))
+        # No provider signs in to the nameless account, and nothing is sent to it.
+        session.execute(sa.delete(OidcIdentity).where(OidcIdentity.user_id == user.id))
+        session.execute(sa.delete(Notice).where(Notice.user_id == user.id))
     session.commit()

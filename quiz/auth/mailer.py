@@ -6,6 +6,7 @@ and deleted only once the server accepted it; a claim older than CLAIM_S is take
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import smtplib
 import threading
@@ -38,9 +39,15 @@ def mail_configured() -> bool:
     return mail_configured_in(current_app.config)
 
 
-def queue_mail(session: AnySession, recipient: str, subject: str, body: str) -> OutgoingMail:
+def queue_mail(
+    session: AnySession,
+    recipient: str,
+    subject: str,
+    body: str,
+    headers: dict[str, str] | None = None,
+) -> OutgoingMail:
     """Add one e-mail to the queue (the caller commits, then calls send_after)."""
-    mail = OutgoingMail(recipient=recipient, subject=subject[:200], body=body)
+    mail = OutgoingMail(recipient=recipient, subject=subject[:200], body=body, headers=headers)
     session.add(mail)
     return mail
 
@@ -50,12 +57,22 @@ def unqueue(session: AnySession, mail: OutgoingMail) -> None:
     session.execute(sa.delete(OutgoingMail).where(OutgoingMail.id == mail.id))
 
 
-def smtp_send(config: Mapping[str, Any], recipient: str, subject: str, body: str) -> bool:
+def smtp_send(
+    config: Mapping[str, Any],
+    recipient: str,
+    subject: str,
+    body: str,
+    headers: Mapping[str, str] | None = None,
+) -> bool:
     """Hand one e-mail to the mail server; False (logged) when it refused or failed."""
-    message = EmailMessage()
+    # Lines up to SMTP's 998: a long List-Unsubscribe URL must not be folded into an
+    # encoded word, which mail clients do not read as a link.
+    message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     message["Subject"] = subject
     message["From"] = config.get("MAIL_FROM") or f"quiz@{config['MAIL_SERVER']}"
     message["To"] = recipient
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     try:
@@ -106,9 +123,9 @@ def send_queued(session: AnySession, config: Mapping[str, Any]) -> tuple[int, in
         mail = session.get(OutgoingMail, mail_id)
         if mail is None:
             continue
-        recipient, subject, body = mail.recipient, mail.subject, mail.body
+        recipient, subject, body, headers = mail.recipient, mail.subject, mail.body, mail.headers
         session.commit()
-        if smtp_send(config, recipient, subject, body):
+        if smtp_send(config, recipient, subject, body, headers):
             session.execute(sa.delete(OutgoingMail).where(OutgoingMail.id == mail_id))
             session.commit()
             sent += 1

@@ -186,6 +186,11 @@ def browser_timezone(name: str) -> str:
 def register() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("study.index"))
+    from quiz.signin.settings import registration_open
+
+    if not registration_open(db.session):  # an admin turned it off (the sign-in page)
+        flash("New accounts come from the school sign-in buttons below.", "info")
+        return redirect(url_for("auth.login"))
     form = RegisterForm()
     # Cheap checks first (the form, then the names); the limit; only then the costly hash.
     if form.validate_on_submit():

@@ -6,7 +6,9 @@ from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.gradebook import Excusal, GradeCategory
 from quiz.models.mail import OutgoingMail
 from quiz.models.media import MediaFile, SetMedia
+from quiz.models.notices import MailState, Notice, NoticeKind, NoticeOptOut
 from quiz.models.pairs import GiveawayPair
+from quiz.models.signin import OidcIdentity, OidcProvider, SiteSetting
 from quiz.models.study import (
     Attempt,
     AttemptAnswer,
@@ -35,9 +37,15 @@ __all__ = [
     "GiveawayPair",
     "GradeCategory",
     "LoginFailure",
+    "MailState",
     "MediaFile",
     "Mode",
     "NewLimitRaise",
+    "Notice",
+    "NoticeKind",
+    "NoticeOptOut",
+    "OidcIdentity",
+    "OidcProvider",
     "OutgoingMail",
     "PendingAnswer",
     "PendingImport",
@@ -49,6 +57,7 @@ __all__ = [
     "Role",
     "SetMedia",
     "ShowAnswers",
+    "SiteSetting",
     "StudiedSet",
     "UTCDateTime",
     "User",

@@ -24,3 +24,5 @@ class OutgoingMail(Base):
     # Set by the sender that took the row; a claim older than mailer.CLAIM_S is taken again
     # (the sender crashed or the server refused), so a mail is sent at least once.
     claimed_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Extra headers (a notice's List-Unsubscribe and List-Unsubscribe-Post), or None.
+    headers: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)

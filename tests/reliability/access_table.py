@@ -54,6 +54,15 @@ ACCESS: dict[str, Row] = {
     "auth.set_role": Row(ok=POST_302, args={"user_id": "spare"}, body={"role": "student"}),
     "auth.set_active": Row(ok=POST_302, args={"user_id": "spare"}, body={"active": "1"}),
     "auth.reset_link": Row(ok={"POST": 200}, args={"user_id": "spare"}),
+    # No provider is configured in the world: its slug names nothing, for everyone.
+    "signin.start": Row(ok={"GET": 404}),
+    "signin.callback": Row(ok={"GET": 404}),
+    # No sign-in pending: to log in (logged-in roles: home).
+    "signin.link": Row(ok={"GET": 302, "POST": 302}, codes={"anonymous": LOGIN}),
+    "signin.admin": Row(ok={"POST": 200}),  # the provider form shown again: no fields sent
+    "notices.settings": Row(ok=POST_302),
+    "notices.dismiss": Row(ok={"POST": 400}),  # the body names no notice
+    "notices.unsubscribe": Row(ok={"GET": 400, "POST": 400}),  # a forged token
     "study.index": Row(),
     "study.next": Row(),
     # 409: the public set is in student_a's open quiz, so its questions wait for it.

@@ -252,6 +252,7 @@ PARAMS: dict[str, Any] = {
     "filename": lambda w: "style.css",
     "sha256": lambda w: w.ids["media_sha"],
     "link_id": lambda w: w.ids["media_link"],
+    "slug": lambda w: "nosuch",  # a sign-in provider nobody configured
 }
 
 
