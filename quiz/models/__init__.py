@@ -7,6 +7,7 @@ from quiz.models.gradebook import Excusal, GradeCategory
 from quiz.models.mail import OutgoingMail
 from quiz.models.media import MediaFile, SetMedia
 from quiz.models.pairs import GiveawayPair
+from quiz.models.sharing import SetShare
 from quiz.models.study import (
     Attempt,
     AttemptAnswer,
@@ -48,6 +49,7 @@ __all__ = [
     "ReviewOverride",
     "Role",
     "SetMedia",
+    "SetShare",
     "ShowAnswers",
     "StudiedSet",
     "UTCDateTime",
