@@ -23,6 +23,7 @@ from quiz.formats.detect import LABELS
 from quiz.formats.upload import MAX_FILE_BYTES, MAX_TEXT_BYTES, read_upload, split_groups
 from quiz.inputs import bounded_int
 from quiz.models import Question, QuestionSet, Visibility
+from quiz.mysets.anki_history import keep_package_history
 from quiz.sets.access import can_edit, readable_set_or_404, sets_home
 from quiz.timeutil import now_utc
 from quiz.transfer import pending as pending_imports
@@ -40,6 +41,7 @@ from quiz.transfer.imports import (
 )
 from quiz.transfer.pending import Choices
 
+ANKI_FORMATS = ("apkg", "colpkg")  # packages that may carry a student's review history
 GONE = (
     "This preview has expired or was already imported: this confirmation wrote nothing. "
     "Look at the set; if the questions are not there, upload the file again."
@@ -225,6 +227,7 @@ def import_page() -> Any:
         retire=retire,
         groups=groups if qset is None and len(groups) > 1 else [],
         time_limit_s=result.time_limit_s,
+        offer_history=fmt in ANKI_FORMATS and not current_user.is_teacher,
     )
 
 
@@ -269,6 +272,12 @@ def import_confirm() -> Any:
                 part.description,
             )
             written.append((target, write_import(db.session, target, part, choices.retire)))
+        kept = None
+        if form.keep_history.data and choices.fmt in ANKI_FORMATS and not current_user.is_teacher:
+            db.session.flush()
+            targets = [target.id for target, _report in written]
+            fuzzing = current_app.config["SCHEDULER_FUZZING"]
+            kept = keep_package_history(db.session, current_user, content, targets, fuzzing=fuzzing)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # another import into the same set won the race for a key
@@ -276,6 +285,8 @@ def import_confirm() -> Any:
         return redirect(url_for(".import_page"))
     for target, report in written:
         flash(f"Imported into “{target.title}”: {report.summary()}.", "success")
+    if kept is not None:
+        flash(f"Your Anki history: {kept.summary()}.", "success")
     if len(written) > 1:
         return redirect(sets_home())
     return redirect(url_for(".export_page", set_id=written[0][0].id))
