@@ -4,6 +4,7 @@ unless shared with a class they are in; the class's teacher sees a shared set an
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -13,9 +14,18 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from quiz.extensions import db
-from quiz.models import Classroom, Enrollment, MediaFile, Question, QuestionSet, SetShare
+from quiz.models import (
+    Classroom,
+    Enrollment,
+    MediaFile,
+    Question,
+    QuestionSet,
+    Review,
+    SetShare,
+)
 from tests import media_helpers as files
 from tests.conftest import AuthActions, count_rows
+from tests.study_helpers import form_ids
 from tests.teach_helpers import valid_form
 
 
@@ -89,7 +99,18 @@ def test_a_student_writes_studies_and_deletes_their_own_set(app: Flask, people: 
     assert "front 0" in question  # the same queue as every other set
     assert sam.get("/teach/").status_code == 403  # the teacher's tools stay theirs
     assert sam.get(f"/teach/sets/{set_id}/overrides").status_code == 403
+    # One card answered: the set is now studied, by its owner alone.
+    flip_url = re.search(r'href="(/study/flip/[^"]+)"', question).group(1).replace("&amp;", "&")
+    flip = sam.get(flip_url).get_data(as_text=True)
+    answered = sam.post("/study/answer", data={**form_ids(flip), "rating": "good"})
+    assert answered.status_code == 302
+    assert count_rows(app, Review) == 1
+    assert "your answers" in sam.get(f"/teach/sets/{set_id}/delete").get_data(as_text=True)
     assert sam.post(f"/teach/sets/{set_id}/delete").status_code == 302
+    assert count_rows(app, Review) == 0
+    with app.app_context():
+        assert db.session.get(QuestionSet, set_id) is None  # deleted, not archived
+    assert "You have no sets yet" in sam.get("/study/my-sets").get_data(as_text=True)
 
 
 def test_nobody_else_reaches_a_private_student_set(app: Flask, people: dict) -> None:

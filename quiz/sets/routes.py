@@ -18,7 +18,7 @@ from quiz.blueprints import teacher_pages as bp
 from quiz.extensions import db
 from quiz.media.section import media_section
 from quiz.models import QuestionSet, StudiedSet, Visibility
-from quiz.mysets.section import share_section
+from quiz.mysets.section import share_section, student_owns
 from quiz.sets import library
 from quiz.sets.access import can_edit, can_read, owned_set_or_404, sets_home, viewable_set_or_404
 from quiz.sets.forms import SetForm, parse_tags
@@ -119,7 +119,9 @@ def duplicate_set(set_id: int) -> Any:
 def delete_set(set_id: int) -> Any:
     """Ask first; then delete, or archive a set students have studied (their history stays)."""
     qset = owned_set_or_404(set_id)
-    studied = library.was_studied(db.session, qset.id)
+    # A student's own set goes with their own answers to it; anyone else's history stays.
+    own = student_owns(qset)
+    studied = library.was_studied(db.session, qset.id, current_user.id if own else None)
     form = EmptyForm()
     if form.validate_on_submit():
         title = qset.title
@@ -131,7 +133,7 @@ def delete_set(set_id: int) -> Any:
             flash(f"Deleted “{title}”.", "info")
         db.session.commit()
         return redirect(sets_home())
-    return render_template("sets/delete_set.html", qset=qset, studied=studied, form=form)
+    return render_template("sets/delete_set.html", qset=qset, studied=studied, form=form, own=own)
 
 
 @bp.route("/sets/<int:set_id>/restore", methods=["POST"])
