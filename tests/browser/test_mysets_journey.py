@@ -12,12 +12,17 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from quiz.extensions import db
-from quiz.models import Classroom, Enrollment, Review
+from quiz.formats.anki.history import replay_card
+from quiz.models import Card, Classroom, Enrollment, Review, User
 from tests import media_helpers as files
+from tests.anki_helpers import BASIC, Deck, NoteSpec, package
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import LiveServer
 from tests.browser.test_teach_journey import log_in
 from tests.conftest import make_user
+from tests.test_anki_history import HISTORY, rows
+
+LOG = [(r.id, 10, r.ease, r.type) for r in rows(HISTORY, 10)]  # card 10: note 1's first
 
 pytestmark = pytest.mark.browser
 
@@ -122,3 +127,33 @@ def test_a_student_builds_studies_and_shares_a_set(
     expect(teacher.locator("ol.question-list > li")).to_have_count(10)
     expect(teacher.locator("a:has-text('Edit details')")).to_be_visible()
     teacher.close()
+
+
+def test_a_student_imports_their_anki_deck_with_its_history(
+    live_server: LiveServer, page: Any
+) -> None:
+    base = live_server.url
+    make_user(live_server.app, "ivo")
+    deck = package(Deck([NoteSpec(1, BASIC, ["chien", "dog"])], revlog=LOG), "anki21b")
+    log_in(page, base, "ivo")
+    page.goto(f"{base}/study/my-sets")
+    page.click("a:has-text('Import')")
+    page.set_input_files(
+        "#upload", files=[{"name": "mine.apkg", "mimeType": "application/zip", "buffer": deck}]
+    )
+    assert_accessible(page)
+    page.click("button:has-text('Preview')")
+    expect(page.locator("text=Import preview").first).to_be_visible()
+    page.check("#keep_history")
+    assert_accessible(page)
+    page.click("button:has-text('Import 1 question')")
+    expect(page.locator(".flashes")).to_contain_text(
+        f"review history kept for 1 card(s), {len(HISTORY)} answer(s)"
+    )
+    with live_server.app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "ivo"))
+        card = db.session.scalar(sa.select(Card).where(Card.user_id == user.id))
+        expected = replay_card(rows(HISTORY, 10), card_id=card.id, fuzzing=False)
+        assert expected is not None and card.due == expected.state.due  # carried on
+    page.goto(f"{base}/study/my-sets")
+    expect(page.locator("tr", has_text="mine")).to_contain_text("Stop studying")
