@@ -139,6 +139,7 @@ LAYOUT_PAGES = (
     "study.index",
     "study.progress",
     "study.browse_cards",
+    "study.my_sets",
     "teach.index",
     "auth.users",
     "auth.account",

@@ -213,8 +213,9 @@ def test_a_duplicated_set_keeps_its_files(app: Flask, client: FlaskClient, set_i
 def test_only_a_teacher_may_send_the_upload_url_a_large_body(
     app: Flask, client: FlaskClient, set_id: int, user_factory
 ) -> None:
-    """The media limits are the upload URL's, for teachers: a student or a stranger sending
-    3 MB there meets the site's 2 MB limit before anything reads the body."""
+    """The media limits are the upload URL's, for teachers (and a student's own sets, see
+    tests/test_mysets.py): a student or a stranger sending 3 MB to a teacher's set meets the
+    site's 2 MB limit before anything reads the body."""
     user_factory("stu", role="student")
     body = {"file": FileStorage(io.BytesIO(files.wav(200.0)), filename="long.wav"), "alt": "x"}
     boundary, encoded = encode_multipart(body)

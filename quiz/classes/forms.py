@@ -34,6 +34,11 @@ class ClassForm(FlaskForm):
         default="UTC",
         description="Due dates are entered and shown in this zone, e.g. Africa/Niamey.",
     )
+    student_sharing = BooleanField(
+        "Students may share their own sets with this class",
+        default=True,
+        description="You see the sets they share on this class's page and can copy them.",
+    )
     submit = SubmitField("Save")
 
     def validate_timezone(self, field: StringField) -> None:

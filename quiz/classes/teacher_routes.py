@@ -30,6 +30,7 @@ from quiz.classes.forms import AssignmentForm, ClassForm
 from quiz.extensions import db
 from quiz.inputs import bounded_int
 from quiz.models import Assignment, Classroom, Enrollment, Mode, Question, QuestionSet, User
+from quiz.mysets.sharing import shared_with_class
 from quiz.sets.access import readable_set_or_404, readable_sets
 from quiz.timeutil import now_utc
 
@@ -76,6 +77,7 @@ def new_class() -> Any:
                 name=form.name.data.strip(),
                 timezone=form.timezone.data,
                 join_code=unused_code(db.session),
+                student_sharing=form.student_sharing.data,
             )
             db.session.add(classroom)
             try:
@@ -117,6 +119,7 @@ def class_page(class_id: int) -> Any:
         code=joincode.spaced(classroom.join_code),
         to_local=lambda moment: to_local(classroom, moment),
         form=EmptyForm(),
+        shared_sets=shared_with_class(db.session, classroom.id),
     )
 
 
@@ -128,6 +131,7 @@ def edit_class(class_id: int) -> Any:
     if form.validate_on_submit():
         classroom.name = form.name.data.strip()
         classroom.timezone = form.timezone.data
+        classroom.student_sharing = form.student_sharing.data
         db.session.commit()
         flash("Class saved.", "success")
         return redirect(url_for(".class_page", class_id=classroom.id))

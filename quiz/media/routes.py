@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
 from quiz.blueprints import media_pages as bp
 from quiz.extensions import db
@@ -30,11 +30,17 @@ def upload_limit() -> int:
 
 
 @bp.url_value_preprocessor
-def _larger_body_for_uploads(endpoint: str | None, _values: dict[str, Any] | None) -> None:
+def _larger_body_for_uploads(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Raise the body limit for the upload URL alone, before any hook reads the form (URL
     value preprocessors run before the app's before_request functions)."""
-    if endpoint == "media.upload" and getattr(current_user, "is_teacher", False):
-        request.max_content_length = upload_limit()
+    if endpoint != "media.upload" or not current_user.is_authenticated:
+        return
+    if not current_user.is_teacher:  # a student, only to a set of their own
+        set_id = (values or {}).get("set_id")
+        owner = db.session.scalar(sa.select(QuestionSet.owner_id).where(QuestionSet.id == set_id))
+        if owner != current_user.id:
+            return
+    request.max_content_length = upload_limit()
 
 
 def _back(set_id: int) -> Any:
@@ -43,7 +49,7 @@ def _back(set_id: int) -> Any:
 
 
 @bp.route("/sets/<int:set_id>/upload", methods=["POST"])
-@teacher_required
+@login_required
 def upload(set_id: int) -> Any:
     """Check an uploaded file from its bytes and place it in the set, or say why not."""
     try:
@@ -92,7 +98,7 @@ def _upload(set_id: int) -> Any:
 
 
 @bp.route("/sets/<int:set_id>/files/<int:link_id>/delete", methods=["POST"])
-@teacher_required
+@login_required
 def delete(set_id: int, link_id: int) -> Any:
     """Take a file out of the set (questions naming it then show its name instead)."""
     qset = owned_set_or_404(set_id)

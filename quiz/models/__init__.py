@@ -9,6 +9,7 @@ from quiz.models.media import MediaFile, SetMedia
 from quiz.models.notices import MailState, Notice, NoticeKind, NoticeOptOut
 from quiz.models.pairs import GiveawayPair
 from quiz.models.signin import OidcIdentity, OidcProvider, SiteSetting
+from quiz.models.sharing import SetShare
 from quiz.models.study import (
     Attempt,
     AttemptAnswer,
@@ -56,6 +57,7 @@ __all__ = [
     "ReviewOverride",
     "Role",
     "SetMedia",
+    "SetShare",
     "ShowAnswers",
     "SiteSetting",
     "StudiedSet",

@@ -47,6 +47,8 @@ class Classroom(Base):
     missing_counts_zero: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Percent off late work, for assignments that do not set their own (None: no penalty).
     late_penalty_pct: Mapped[int | None]
+    # Whether the class's students may share their own sets with it (the teacher's switch).
+    student_sharing: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     __table_args__ = (
         sa.CheckConstraint("late_penalty_pct BETWEEN 0 AND 100", name="late_penalty_pct"),

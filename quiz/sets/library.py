@@ -62,14 +62,15 @@ def highest_cited(session: Session, set_id: int) -> int:
     return session.scalar(query) or 0
 
 
-def was_studied(session: Session, set_id: int) -> bool:
-    """Whether any student has a card, review, held answer or quiz attempt on the set."""
+def was_studied(session: Session, set_id: int, besides: int | None = None) -> bool:
+    """Whether any student (other than `besides`, a student's own set's owner) has a card,
+    review, held answer or quiz attempt on the set."""
     of_set = sa.select(Question.id).where(Question.set_id == set_id)
     checks = [
-        sa.exists().where(Card.question_id.in_(of_set)),
-        sa.exists().where(Review.question_id.in_(of_set)),
-        sa.exists().where(PendingAnswer.question_id.in_(of_set)),
-        sa.exists().where(Attempt.set_id == set_id),
+        sa.exists().where(Card.question_id.in_(of_set), Card.user_id != besides),
+        sa.exists().where(Review.question_id.in_(of_set), Review.user_id != besides),
+        sa.exists().where(PendingAnswer.question_id.in_(of_set), PendingAnswer.user_id != besides),
+        sa.exists().where(Attempt.set_id == set_id, Attempt.user_id != besides),
     ]
     return bool(session.scalar(sa.select(sa.or_(*checks))))
 

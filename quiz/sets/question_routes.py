@@ -1,4 +1,6 @@
-"""Writing questions in the browser: one form per kind, reordering, retiring, previewing."""
+"""Writing questions in the browser: one form per kind, reordering, retiring, previewing.
+
+A student writes the questions of their own sets here too: each view checks the set's owner."""
 
 from __future__ import annotations
 
@@ -6,9 +8,9 @@ import secrets
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 
-from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
 from quiz.bank import question_columns
 from quiz.blueprints import teacher_pages as bp
@@ -17,7 +19,7 @@ from quiz.inputs import bounded_int
 from quiz.models import Question, QuestionSet
 from quiz.questions import KINDS, ResponseError
 from quiz.sets import library
-from quiz.sets.access import owned_set_or_404
+from quiz.sets.access import owned_set_or_404, viewable_set_or_404
 from quiz.sets.draft_checks import check_draft, field_label
 from quiz.sets.drafts import (
     KIND_NAMES,
@@ -27,7 +29,6 @@ from quiz.sets.drafts import (
     draft_from_form,
     new_draft,
 )
-from quiz.sets.routes import viewable_set_or_404
 from quiz.study.answers import load_question
 from quiz.study.display import describe_response
 
@@ -70,7 +71,7 @@ def _submitted(qset: QuestionSet, draft: Draft) -> tuple[dict[str, Any] | None, 
 
 
 @bp.route("/sets/<int:set_id>/questions/new", methods=["GET", "POST"])
-@teacher_required
+@login_required
 def new_question(set_id: int) -> Any:
     qset = owned_set_or_404(set_id)
     kind = request.values.get("kind", "")
@@ -95,7 +96,7 @@ def new_question(set_id: int) -> Any:
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
-@teacher_required
+@login_required
 def edit_question(question_id: int) -> Any:
     """Change a question; a change of content becomes its next version (reviews keep theirs)."""
     question = owned_question_or_404(question_id)
@@ -118,7 +119,7 @@ def edit_question(question_id: int) -> Any:
 
 
 @bp.route("/questions/<int:question_id>/move", methods=["POST"])
-@teacher_required
+@login_required
 def move_question(question_id: int) -> Any:
     question = owned_question_or_404(question_id)
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
@@ -130,7 +131,7 @@ def move_question(question_id: int) -> Any:
 
 
 @bp.route("/questions/<int:question_id>/retire", methods=["POST"])
-@teacher_required
+@login_required
 def retire_question(question_id: int) -> Any:
     """Take a question out of the set; it is kept, because reviews point at it."""
     question = owned_question_or_404(question_id)
@@ -149,7 +150,7 @@ def _seed() -> int:
 
 
 @bp.route("/questions/<int:question_id>/preview", methods=["GET", "POST"])
-@teacher_required
+@login_required
 def preview_question(question_id: int) -> Any:
     """The question as a student sees it; answering shows the grading. Nothing is recorded."""
     question = db.session.get(Question, question_id)

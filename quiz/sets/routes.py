@@ -1,4 +1,8 @@
-"""The teacher's sets: the "my sets" page, a set's page, create, edit, duplicate, delete."""
+"""The sets' pages: a teacher's "my sets" page, a set's page, create, edit, duplicate, delete.
+
+Students write their own sets with the same pages (quiz/mysets lists them): every page but the
+teacher's list is open to anyone logged in, and each one checks the set's owner, so that a
+student reaches only their own sets (and a teacher a student's set shared with their class)."""
 
 from __future__ import annotations
 
@@ -6,26 +10,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
 from quiz.blueprints import teacher_pages as bp
 from quiz.extensions import db
 from quiz.media.section import media_section
-from quiz.models import QuestionSet
+from quiz.models import QuestionSet, StudiedSet, Visibility
+from quiz.mysets.section import share_section, student_owns
 from quiz.sets import library
-from quiz.sets.access import can_edit, owned_set_or_404, readable_set_or_404
+from quiz.sets.access import can_edit, can_read, owned_set_or_404, sets_home, viewable_set_or_404
 from quiz.sets.forms import SetForm, parse_tags
 from quiz.sets.giveaway_pairs import set_pairs
-
-
-def viewable_set_or_404(set_id: int) -> QuestionSet:
-    """A set the teacher may open: one they may change, their own (archived) or a readable one."""
-    qset = db.session.get(QuestionSet, set_id)
-    if qset is not None and (can_edit(current_user, qset) or qset.owner_id == current_user.id):
-        return qset
-    return readable_set_or_404(set_id)
 
 
 @bp.route("/")
@@ -47,18 +44,22 @@ def _save_set(form: SetForm, qset: QuestionSet) -> None:
     qset.title = form.title.data
     qset.description = form.description.data or ""
     qset.tags = parse_tags(form.tags.data)
-    qset.visibility = form.visibility.data
+    # A student's set is private; sharing it with a class is its own choice (quiz/mysets).
+    qset.visibility = form.visibility.data if current_user.is_teacher else Visibility.PRIVATE.value
     qset.source_text = (form.source_text.data or "").replace("\r\n", "\n").strip()
 
 
 @bp.route("/sets/new", methods=["GET", "POST"])
-@teacher_required
+@login_required
 def new_set() -> Any:
     form = SetForm()
     if form.validate_on_submit():
         qset = QuestionSet(owner_id=current_user.id)
         _save_set(form, qset)
         db.session.add(qset)
+        if not current_user.is_teacher:  # a student's own set goes straight into their studies
+            db.session.flush()
+            db.session.add(StudiedSet(user_id=current_user.id, set_id=qset.id))
         db.session.commit()
         flash(f"Created “{qset.title}”. Add its first question.", "success")
         return redirect(url_for(".set_page", set_id=qset.id))
@@ -66,7 +67,7 @@ def new_set() -> Any:
 
 
 @bp.route("/sets/<int:set_id>")
-@teacher_required
+@login_required
 def set_page(set_id: int) -> Any:
     qset = viewable_set_or_404(set_id)
     editable = can_edit(current_user, qset)
@@ -75,15 +76,17 @@ def set_page(set_id: int) -> Any:
         qset=qset,
         questions=db.session.scalars(library.live_questions(qset.id)).all(),
         editable=editable,
+        readable=can_read(current_user, qset),  # not so for a teacher shown a student's set
         kinds=library.KIND_CHOICES,
         pairs=set_pairs(db.session, qset.id),
         form=EmptyForm(),
         **media_section(qset, editable),
+        **share_section(qset),
     )
 
 
 @bp.route("/sets/<int:set_id>/edit", methods=["GET", "POST"])
-@teacher_required
+@login_required
 def edit_set(set_id: int) -> Any:
     qset = owned_set_or_404(set_id)
     form = SetForm(obj=qset)
@@ -99,7 +102,7 @@ def edit_set(set_id: int) -> Any:
 
 
 @bp.route("/sets/<int:set_id>/duplicate", methods=["POST"])
-@teacher_required
+@login_required
 def duplicate_set(set_id: int) -> Any:
     """A private copy owned by the teacher: the way to change a starter set."""
     if not EmptyForm().validate_on_submit():
@@ -112,11 +115,13 @@ def duplicate_set(set_id: int) -> Any:
 
 
 @bp.route("/sets/<int:set_id>/delete", methods=["GET", "POST"])
-@teacher_required
+@login_required
 def delete_set(set_id: int) -> Any:
     """Ask first; then delete, or archive a set students have studied (their history stays)."""
     qset = owned_set_or_404(set_id)
-    studied = library.was_studied(db.session, qset.id)
+    # A student's own set goes with their own answers to it; anyone else's history stays.
+    own = student_owns(qset)
+    studied = library.was_studied(db.session, qset.id, current_user.id if own else None)
     form = EmptyForm()
     if form.validate_on_submit():
         title = qset.title
@@ -127,12 +132,12 @@ def delete_set(set_id: int) -> Any:
             db.session.execute(sa.delete(QuestionSet).where(QuestionSet.id == qset.id))
             flash(f"Deleted “{title}”.", "info")
         db.session.commit()
-        return redirect(url_for(".index"))
-    return render_template("sets/delete_set.html", qset=qset, studied=studied, form=form)
+        return redirect(sets_home())
+    return render_template("sets/delete_set.html", qset=qset, studied=studied, form=form, own=own)
 
 
 @bp.route("/sets/<int:set_id>/restore", methods=["POST"])
-@teacher_required
+@login_required
 def restore_set(set_id: int) -> Any:
     """Bring an archived set back into students' lists."""
     qset = owned_set_or_404(set_id)

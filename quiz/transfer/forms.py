@@ -94,6 +94,8 @@ class ConfirmForm(FlaskForm):
         default="tags",
         validators=[Optional()],
     )
+    # A student's own Anki deck: its revlog replayed into their cards (quiz/mysets).
+    keep_history = BooleanField("Keep my Anki review history, so my due dates carry on")
     submit = SubmitField("Import")
 
 

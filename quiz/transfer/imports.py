@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from quiz.bank import question_columns
 from quiz.formats.common import ReadResult, key_for_title
 from quiz.formats.yaml_bank import QuestionData, SetData
-from quiz.models import Question, QuestionSet, User, Visibility
+from quiz.models import Question, QuestionSet, StudiedSet, User, Visibility
 from quiz.questions import question_from_dict, question_to_dict
 from quiz.timeutil import now_utc
 
@@ -108,6 +108,8 @@ def new_set(
     )
     session.add(qset)
     session.flush()
+    if not owner.is_teacher:  # a student's own deck goes straight into their studies
+        session.add(StudiedSet(user_id=owner.id, set_id=qset.id))
     return qset
 
 

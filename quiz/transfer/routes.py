@@ -9,12 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from quiz import MAX_ID
-from quiz.auth.decorators import teacher_required
 from quiz.blueprints import teacher_pages as bp
 from quiz.database import begin_write
 from quiz.extensions import db
@@ -23,8 +22,9 @@ from quiz.formats.delimited import COLUMN_HELP
 from quiz.formats.detect import LABELS
 from quiz.formats.upload import MAX_FILE_BYTES, MAX_TEXT_BYTES, read_upload, split_groups
 from quiz.inputs import bounded_int
-from quiz.models import Question, QuestionSet
-from quiz.sets.access import can_edit, readable_set_or_404
+from quiz.models import Question, QuestionSet, Visibility
+from quiz.mysets.anki_history import keep_package_history
+from quiz.sets.access import can_edit, readable_set_or_404, sets_home
 from quiz.timeutil import now_utc
 from quiz.transfer import pending as pending_imports
 from quiz.transfer.exports import EXPORTS, export_set
@@ -41,6 +41,7 @@ from quiz.transfer.imports import (
 )
 from quiz.transfer.pending import Choices
 
+ANKI_FORMATS = ("apkg", "colpkg")  # packages that may carry a student's review history
 GONE = (
     "This preview has expired or was already imported: this confirmation wrote nothing. "
     "Look at the set; if the questions are not there, upload the file again."
@@ -112,9 +113,9 @@ def widen_upload_limit() -> None:
     site's): registered before CSRF's check, which reads the form."""
     if request.endpoint != "teach.import_page" or request.method != "POST":
         return
-    # Only for whom the page is: anyone else keeps the site's limit (no 50 MB bodies to read
-    # for a request that is refused anyway).
-    if getattr(current_user, "is_teacher", False):
+    # Only for whom the page is (anyone logged in: students import their own decks); the
+    # anonymous keep the site's limit (no 50 MB bodies to read for a request refused anyway).
+    if current_user.is_authenticated:
         request.max_content_length = MAX_FILE_BYTES + 256 * 1024  # and the form's fields
         # The paste box: a little over its limit, so the page can say the limit (not a 413).
         request.max_form_memory_size = MAX_TEXT_BYTES + 256 * 1024
@@ -176,7 +177,7 @@ def _refused(error: str, status: int) -> Any:
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@teacher_required
+@login_required
 def import_page() -> Any:
     form = _import_form()
     if not form.validate_on_submit():
@@ -226,11 +227,12 @@ def import_page() -> Any:
         retire=retire,
         groups=groups if qset is None and len(groups) > 1 else [],
         time_limit_s=result.time_limit_s,
+        offer_history=fmt in ANKI_FORMATS and not current_user.is_teacher,
     )
 
 
 @bp.route("/import/confirm", methods=["POST"])
-@teacher_required
+@login_required
 def import_confirm() -> Any:
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -266,10 +268,16 @@ def import_confirm() -> Any:
                 db.session,
                 current_user,
                 name or choices.title,
-                choices.visibility,
+                choices.visibility if current_user.is_teacher else Visibility.PRIVATE.value,
                 part.description,
             )
             written.append((target, write_import(db.session, target, part, choices.retire)))
+        kept = None
+        if form.keep_history.data and choices.fmt in ANKI_FORMATS and not current_user.is_teacher:
+            db.session.flush()
+            targets = [target.id for target, _report in written]
+            fuzzing = current_app.config["SCHEDULER_FUZZING"]
+            kept = keep_package_history(db.session, current_user, content, targets, fuzzing=fuzzing)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # another import into the same set won the race for a key
@@ -277,13 +285,15 @@ def import_confirm() -> Any:
         return redirect(url_for(".import_page"))
     for target, report in written:
         flash(f"Imported into “{target.title}”: {report.summary()}.", "success")
+    if kept is not None:
+        flash(f"Your Anki history: {kept.summary()}.", "success")
     if len(written) > 1:
-        return redirect(url_for("teach.index"))
+        return redirect(sets_home())
     return redirect(url_for(".export_page", set_id=written[0][0].id))
 
 
 @bp.route("/sets/<int:set_id>/export")
-@teacher_required
+@login_required
 def export_page(set_id: int) -> Any:
     qset = readable_set_or_404(set_id)
     kinds = dict(
@@ -308,7 +318,7 @@ def export_page(set_id: int) -> Any:
 
 
 @bp.route("/sets/<int:set_id>/export/<fmt>")
-@teacher_required
+@login_required
 def export_download(set_id: int, fmt: str) -> Any:
     qset = readable_set_or_404(set_id)
     if fmt not in EXPORTS:
@@ -324,7 +334,7 @@ def export_download(set_id: int, fmt: str) -> Any:
 
 
 @bp.route("/sets/<int:set_id>/print")
-@teacher_required
+@login_required
 def print_worksheet(set_id: int) -> Any:
     qset = readable_set_or_404(set_id)
     data = set_data(db.session, qset)
@@ -334,7 +344,7 @@ def print_worksheet(set_id: int) -> Any:
 
 
 @bp.route("/sets/<int:set_id>/print/answers")
-@teacher_required
+@login_required
 def print_answers(set_id: int) -> Any:
     qset = readable_set_or_404(set_id)
     data = set_data(db.session, qset)

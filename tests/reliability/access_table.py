@@ -96,6 +96,10 @@ ACCESS: dict[str, Row] = {
     # teacher_a removes the file first, so the admin finds it gone.
     "media.delete": Row(owner="teacher_a", also=("admin",), ok=POST_302, codes={"POST admin": 404}),
     "teach.restore_set": Row(owner="teacher_a", also=("admin",), ok=POST_302),
+    # A student's own sets (issue 24): the list, and sharing one (the default body ticks no
+    # class: private again; a teacher's or admin's share of a set they do not own is a 404).
+    "study.my_sets": Row(),
+    "study.share_set": Row(owner="student_a", ok=POST_302, args={"set_id": "student_set"}),
     "teach.new_question": Row(
         owner="teacher_a", also=("admin",), ok={"POST": 422}, query="?kind=short_answer"
     ),  # 422: the body is no question
@@ -204,6 +208,8 @@ ACCESS: dict[str, Row] = {
 
 # More objects for some GET routes: other sets and the other class (endpoint, row).
 ARCHIVED = {"set_id": "archived_set"}
+STUDENT_SET = {"set_id": "student_set"}
+STUDENTS_404 = {"student_a": 404, "student_b": 404}
 CLASS_B = {"class_id": "class_b"}
 VARIANTS: list[tuple[str, Row]] = [
     # teacher_a's archived set: its owner (and admin) still open, export and print it.
@@ -219,9 +225,30 @@ VARIANTS: list[tuple[str, Row]] = [
     ),
     # ... and it has left every study page, its owner's included.
     ("study.set_progress", Row(codes=dict.fromkeys(LOGGED_IN, 404), args=ARCHIVED)),
-    # The public starter set: every teacher exports it and prints its answers.
-    ("teach.export_download", Row(args={"set_id": "public_set"})),
-    ("teach.print_answers", Row(args={"set_id": "public_set"})),
+    # The public starter set: every teacher exports it and prints its answers; students study
+    # it, and read only their own sets on the sets' pages.
+    ("teach.export_download", Row(args={"set_id": "public_set"}, codes=STUDENTS_404)),
+    ("teach.print_answers", Row(args={"set_id": "public_set"}, codes=STUDENTS_404)),
+    # student_a's own set, shared with class A: teacher_a (its teacher) sees it, its picture
+    # and may copy it, never change or export it; everyone else but admin gets a 404.
+    ("teach.set_page", Row(owner="student_a", also=("teacher_a", "admin"), args=STUDENT_SET)),
+    (
+        "media.file",
+        Row(
+            owner="student_a",
+            also=("teacher_a", "admin"),
+            args={**STUDENT_SET, "sha256": "student_media_sha"},
+        ),
+    ),
+    *(
+        (endpoint, Row(owner="student_a", also=("admin",), args=STUDENT_SET))
+        for endpoint in ("teach.edit_set", "teach.export_page", "teach.print_answers")
+    ),
+    # student_b's private set: theirs and admin's alone (teacher_b teaches student_b).
+    *(
+        (endpoint, Row(owner="student_b", also=("admin",), args={"set_id": "student_b_set"}))
+        for endpoint in ("teach.set_page", "teach.edit_set", "teach.export_download")
+    ),
     # teacher_b's class B: teacher_a, whose class teacher_b joined, gets nothing in return.
     ("teach.class_page", Row(owner="teacher_b", also=("admin",), args=CLASS_B)),
     ("teach.dashboard", Row(owner="teacher_b", also=("admin",), args=CLASS_B)),

@@ -33,6 +33,7 @@ from quiz.models import (
     Question,
     QuestionSet,
     SetMedia,
+    SetShare,
     StudiedSet,
     User,
 )
@@ -64,9 +65,10 @@ class World:
         return self.clients[role]
 
 
-def _media(set_id: int, owner_id: int) -> SetMedia:
-    """A picture placed in teacher_a's private set (its hash URL is private with it)."""
-    data = b"\x89PNG\r\n\x1a\n world picture"
+def _media(
+    set_id: int, owner_id: int, data: bytes = b"\x89PNG\r\n\x1a\n world picture"
+) -> SetMedia:
+    """A picture placed in a set (teacher_a's private set: its hash URL is private with it)."""
     sha = hashlib.sha256(data).hexdigest()
     db.session.add(MediaFile(sha256=sha, mime="image/png", size=len(data), data=data))
     link = SetMedia(set_id=set_id, sha256=sha, name="map.png", alt="A map", uploaded_by=owner_id)
@@ -149,6 +151,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         db.session.add_all([held, attempt])
         cram = _cram_answer(student.id, taught.id)
         media = _media(private.id, users["teacher_a"].id)
+        student_set, student_media, student_b_set = _student_sets(users, classroom.id)
         db.session.commit()
         ids = {
             "users": {role: user.id for role, user in users.items()},
@@ -174,6 +177,9 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "cram_answer": cram.id if cram is not None else None,
             "media_sha": media.sha256,
             "media_link": media.id,
+            "student_set": student_set,  # student_a's, shared with class A (teacher_a's)
+            "student_media_sha": student_media,
+            "student_b_set": student_b_set,  # student_b's, private
         }
         db.session.remove()
     clients = {role: app.test_client() for role in ROLES}
@@ -181,6 +187,27 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         for role in USERS:
             assert AuthActions(clients[role]).login(role.replace("_", "")).status_code == 302
     return World(app, clients, ids)
+
+
+def _student_sets(users: dict[str, Any], class_a: int) -> tuple[int, str, int]:
+    """student_a's own set with a picture, shared with class A; student_b's private set."""
+    mine = QuestionSet(owner_id=users["student_a"].id, title="Student A's verbs")
+    theirs = QuestionSet(owner_id=users["student_b"].id, title="Student B's notes")
+    for qset in (mine, theirs):
+        qset.questions.append(
+            Question(
+                key="own-1",
+                kind="flashcard",
+                prompt="aller",
+                spec={"back": "to go"},
+                explanation="A verb.",
+            )
+        )
+    db.session.add_all([mine, theirs])
+    db.session.flush()
+    db.session.add(SetShare(set_id=mine.id, classroom_id=class_a))
+    picture = _media(mine.id, users["student_a"].id, b"\x89PNG\r\n\x1a\n student picture")
+    return mine.id, picture.sha256, theirs.id
 
 
 def _archived_set(owner_id: int) -> int:

@@ -79,6 +79,8 @@ class Collection:
     notes: list[Note]
     reviews: list[Review]
     media: list[str]
+    # card id -> (note id, ord): which question a revlog row's card became.
+    cards: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def read_package(data: bytes, max_entries: int | None = None) -> Collection:
@@ -153,8 +155,10 @@ def _read(db: sqlite3.Connection, source: str) -> Collection:
     else:
         notetypes, decks = _legacy_schema(db, source)
     card_decks: dict[int, dict[int, int]] = {}
-    for nid, ord_, did in db.execute("SELECT nid, ord, did FROM cards ORDER BY nid, ord"):
+    cards: dict[int, tuple[int, int]] = {}
+    for cid, nid, ord_, did in db.execute("SELECT id, nid, ord, did FROM cards ORDER BY nid, ord"):
         card_decks.setdefault(nid, {})[ord_] = did
+        cards[int(cid)] = (int(nid), int(ord_))
     notes = []
     for nid, guid, mid, tags, flds in db.execute(
         "SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"
@@ -179,7 +183,7 @@ def _read(db: sqlite3.Connection, source: str) -> Collection:
                 "SELECT id, cid, ease, type, ivl FROM revlog ORDER BY cid, id"
             )
         ]
-    return Collection(source, notetypes, decks, notes, reviews, [])
+    return Collection(source, notetypes, decks, notes, reviews, [], cards)
 
 
 def _legacy_schema(

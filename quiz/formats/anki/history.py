@@ -18,8 +18,10 @@ from datetime import UTC, datetime
 
 from fsrs import Rating
 
-from quiz.formats.anki.collection import Review
+from quiz.formats.anki.collection import Collection, Review
+from quiz.formats.anki.read import base_key, meta_key
 from quiz.scheduling import CardState, replay
+from quiz.scheduling import review as review_once
 
 MANUAL_TYPES = (4, 5)
 
@@ -69,3 +71,61 @@ def replay_card(
         fuzzing=fuzzing,
     )
     return Replayed(state, len(answers), skipped, reset_at)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One answer of a replay: its revlog row, rating, time and the state it left."""
+
+    review: Review
+    rating: Rating
+    at: datetime
+    state: CardState
+
+
+def replay_steps(
+    reviews: Iterable[Review],
+    *,
+    card_id: int,
+    desired_retention: float = 0.9,
+    fuzzing: bool = True,
+) -> list[Step]:
+    """Every answer of a card's revlog after its last "Forget" (as replay_card counts them),
+    with the state each one left: the last one's is replay_card's."""
+    ordered = sorted(reviews, key=lambda r: r.id)
+    start = 0
+    for index, row in enumerate(ordered):
+        if row.ease == 0 and row.type in MANUAL_TYPES and row.interval == 0:
+            start = index + 1
+    answers = [row for row in ordered[start:] if 1 <= row.ease <= 4]
+    if not answers:
+        return []
+    steps: list[Step] = []
+    state = CardState.new(review_time(answers[0]))
+    for row in answers:
+        at, rating = review_time(row), Rating(row.ease)
+        state = review_once(
+            state, rating, at, card_id=card_id, desired_retention=desired_retention, fuzzing=fuzzing
+        )
+        steps.append(Step(row, rating, at, state))
+    return steps
+
+
+def card_keys(collection: Collection) -> dict[int, str]:
+    """Which question key each Anki card became (quiz.formats.anki.read's keys): a note's
+    card `ord` n is the note's nth question; every card of a cloze note is its one question."""
+    notes = {note.id: note for note in collection.notes}
+    keys: dict[int, str] = {}
+    for card_id, (note_id, ord_) in collection.cards.items():
+        note = notes.get(note_id)
+        notetype = collection.notetypes.get(note.notetype_id) if note is not None else None
+        if note is None or notetype is None:
+            continue
+        exported = meta_key(note)
+        if exported is not None:
+            if ord_ == 0:
+                keys[card_id] = exported
+            continue
+        base = base_key(note)
+        keys[card_id] = base if notetype.cloze or ord_ == 0 else f"{base}-{ord_ + 1}"
+    return keys

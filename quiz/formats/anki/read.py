@@ -53,6 +53,25 @@ class Card:
     needs: tuple[int, ...] = ()  # fields that must be non-empty for Anki to make the card
 
 
+def base_key(note: Note) -> str:
+    """The key of a note's first question (its other cards' are `KEY-2`, `KEY-3`...)."""
+    return f"anki-{hashlib.sha1(note.guid.encode(), usedforsecurity=False).hexdigest()[:12]}"
+
+
+def meta_key(note: Note) -> str | None:
+    """The key a note this app exported carries in its `@quiz` comment, if it reads."""
+    found = next((META.search(value) for value in note.fields if META.search(value)), None)
+    if found is None:
+        return None
+    try:
+        meta = json.loads(found.group(1))
+        key, check = str(meta["key"]), str(meta["front"])
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+    # Edited in Anki since: read_meta reads it from its fields, under its base keys.
+    return key if check == front_hash(META.sub("", note.fields[0])) else None
+
+
 def _field_of(ref: str) -> str:
     """`text:Front` -> Front."""
     return ref.rsplit(":", 1)[-1].strip()
@@ -153,7 +172,7 @@ class Reader:
             )
         for value in note.fields:
             self.dropped_media.extend(SOUND.findall(value) + IMG.findall(value))
-        base = f"anki-{hashlib.sha1(note.guid.encode(), usedforsecurity=False).hexdigest()[:12]}"
+        base = base_key(note)
         first_deck = note.decks[min(note.decks)] if note.decks else None
         if self.read_meta(note, first_deck):
             return
@@ -310,4 +329,4 @@ def read_apkg(data: bytes) -> ReadResult:
     return read_collection(read_package(data))
 
 
-__all__ = ["Notice", "front_hash", "read_apkg", "read_collection"]
+__all__ = ["Notice", "base_key", "front_hash", "meta_key", "read_apkg", "read_collection"]
