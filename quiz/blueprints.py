@@ -40,6 +40,7 @@ ROUTE_MODULES = (
     "quiz.reports.routes",
     "quiz.gradebook.routes",
     "quiz.media.routes",
+    "quiz.marking.routes",
 )
 
 

@@ -5,6 +5,7 @@ from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAns
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.gradebook import Excusal, GradeCategory
 from quiz.models.mail import OutgoingMail
+from quiz.models.marking import AnswerMark, MarksRelease
 from quiz.models.media import MediaFile, SetMedia
 from quiz.models.pairs import GiveawayPair
 from quiz.models.study import (
@@ -22,6 +23,7 @@ from quiz.models.user import AuthEvent, LoginFailure, Role, User, normalize_name
 from quiz.models.versions import QuestionVersion
 
 __all__ = [
+    "AnswerMark",
     "Assignment",
     "Attempt",
     "AttemptAnswer",
@@ -35,6 +37,7 @@ __all__ = [
     "GiveawayPair",
     "GradeCategory",
     "LoginFailure",
+    "MarksRelease",
     "MediaFile",
     "Mode",
     "NewLimitRaise",

@@ -14,6 +14,7 @@ from quiz.blueprints import student_pages as bp
 from quiz.classes import home as class_home
 from quiz.extensions import db
 from quiz.inputs import bounded_int
+from quiz.marking import queries as marking_queries
 from quiz.models import Assignment, Attempt, Question, QuestionSet
 from quiz.overrides import claims as overrides
 from quiz.questions import ResponseError
@@ -125,6 +126,7 @@ KIND_NAMES = {
     "matching": "Matching",
     "ordering": "Ordering",
     "flashcard": "Flashcard",
+    "essay": "Essay",
 }
 
 
@@ -401,4 +403,5 @@ def attempt_result(attempt_id: int) -> Any:
         # An assigned quiz shows the right answers only when its teacher said so.
         assignment=assignment,
         reveal=class_home.answers_shown(assignment, now_utc()),
+        teacher=marking_queries.for_attempt(db.session, attempt),  # marks once released
     )
