@@ -26,6 +26,7 @@ from quiz.formats.yaml_bank import parse_set
 from quiz.models import (
     Assignment,
     Attempt,
+    AttemptAnswer,
     Classroom,
     Enrollment,
     MediaFile,
@@ -147,6 +148,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             seed=1,
         )
         db.session.add_all([held, attempt])
+        marked = _marked_attempt(classroom.id, private.id, student.id, taught.id)
         cram = _cram_answer(student.id, taught.id)
         media = _media(private.id, users["teacher_a"].id)
         db.session.commit()
@@ -174,6 +176,9 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "cram_answer": cram.id if cram is not None else None,
             "media_sha": media.sha256,
             "media_link": media.id,
+            # A quiz of class A that student_a handed in: its marking pages (quiz.marking).
+            "marking_assignment": marked.assignment_id,
+            "marked_attempt": marked.id,
         }
         db.session.remove()
     clients = {role: app.test_client() for role in ROLES}
@@ -181,6 +186,37 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         for role in USERS:
             assert AuthActions(clients[role]).login(role.replace("_", "")).status_code == 302
     return World(app, clients, ids)
+
+
+def _marked_attempt(class_id: int, set_id: int, student_id: int, question_id: int) -> Attempt:
+    """student_a's finished attempt at a quiz of class A, with one answer to mark."""
+    assignment = Assignment(classroom_id=class_id, set_id=set_id, mode="quiz")
+    db.session.add(assignment)
+    db.session.flush()
+    now = now_utc()
+    attempt = Attempt(
+        user_id=student_id,
+        set_id=set_id,
+        assignment_id=assignment.id,
+        question_order=[question_id],
+        seed=2,
+        started_at=now,
+        finished_at=now,
+        score=0.0,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    db.session.add(
+        AttemptAnswer(
+            attempt_id=attempt.id,
+            question_id=question_id,
+            response="Agadez",
+            correct=False,
+            score=0.0,
+            answered_at=now,
+        )
+    )
+    return attempt
 
 
 def _archived_set(owner_id: int) -> int:

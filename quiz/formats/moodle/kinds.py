@@ -256,6 +256,8 @@ def _essay(item: Item) -> dict[str, Any]:
     model = item.rich(item.element.find("graderinfo"))
     if model.strip():
         out["model_answer"] = model
+    if item.meta.get("rubric"):  # this app's own rubric, kept in the @quiz comment
+        out["rubric"] = item.meta["rubric"]
     attachments = text_at(item.element, "attachments").strip()
     if attachments not in ("", "0"):
         item.warn("attachments are not taken here: students answer in writing only")

@@ -203,6 +203,7 @@ META_TYPES = {
         and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
     ),
     "md": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+    "rubric": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
 }
 
 
