@@ -186,3 +186,19 @@ def test_who_may_open_the_marking_pages(
     base = f"/teach/assignments/{ids['assignment']}/marking"
     for url in (base, f"{base}/questions/{ids['essay']}", answer_url(ids, ids["attempts"][0])):
         assert client.get(url).status_code == expected, (who, url)
+
+
+@pytest.mark.config(WTF_CSRF_ENABLED=True)
+def test_marking_posts_need_the_csrf_token(app: Flask, client: FlaskClient, marked: tuple) -> None:
+    _world, ids = marked
+    login_as(client, "teacher")
+    base = f"/teach/assignments/{ids['assignment']}/marking"
+    marked_url = answer_url(ids, ids["attempts"][0])
+    assert client.post(marked_url, data={"score": "100"}).status_code == 400
+    assert client.post(f"{base}/release", data={"release": "1"}).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AnswerMark)) == 0
+    assert "Release marks and comments" in client.get(base).get_data(as_text=True)
+    page = client.get(marked_url).get_data(as_text=True)
+    saved = client.post(marked_url, data={"csrf_token": csrf_token(page), "score": "100"})
+    assert saved.status_code == 302
