@@ -202,3 +202,22 @@ def test_marking_posts_need_the_csrf_token(app: Flask, client: FlaskClient, mark
     page = client.get(marked_url).get_data(as_text=True)
     saved = client.post(marked_url, data={"csrf_token": csrf_token(page), "score": "100"})
     assert saved.status_code == 302
+
+
+def test_gradebook_and_dashboard_count_the_teachers_marks(
+    app: Flask, client: FlaskClient, marked: tuple
+) -> None:
+    world, ids = marked
+    login_as(client, "teacher")
+    gradebook = f"/teach/classes/{world.classroom}/gradebook.csv"
+
+    def points() -> dict[str, str]:
+        lines = client.get(gradebook).get_data(as_text=True).splitlines()[1:]
+        return {line.split(",")[0]: line.split(",")[2] for line in lines}
+
+    assert points() == {"member": "50", "pupil1": "50"}  # the true/false only, provisional
+    post_mark(client, answer_url(ids, ids["attempts"][0]), score="100")
+    post_mark(client, answer_url(ids, ids["attempts"][1], "tf"), score="0", reason="Copied.")
+    assert points() == {"member": "100", "pupil1": "0"}
+    page = client.get(f"/teach/classes/{world.classroom}/dashboard").get_data(as_text=True)
+    assert "100%" in page and "1 to mark" in page
