@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz.extensions import db
-from quiz.models import AnswerMark, Attempt, AttemptAnswer, Card, Review
+from quiz.models import AnswerMark, Attempt, AttemptAnswer, Card, QuestionSet, Review
 from tests.classes_helpers import World, login_as
 from tests.conftest import csrf_token
 from tests.marking_helpers import class_with_essays
@@ -221,3 +221,21 @@ def test_gradebook_and_dashboard_count_the_teachers_marks(
     assert points() == {"member": "100", "pupil1": "0"}
     page = client.get(f"/teach/classes/{world.classroom}/dashboard").get_data(as_text=True)
     assert "100%" in page and "1 to mark" in page
+
+
+def test_set_owner_marks_unless_the_set_is_public(
+    app: Flask, client: FlaskClient, marked: tuple
+) -> None:
+    """The class's teacher assigned `other`'s set: its owner may mark, until it is public."""
+    world, ids = marked
+    with app.app_context():
+        qset = db.session.get(QuestionSet, ids["set"])
+        qset.owner_id, qset.visibility = world.other_teacher, "class"
+        db.session.commit()
+    login_as(client, "other")
+    url = f"/teach/assignments/{ids['assignment']}/marking"
+    assert client.get(url).status_code == 200
+    with app.app_context():
+        db.session.get(QuestionSet, ids["set"]).visibility = "public"
+        db.session.commit()
+    assert client.get(url).status_code == 404

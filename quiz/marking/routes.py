@@ -17,7 +17,7 @@ from quiz.classes.access import can_manage
 from quiz.extensions import db
 from quiz.marking import operations, queries, rules
 from quiz.marking.forms import MarkForm, ReleaseForm
-from quiz.models import Assignment, Classroom, QuestionSet
+from quiz.models import Assignment, Classroom, QuestionSet, Visibility
 from quiz.questions import MARKED_KINDS
 from quiz.study.answers import load_question
 from quiz.study.display import describe_response
@@ -25,7 +25,11 @@ from quiz.timeutil import now_utc
 
 
 def markable_or_404(assignment_id: int) -> tuple[Assignment, Classroom, QuestionSet]:
-    """An assignment the current teacher may mark: their class's, or one of their set."""
+    """An assignment the current teacher may mark: their class's, or one of their set.
+
+    The owner of a public set is let in only as the class's teacher: anyone may assign a
+    public set, and its author must not read other teachers' students' answers.
+    """
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         abort(404)
@@ -33,7 +37,8 @@ def markable_or_404(assignment_id: int) -> tuple[Assignment, Classroom, Question
     qset = db.session.get(QuestionSet, assignment.set_id)
     if classroom is None or qset is None:
         abort(404)
-    if not (can_manage(current_user, classroom) or qset.owner_id == current_user.id):
+    owns = qset.owner_id == current_user.id and qset.visibility != Visibility.PUBLIC.value
+    if not (can_manage(current_user, classroom) or owns):
         abort(404)
     return assignment, classroom, qset
 
