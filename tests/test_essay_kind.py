@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from quiz.formats.gift import read_gift
 from quiz.formats.moodle.reader import read_moodle_xml
+from quiz.formats.yaml_bank import BankError, parse_set
 from quiz.marking import rules
 from quiz.questions import (
     KINDS,
@@ -203,3 +204,35 @@ def test_counted_scores() -> None:
     assert rules.counted(0.0, None) == 0.0 and rules.counted(0.0, 0.8) == 0.8
     assert rules.attempt_score([1.0, 0.5], 4) == 0.375
     assert rules.percent_text(0.625) == "62.5" and rules.percent_text(1.0) == "100"
+
+
+YAML_SET = """
+slug: sahel-essays
+title: Sahel essays
+description: Written answers.
+questions:
+  - id: withdrawal
+    kind: essay
+    prompt: Why did the United States leave Agadez?
+    word_limit: 150
+    model_answer: The junta ended the agreement.
+    rubric:
+      - {criterion: Names the junta, points: 2}
+      - {criterion: Dates it, points: 1}
+    explanation: See the article.
+  - id: bad
+    kind: essay
+    prompt: And?
+    rubric: [{criterion: Anything}]
+    explanation: x
+"""
+
+
+def test_yaml_loader_reads_an_essay_and_names_a_bad_rubric() -> None:
+    with pytest.raises(BankError) as caught:
+        parse_set(YAML_SET, "essays.yaml")
+    assert "rubric[0].points: required" in str(caught.value)
+    good = parse_set(YAML_SET.split("  - id: bad")[0], "essays.yaml")
+    question = good.questions[0].question
+    assert isinstance(question, Essay) and question.rubric_total == 3.0
+    assert question.word_limit == 150
