@@ -3,6 +3,7 @@ marks on the student's result, and the scores the gradebook counts."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +12,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz.extensions import db
-from quiz.models import AnswerMark, Attempt, AttemptAnswer, Card, QuestionSet, Review
+from quiz.models import (
+    AnswerMark,
+    Assignment,
+    Attempt,
+    AttemptAnswer,
+    Card,
+    Question,
+    QuestionSet,
+    Review,
+    User,
+)
+from quiz.quizzes import attempts
+from quiz.study.answers import load_question
 from tests.classes_helpers import World, login_as
 from tests.conftest import csrf_token
 from tests.marking_helpers import class_with_essays
@@ -239,3 +252,40 @@ def test_set_owner_marks_unless_the_set_is_public(
         db.session.get(QuestionSet, ids["set"]).visibility = "public"
         db.session.commit()
     assert client.get(url).status_code == 404
+
+
+def test_one_page_quiz_keeps_the_essay_out_of_fsrs(app: Flask, marked: tuple) -> None:
+    _world, ids = marked
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "pupil1"))
+        qset = db.session.get(QuestionSet, ids["set"])
+        assignment = db.session.get(Assignment, ids["assignment"])
+        attempt = attempts.start_attempt(
+            db.session, user, qset, one_page=True, time_limit_s=None,
+            now=datetime.now(UTC), assignment_id=assignment.id,
+        )  # fmt: skip
+        items = []
+        for question_id in attempt.question_order:
+            question = db.session.get(Question, question_id)
+            response = "An essay." if question.kind == "essay" else True
+            grade = load_question(question).grade(response)
+            items.append(attempts.Judged(question, response, grade, 2000))
+        attempts.answer_all(db.session, user, attempt.id, items, fuzzing=False)
+        kinds = db.session.scalars(
+            sa.select(Question.kind)
+            .join(Review, Review.question_id == Question.id)
+            .where(Review.attempt_id == attempt.id)
+        ).all()
+        assert kinds == ["true_false"]
+        assert db.session.get(Attempt, attempt.id).score == 0.5
+
+
+def test_own_quiz_leaves_essays_out(app: Flask, marked: tuple) -> None:
+    _world, ids = marked
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "member"))
+        qset = db.session.get(QuestionSet, ids["set"])
+        attempt = attempts.start_attempt(
+            db.session, user, qset, one_page=True, time_limit_s=None, now=datetime.now(UTC)
+        )
+        assert attempt.question_order == [ids["tf"]]
