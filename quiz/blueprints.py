@@ -41,6 +41,7 @@ ROUTE_MODULES = (
     "quiz.gradebook.routes",
     "quiz.media.routes",
     "quiz.mysets.routes",
+    "quiz.marking.routes",
 )
 
 

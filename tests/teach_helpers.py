@@ -127,6 +127,22 @@ VALID: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"prompt": "Lloyd Austin", "back": "US Defense Secretary"},
         {"back": "US Defense Secretary"},
     ),
+    "essay": (
+        {
+            "prompt": "Why did the United States leave Agadez?",
+            "word_limit": "150",
+            "model_answer": "The junta ended the agreement.",
+            "rubric-0-criterion": "Names the junta",
+            "rubric-0-points": "2",
+            "rubric-1-criterion": "",
+            "rubric-1-points": "",
+        },
+        {
+            "word_limit": 150,
+            "model_answer": "The junta ended the agreement.",
+            "rubric": [{"criterion": "Names the junta", "points": 2.0}],
+        },
+    ),
 }
 assert set(VALID) == set(KINDS)
 

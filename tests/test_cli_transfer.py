@@ -24,7 +24,7 @@ MOODLE = """<?xml version="1.0" encoding="UTF-8"?>
     <answer fraction="100"><text>true</text></answer>
     <answer fraction="0"><text>false</text></answer>
   </question>
-  <question type="essay"><name><text>Essay</text></name>
+  <question type="description"><name><text>Intro</text></name>
     <questiontext format="html"><text>Write.</text></questiontext></question>
 </quiz>
 """
@@ -78,7 +78,7 @@ def test_import_moodle_xml_with_its_format_and_warnings(
     result = run(app, "import", str(path), "--owner", "tina", "--format", "moodle-xml")
     assert result.exit_code == 0, result.output
     assert "(moodle-xml): 1 created" in result.output and "(1 true_false)" in result.output
-    assert "warning:" in result.output and "'Essay': skipped" in result.output
+    assert "warning:" in result.output and "'Intro': skipped" in result.output
     set_id = re.search(r"Set (\d+)", result.output).group(1)
     again = run(app, "import", str(path), "--owner", "tina", "--set", set_id)
     assert "0 created, 0 updated, 1 unchanged" in again.output  # matched by name: no copies

@@ -116,11 +116,12 @@ def test_escapes(every: dict) -> None:
     assert question.answers == ("yes: really", "a ~ b")
 
 
-def test_essay_and_description_skipped_with_their_lines(every: dict) -> None:
+def test_essay_imported_and_description_skipped_with_its_line(every: dict) -> None:
     warnings = [str(w) for w in every["result"].warnings]
-    assert "line 51: essay questions are not supported; 'essay' skipped" in warnings
+    assert not any("essay" in w for w in warnings)
+    assert every["essay"].kind == "essay" and every["essay"].prompt == "Write about the base."
     assert any(w.startswith("line 53: 'description' has no answers") for w in warnings)
-    assert "essay" not in every and "description" not in every
+    assert "description" not in every
 
 
 def test_meta_comment_gives_ordering_tags_and_paragraph(every: dict) -> None:
@@ -134,7 +135,7 @@ def test_meta_comment_gives_ordering_tags_and_paragraph(every: dict) -> None:
 def test_lines_and_counts(every: dict) -> None:
     result = every["result"]
     assert result.lines[0] == 6
-    assert sum(result.counts().values()) == len(result.questions) == 14
+    assert sum(result.counts().values()) == len(result.questions) == 15
 
 
 def test_untitled_question_gets_a_stable_key() -> None:

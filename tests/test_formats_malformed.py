@@ -50,7 +50,7 @@ CASES = [
     ("aiken", "Q?\nA. a\nB. b\nsomething\nANSWER: A\n", 4, "expected the next option"),
     ("aiken", "Ok?\nA. a\nB. b\nANSWER: A\n\nQ?\nA. a\nB. a\nANSWER: A\n", 6, "repeats"),
     ("csv", "a,b\n1,2\n", 1, "header row"),
-    ("csv", "prompt,kind\nQ,essay\n", 2, "unknown kind 'essay'"),
+    ("csv", "prompt,kind\nQ,calculated\n", 2, "unknown kind 'calculated'"),
     ("csv", "prompt,answer\nQ,a,b\n", 2, "3 cells"),
     ("csv", 'prompt,answer\nQ,"open\nmore\n', 2, "never closed"),
     ("csv", 'kind,prompt,choices,answer\nmultiple_choice,Q,"a\nb",c\n', 2, "'c' is not one"),

@@ -52,6 +52,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "ordering": {"items": ["coup", "expulsion order", "Russians arrive", "withdrawal"]},
     "flashcard": {"back": "SECRET-FLASHCARD-BACK"},
+    "essay": {
+        "word_limit": 100,
+        "model_answer": "SECRET-ESSAY-MODEL",
+        "rubric": [{"criterion": "SECRET-ESSAY-CRITERION", "points": 2}],
+    },
 }
 DROP = object()
 
@@ -107,7 +112,7 @@ BAD_SPECS = [
     ("flashcard", {"anwser": "x"}, "unknown field 'anwser'"),
     ("flashcard", {"id": "card-1"}, "unknown field 'id'"),
     ("flashcard", {"kind": DROP}, "kind: required"),
-    ("flashcard", {"kind": "essay"}, "kind: unknown kind 'essay'"),
+    ("flashcard", {"kind": "calculated"}, "kind: unknown kind 'calculated'"),
     ("flashcard", {"back": DROP}, "back: required"),
     ("true_false", {"anwser": True}, "unknown field 'anwser' (did you mean 'answer'?)"),
     ("true_false", {"answer": DROP}, "answer: required"),
@@ -244,6 +249,7 @@ SECRETS = {
     "matching": [],  # lefts and rights are shown; their pairing is checked below
     "ordering": [],
     "flashcard": ["SECRET-FLASHCARD-BACK"],
+    "essay": ["SECRET-ESSAY-MODEL", "SECRET-ESSAY-CRITERION"],
 }
 
 

@@ -49,6 +49,8 @@ def test_each_kind_is_written_through_its_form(
 
 
 INVALID = [
+    ("essay", {"rubric-0-points": "0"}, "rubric-0-points", "must be above 0"),
+    ("essay", {"word_limit": "many"}, "word_limit", "whole number"),
     ("multiple_choice", {"choices-1-text": ""}, "choices-1-text", "Write something here"),
     ("multiple_choice", {"correct": ""}, "choices", "exactly one correct choice"),
     ("multiple_select", {"choices-2-text": "mali"}, "choices-2-text", "repeats choice 1"),

@@ -33,7 +33,7 @@ MOODLE = """<?xml version="1.0" encoding="UTF-8"?>
     <answer fraction="50"><text>Agadez</text></answer>
     <answer fraction="0"><text>Zinder</text></answer>
   </question>
-  <question type="essay"><name><text>Essay</text></name>
+  <question type="description"><name><text>Intro</text></name>
     <questiontext format="html"><text>Write.</text></questiontext></question>
 </quiz>
 """
@@ -51,7 +51,7 @@ def test_moodle_xml_preview_then_import(app: Flask, roles: dict) -> None:
     assert page.status_code == 200, html
     assert "Moodle XML" in html and "Which city is the capital?" in html
     assert "partly right: Agadez 50%" in html  # partial credit kept (issue 22)
-    assert "Essay" in html and "skipped" in html and "map.png" in html
+    assert "Intro" in html and "skipped" in html and "map.png" in html
     assert "<script>alert" not in html
     assert count_rows(app, Question) == 0
     done = client.post("/teach/import/confirm", data=confirm_fields(html))

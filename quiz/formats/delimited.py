@@ -32,7 +32,7 @@ ALIASES = {
 }  # fmt: skip
 KINDS = (
     "multiple_choice", "multiple_select", "true_false", "short_answer", "numeric", "cloze",
-    "matching", "ordering", "flashcard",
+    "matching", "ordering", "flashcard", "essay",
 )  # fmt: skip
 COLUMN_HELP = {
     "id": "stable key; importing again updates the question with this id",
@@ -41,7 +41,7 @@ COLUMN_HELP = {
     "text": "cloze: the sentence with gaps written {{answer}} or {{answer|alternative}}",
     "choices": "multiple choice/select: one choice per line",
     "answer": "the right choice(s) one per line; true or false; accepted answers one per "
-    "line; the number; or the back of a flashcard (also: back, definition)",
+    "line; the number; a flashcard's back or an essay's model answer (also: back, definition)",
     "feedback": "multiple choice/select: feedback per choice, one line per choice; short "
     "answer: per accepted answer; numeric: for the right number",
     "weights": "partial credit in percent, one line per choice (multiple select: -100 to "
@@ -227,6 +227,8 @@ def _row_fields(cells: dict[str, str], line: int, names: list[str]) -> dict[str,
         ]
     elif kind == "ordering":
         fields["items"] = _lines(cells.get("items", ""))
+    elif kind == "essay":
+        fields["model_answer"] = answer.strip()
     else:
         fields["back"] = answer
     return {name: value for name, value in fields.items() if value not in ("", None, [])}

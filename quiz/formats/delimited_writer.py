@@ -111,6 +111,10 @@ def _row(item: QuestionData, position: int, notices: list[Notice]) -> dict[str, 
         row["items"] = lines(fields["items"])
     elif kind == "flashcard":
         row["answer"] = fields["back"]
+    elif kind == "essay":
+        row["answer"] = fields.get("model_answer", "")
+        if fields.get("word_limit") or fields.get("rubric"):
+            notices.append(_lost(position, "the word limit and rubric"))
     return row
 
 

@@ -169,9 +169,6 @@ def _read_question(
         collector.warn(block.line, f"'{label}' has no answers in braces (a description); skipped")
         return
     parsed = [parse_braces(block, start, end) for start, end in braces]
-    if parsed[0].sort == "essay":
-        collector.warn(block.line, f"essay questions are not supported; '{label}' skipped")
-        return
     general = parsed[-1].general or next((p.general for p in parsed if p.general), "")
     fields: dict[str, Any] = {"explanation": general}
     tags = list(meta.get("tags") or [])
@@ -185,7 +182,13 @@ def _read_question(
         texts = [plain_to_markdown(part) for part in texts]
     mid_sentence = len(parsed) > 1 or bool(texts[-1].strip())
     kind = meta.get("kind")
-    if len(parsed) > 1 or (
+    if parsed[0].sort == "essay" and len(parsed) > 1:
+        collector.warn(block.line, f"an essay's '{{}}' among other gaps; '{label}' skipped")
+        return
+    if parsed[0].sort == "essay":
+        # GIFT's essay is only `{}`: no word limit, model answer or rubric to carry over.
+        fields.update(kind="essay", prompt="".join(texts).strip())
+    elif len(parsed) > 1 or (
         parsed[0].sort == "short"
         and (mid_sentence or kind == "cloze")
         and not (kind != "cloze" and _weighted_gap(parsed[0]))

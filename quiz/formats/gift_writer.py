@@ -17,6 +17,7 @@ from quiz.formats.latex import dollars_to_tex
 from quiz.formats.yaml_bank import QuestionData, SetData
 from quiz.questions import (
     Cloze,
+    Essay,
     Flashcard,
     Matching,
     MultipleSelect,
@@ -149,6 +150,12 @@ def _answers(question: Any, meta: dict[str, Any], position: int, notices: list[N
         meta["kind"] = "flashcard"
         notices.append(_note(position, "flashcard written as a short answer (the back)"))
         return answer("=", question.back)
+    if isinstance(question, Essay):  # GIFT's essay is empty braces: nothing else to say
+        if question.word_limit or question.model_answer or question.rubric:
+            notices.append(
+                _note(position, "essay: GIFT keeps no word limit, model answer or rubric")
+            )
+        return ""
     raise TypeError(f"no GIFT form for {question.kind}")
 
 

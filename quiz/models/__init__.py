@@ -5,11 +5,12 @@ from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAns
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.gradebook import Excusal, GradeCategory
 from quiz.models.mail import OutgoingMail
+from quiz.models.marking import AnswerMark, MarksRelease
 from quiz.models.media import MediaFile, SetMedia
 from quiz.models.notices import MailState, Notice, NoticeKind, NoticeOptOut
 from quiz.models.pairs import GiveawayPair
-from quiz.models.signin import OidcIdentity, OidcProvider, SiteSetting
 from quiz.models.sharing import SetShare
+from quiz.models.signin import OidcIdentity, OidcProvider, SiteSetting
 from quiz.models.study import (
     Attempt,
     AttemptAnswer,
@@ -25,6 +26,7 @@ from quiz.models.user import AuthEvent, LoginFailure, Role, User, normalize_name
 from quiz.models.versions import QuestionVersion
 
 __all__ = [
+    "AnswerMark",
     "Assignment",
     "Attempt",
     "AttemptAnswer",
@@ -39,6 +41,7 @@ __all__ = [
     "GradeCategory",
     "LoginFailure",
     "MailState",
+    "MarksRelease",
     "MediaFile",
     "Mode",
     "NewLimitRaise",

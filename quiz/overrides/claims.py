@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from quiz import scheduling
 from quiz.database import begin_write, is_postgres
-from quiz.models import Attempt, Card, Question, QuestionSet, Review, ReviewOverride
+from quiz.models import AnswerMark, Attempt, Card, Question, QuestionSet, Review, ReviewOverride
 from quiz.study.answers import replay_rows, review_history
 from quiz.timeutil import now_utc
 
@@ -195,7 +195,16 @@ def quiz_credit(session: Session, *where: Any) -> dict[int, float]:
         .join(ReviewOverride, ReviewOverride.review_id == Review.id)
         .join(Attempt, Attempt.id == Review.attempt_id)
         .join(QuestionSet, QuestionSet.id == Attempt.set_id)
-        .where(QuestionSet.overrides_count_in_quizzes.is_(True), *where)
+        # A teacher's own mark on the answer settles it: the attempt's score holds it already.
+        .outerjoin(
+            AnswerMark,
+            sa.and_(
+                AnswerMark.attempt_id == Review.attempt_id,
+                AnswerMark.question_id == Review.question_id,
+                AnswerMark.score.is_not(None),
+            ),
+        )
+        .where(QuestionSet.overrides_count_in_quizzes.is_(True), AnswerMark.id.is_(None), *where)
         .group_by(Review.attempt_id)
     )
     return {attempt_id: float(points or 0) for attempt_id, points in session.execute(query)}

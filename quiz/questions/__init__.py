@@ -25,13 +25,16 @@ from quiz.questions.choice import (
     MultipleSelect,
     TrueFalse,
 )
+from quiz.questions.essay import Essay
 from quiz.questions.typed import Cloze, Numeric, ShortAnswer
 
 __all__ = [
     "KINDS",
+    "MARKED_KINDS",
     "RATINGS",
     "Choice",
     "Cloze",
+    "Essay",
     "Flashcard",
     "FormLike",
     "Grade",
@@ -61,8 +64,11 @@ KINDS: dict[str, type[Question]] = {
         Matching,
         Ordering,
         Flashcard,
+        Essay,
     )
 }
+# Kinds a teacher marks: asked in quizzes only, never in study.
+MARKED_KINDS = frozenset({Essay.kind})
 COMMON_FIELDS = ("kind", "prompt", "explanation", "tags", "paragraph")
 MAX_PARAGRAPH = 100_000  # within INTEGER: 2**63 in a question file or form was a 500 on saving
 

@@ -17,7 +17,7 @@ from quiz import request_hints, scheduling
 from quiz.database import begin_write, is_postgres
 from quiz.giveaways import draw_apart
 from quiz.models import Attempt, AttemptAnswer, Card, Question, QuestionSet, Review, User
-from quiz.questions import Grade
+from quiz.questions import MARKED_KINDS, Grade
 from quiz.quizzes.items import can_quiz_flashcard, flashcard_backs, without_choices
 from quiz.sets.giveaway_pairs import pairs_of_set
 from quiz.study.answers import MAX_DURATION_MS, card_changes, card_state, review_row
@@ -68,6 +68,7 @@ def start_attempt(
         qid
         for qid, kind, qtags in rows
         if (kind != "flashcard" or can_quiz_flashcard(qid, backs))
+        and (assignment_id is not None or kind not in MARKED_KINDS)  # essays need a marker
         and (not kinds or kind in kinds)
         and (not tags or set(qtags or ()) & set(tags))
     ]
@@ -294,6 +295,16 @@ def _finish(session: Session, attempt: Attempt, now: datetime, fuzzing: bool = T
         for a in sorted(answers.values(), key=lambda a: (a.answered_at, a.id))
         if a.question_id not in reviewed and a.response is not None
     ]
+    if given:  # an essay is marked by a teacher, never scheduled: it makes no review
+        marked = set(
+            session.scalars(
+                sa.select(Question.id).where(
+                    Question.id.in_([g.question_id for g in given]),
+                    Question.kind.in_(MARKED_KINDS),
+                )
+            )
+        )
+        given = [g for g in given if g.question_id not in marked]
     if given and user is not None:
         _review_in_bulk(session, user, attempt, given, fuzzing)
     total = len(attempt.question_order) or 1
@@ -382,7 +393,7 @@ def answer_all(
     given = [
         _Given(item.question.id, item.response, item.grade, item.duration_ms)
         for item in items
-        if item.grade is not None
+        if item.grade is not None and item.question.kind not in MARKED_KINDS
     ]
     try:
         if rows:

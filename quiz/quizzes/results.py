@@ -6,6 +6,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# What the result summary and the start form call each kind.
+KIND_NAMES = {
+    "multiple_choice": "Multiple choice",
+    "multiple_select": "Multiple select",
+    "true_false": "True or false",
+    "short_answer": "Short answer",
+    "numeric": "Numeric",
+    "cloze": "Fill in the gaps",
+    "matching": "Matching",
+    "ordering": "Ordering",
+    "flashcard": "Flashcard",
+    "essay": "Essay",
+}
+
 
 @dataclass(frozen=True)
 class Group:

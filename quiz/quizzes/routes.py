@@ -14,14 +14,15 @@ from quiz.blueprints import student_pages as bp
 from quiz.classes import home as class_home
 from quiz.extensions import db
 from quiz.inputs import bounded_int
+from quiz.marking import queries as marking_queries
 from quiz.models import Assignment, Attempt, Question, QuestionSet
 from quiz.overrides import claims as overrides
-from quiz.questions import ResponseError
+from quiz.questions import MARKED_KINDS, ResponseError
 from quiz.quizzes import attempts
 from quiz.quizzes import results as result_summary
 from quiz.quizzes.forms import QuizStartForm
 from quiz.quizzes.items import as_quizzed, quiz_backs
-from quiz.quizzes.results import arranged_lines
+from quiz.quizzes.results import KIND_NAMES, arranged_lines
 from quiz.study.answers import load_question, stored_grade
 from quiz.study.common import duration_from_form, posted_id, visible_set_or_404
 from quiz.study.display import describe_response, unprefixed
@@ -108,31 +109,24 @@ def start_quiz(set_id: int) -> Any:
     count = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Question)
-        .where(Question.set_id == qset.id, Question.retired.is_(False))
+        .where(
+            Question.set_id == qset.id,
+            Question.retired.is_(False),
+            Question.kind.not_in(MARKED_KINDS),  # a quiz of one's own asks no essay
+        )
     )
     return render_template(
         "quizzes/start.html", qset=qset, form=form, past=past, scores=scores, count=count
     )
 
 
-KIND_NAMES = {
-    "multiple_choice": "Multiple choice",
-    "multiple_select": "Multiple select",
-    "true_false": "True or false",
-    "short_answer": "Short answer",
-    "numeric": "Numeric",
-    "cloze": "Fill in the gaps",
-    "matching": "Matching",
-    "ordering": "Ordering",
-    "flashcard": "Flashcard",
-}
-
-
 def quiz_filters(set_id: int) -> tuple[list[str], list[str]]:
     """The kinds and tags of a set's live questions, for the start form's checkboxes."""
     rows = db.session.execute(
         sa.select(Question.kind, Question.tags).where(
-            Question.set_id == set_id, Question.retired.is_(False)
+            Question.set_id == set_id,
+            Question.retired.is_(False),
+            Question.kind.not_in(MARKED_KINDS),
         )
     ).all()
     kinds = sorted({kind for kind, _tags in rows}, key=lambda k: KIND_NAMES.get(k, k))
@@ -401,4 +395,5 @@ def attempt_result(attempt_id: int) -> Any:
         # An assigned quiz shows the right answers only when its teacher said so.
         assignment=assignment,
         reveal=class_home.answers_shown(assignment, now_utc()),
+        teacher=marking_queries.for_attempt(db.session, attempt),  # marks once released
     )

@@ -26,6 +26,7 @@ from quiz.classes.access import class_or_404, class_zone, local_morning, member_
 from quiz.extensions import db
 from quiz.gradebook import data as grades
 from quiz.inputs import bounded_int
+from quiz.marking import queries as marking_queries
 from quiz.markup import markdown_inline, plain_text
 from quiz.models import Assignment, Mode, Question, QuestionSet, Review
 from quiz.reports import data as class_data
@@ -92,6 +93,10 @@ def dashboard(class_id: int) -> Any:
         weeks=weeks,
         chart=chart,
         zone=class_zone(classroom),
+        # Essays waiting for a score, per quiz assignment (one query): links to its marking.
+        to_mark=marking_queries.waiting_counts(
+            db.session, [a.id for a in assignments if a.mode == "quiz"]
+        ),
     )
 
 

@@ -138,6 +138,8 @@ ROW_LABELS = {
     "weight": "weight",
     "value": "value",
     "tolerance": "tolerance",
+    "criterion": "criterion",
+    "points": "points",
 }
 LABELS = {
     "prompt": "Question",
@@ -163,12 +165,15 @@ LABELS = {
     "choices": "Choices",
     "pairs": "Pairs",
     "items": "Items",
+    "word_limit": "Word limit",
+    "model_answer": "Model answer",
+    "rubric": "Rubric",
 }
 
 
 def field_label(key: str) -> str:
     """What the form calls a field, for the list of errors: "choices-1-text" -> "Choice 2 text"."""
-    match = re.fullmatch(r"(choices|pairs|items|weighted|numbers)-(\d+)-(\w+)", key)
+    match = re.fullmatch(r"(choices|pairs|items|weighted|numbers|rubric)-(\d+)-(\w+)", key)
     if match:
         noun = ROW_NOUNS[match.group(1)].capitalize()
         part = "" if match.group(1) == "items" else " " + ROW_LABELS.get(match.group(3), "")

@@ -27,6 +27,7 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "items": ("text",),
     "weighted": ("text", "weight", "feedback"),  # short answers with a weight or feedback
     "numbers": ("value", "tolerance", "weight", "feedback"),  # partly right numbers
+    "rubric": ("criterion", "points"),  # an essay's marking criteria
 }
 ROWS_OF_KIND = {
     "multiple_choice": "choices",
@@ -35,6 +36,7 @@ ROWS_OF_KIND = {
     "ordering": "items",
     "short_answer": "weighted",
     "numeric": "numbers",
+    "essay": "rubric",
 }
 KIND_NAMES = {
     "multiple_choice": "Multiple choice (one right answer)",
@@ -46,6 +48,7 @@ KIND_NAMES = {
     "matching": "Matching pairs",
     "ordering": "Put in order",
     "flashcard": "Flashcard",
+    "essay": "Essay (you mark it; quizzes only)",
 }
 ROW_NOUNS = {
     "choices": "choice",
@@ -53,8 +56,9 @@ ROW_NOUNS = {
     "items": "item",
     "weighted": "answer",
     "numbers": "number",
+    "rubric": "criterion",
 }
-ACTION = re.compile(r"(add|remove)-(choices|pairs|items|weighted|numbers)(?:-(\d{1,3}))?")
+ACTION = re.compile(r"(add|remove)-(choices|pairs|items|weighted|numbers|rubric)(?:-(\d{1,3}))?")
 
 
 @dataclass
@@ -85,6 +89,8 @@ class Draft:
     groups: str = ""  # a cloze's gaps in any order, typed "1 2; 3 4"
     back: str = ""
     feedback: str = ""  # numeric: for a right answer
+    word_limit: str = ""  # essay
+    model_answer: str = ""  # essay: for the marker
 
     @property
     def row_list(self) -> str | None:
@@ -103,6 +109,8 @@ def new_draft(kind: str) -> Draft:
     if draft.row_list in ("choices", "pairs", "items"):  # the others are optional
         count = 3 if draft.row_list in ("pairs", "items") else 4
         draft.rows = [blank_row(draft.row_list) for _ in range(count)]
+    elif draft.row_list == "rubric":  # optional, but two criteria invite writing one
+        draft.rows = [blank_row("rubric") for _ in range(2)]
     return draft
 
 
@@ -135,6 +143,8 @@ def draft_from_dict(data: dict[str, Any]) -> Draft:
         groups=groups_text(data.get("groups", ())),
         back=data.get("back", ""),
         feedback=data.get("feedback", ""),
+        word_limit=_number_text(data.get("word_limit")),
+        model_answer=data.get("model_answer", ""),
     )
     if "answer" in data:
         draft.answer = "true" if data["answer"] else "false"
@@ -159,6 +169,11 @@ def draft_from_dict(data: dict[str, Any]) -> Draft:
         draft.rows = [{"left": p["left"], "right": p["right"]} for p in data["pairs"]]
     elif draft.kind == "ordering":
         draft.rows = [{"text": item} for item in data["items"]]
+    elif draft.kind == "essay":
+        draft.rows = [
+            {"criterion": line["criterion"], "points": _number_text(line["points"])}
+            for line in data.get("rubric", ())
+        ]
     return draft
 
 
@@ -245,6 +260,8 @@ def draft_from_form(form: FormLike, kind: str) -> Draft:
         groups=text("groups").strip(),
         back=text("back"),
         feedback=text("feedback"),
+        word_limit=text("word_limit").strip(),
+        model_answer=text("model_answer"),
     )
     if draft.row_list:
         draft.rows = _rows_from_form(form, kind, draft.row_list)
@@ -355,6 +372,14 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
         out["items"] = [row["text"].strip() for row in draft.rows]
     elif kind == "flashcard":
         out["back"] = draft.back.strip()
+    elif kind == "essay":
+        _optional(out, "word_limit", _number(draft.word_limit))
+        _optional(out, "model_answer", draft.model_answer.strip())
+        rubric = [
+            {"criterion": row["criterion"].strip(), "points": _number(row["points"].strip())}
+            for row in _filled(draft.rows)
+        ]
+        _optional(out, "rubric", rubric)
     return out
 
 

@@ -16,6 +16,7 @@ from quiz.extensions import db
 from quiz.inputs import bounded_int
 from quiz.models import Card, QuestionSet
 from quiz.models.content import ShownQuestion
+from quiz.questions import MARKED_KINDS
 from quiz.security import posted_int
 from quiz.study import custom, lookups, queue
 from quiz.study.answers import (
@@ -98,8 +99,8 @@ def studyable_question(
         )
     else:
         question, visible = found.question, found.visible
-    if question is None or not visible:
-        abort(404)
+    if question is None or not visible or question.kind in MARKED_KINDS:
+        abort(404)  # an essay is asked in quizzes only: a teacher marks it, FSRS cannot
     if question.retired:
         raise QuestionGone()
     refuse_if_in_open_quiz(question.id)

@@ -104,6 +104,7 @@ _DESCRIBERS: dict[str, Callable[[Mapping[str, Any], Any], str]] = {
     "matching": _matching,
     "ordering": _ordering,
     "flashcard": _flashcard,
+    "essay": _typed,
 }
 
 

@@ -30,6 +30,7 @@ from quiz.models import (
 )
 from quiz.models.base import UTCDateTime
 from quiz.models.content import ShownQuestion, shown_question
+from quiz.questions import MARKED_KINDS
 from quiz.sets.giveaway_pairs import held_back
 from quiz.statements import built_once
 
@@ -123,6 +124,7 @@ def live_questions(user_id: Any, now: Any) -> sa.ColumnElement[bool]:
     """Questions that are not retired and belong to a set the student may still see."""
     return sa.and_(
         Question.retired.is_(False),
+        Question.kind.not_in(MARKED_KINDS),  # essays are marked by a teacher, never scheduled
         Question.set_id.in_(sa.select(QuestionSet.id).where(visible_to(user_id, now))),
     )
 

@@ -169,7 +169,7 @@ MOODLE_XML = """<?xml version="1.0" encoding="UTF-8"?>
     <answer fraction="50"><text>Niamey</text></answer>
     <answer fraction="0"><text>Zinder</text></answer>
   </question>
-  <question type="essay"><name><text>Why</text></name>
+  <question type="description"><name><text>Why</text></name>
     <questiontext format="html"><text>Explain.</text></questiontext></question>
 </quiz>
 """

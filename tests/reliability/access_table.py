@@ -194,6 +194,39 @@ ACCESS: dict[str, Row] = {
         body={"excused": "1"},
     ),
     "teach.item_analysis": Row(owner="teacher_a", also=("admin",)),
+    # Marking a quiz of class A (teacher_a's class and set); teacher_b, a member, gets a 404.
+    "teach.marking": Row(
+        owner="teacher_a", also=("admin",), args={"assignment_id": "marking_assignment"}
+    ),
+    # 302: on to the next essay, or back to the overview when none waits.
+    "teach.mark_next": Row(
+        owner="teacher_a",
+        also=("admin",),
+        ok={"GET": 302},
+        args={"assignment_id": "marking_assignment"},
+    ),
+    "teach.mark_question": Row(
+        owner="teacher_a",
+        also=("admin",),
+        args={"assignment_id": "marking_assignment", "question_id": "taught"},
+    ),
+    # 422: the mark form shown again (the default body has neither score nor comment).
+    "teach.mark_answer": Row(
+        owner="teacher_a",
+        also=("admin",),
+        ok={"POST": 422},
+        args={
+            "assignment_id": "marking_assignment",
+            "attempt_id": "marked_attempt",
+            "question_id": "taught",
+        },
+    ),
+    "teach.release_marks": Row(
+        owner="teacher_a",
+        also=("admin",),
+        ok=POST_302,
+        args={"assignment_id": "marking_assignment"},
+    ),
     "teach.new_assignment": Row(owner="teacher_a", also=("admin",), ok={"POST": 200}),
     "teach.new_class": Row(ok={"POST": 200}),  # the form shown again: no name in the body
     "teach.projector": Row(owner="teacher_a", also=("admin",)),

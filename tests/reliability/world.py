@@ -26,6 +26,7 @@ from quiz.formats.yaml_bank import parse_set
 from quiz.models import (
     Assignment,
     Attempt,
+    AttemptAnswer,
     Classroom,
     Enrollment,
     MediaFile,
@@ -149,6 +150,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             seed=1,
         )
         db.session.add_all([held, attempt])
+        marked = _marked_attempt(classroom.id, private.id, student.id, taught.id)
         cram = _cram_answer(student.id, taught.id)
         media = _media(private.id, users["teacher_a"].id)
         student_set, student_media, student_b_set = _student_sets(users, classroom.id)
@@ -180,6 +182,9 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "student_set": student_set,  # student_a's, shared with class A (teacher_a's)
             "student_media_sha": student_media,
             "student_b_set": student_b_set,  # student_b's, private
+            # A quiz of class A that student_a handed in: its marking pages (quiz.marking).
+            "marking_assignment": marked.assignment_id,
+            "marked_attempt": marked.id,
         }
         db.session.remove()
     clients = {role: app.test_client() for role in ROLES}
@@ -208,6 +213,37 @@ def _student_sets(users: dict[str, Any], class_a: int) -> tuple[int, str, int]:
     db.session.add(SetShare(set_id=mine.id, classroom_id=class_a))
     picture = _media(mine.id, users["student_a"].id, b"\x89PNG\r\n\x1a\n student picture")
     return mine.id, picture.sha256, theirs.id
+
+
+def _marked_attempt(class_id: int, set_id: int, student_id: int, question_id: int) -> Attempt:
+    """student_a's finished attempt at a quiz of class A, with one answer to mark."""
+    assignment = Assignment(classroom_id=class_id, set_id=set_id, mode="quiz")
+    db.session.add(assignment)
+    db.session.flush()
+    now = now_utc()
+    attempt = Attempt(
+        user_id=student_id,
+        set_id=set_id,
+        assignment_id=assignment.id,
+        question_order=[question_id],
+        seed=2,
+        started_at=now,
+        finished_at=now,
+        score=0.0,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    db.session.add(
+        AttemptAnswer(
+            attempt_id=attempt.id,
+            question_id=question_id,
+            response="Agadez",
+            correct=False,
+            score=0.0,
+            answered_at=now,
+        )
+    )
+    return attempt
 
 
 def _archived_set(owner_id: int) -> int:

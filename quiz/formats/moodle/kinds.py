@@ -22,6 +22,7 @@ from quiz.formats.weights import (
     short_answers,
     single_choice,
 )
+from quiz.questions.essay import MAX_WORD_LIMIT
 
 if TYPE_CHECKING:
     from quiz.formats.moodle.reader import Item
@@ -243,7 +244,28 @@ def _chosen_gaps(item: Item, option: str) -> dict[str, Any] | None:
     return {"kind": "cloze", "prompt": prompt, "text": text}
 
 
+def _essay(item: Item) -> dict[str, Any]:
+    """The prompt; Moodle's word limit and "information for graders" as the model answer.
+
+    Attachments are off here: a question that asks for files is kept, with a warning.
+    """
+    out: dict[str, Any] = {"kind": "essay"}
+    limit = text_at(item.element, "maxwordlimit").strip()
+    if limit.isdigit() and 1 <= int(limit) <= MAX_WORD_LIMIT:
+        out["word_limit"] = int(limit)
+    model = item.rich(item.element.find("graderinfo"))
+    if model.strip():
+        out["model_answer"] = model
+    if item.meta.get("rubric"):  # this app's own rubric, kept in the @quiz comment
+        out["rubric"] = item.meta["rubric"]
+    attachments = text_at(item.element, "attachments").strip()
+    if attachments not in ("", "0"):
+        item.warn("attachments are not taken here: students answer in writing only")
+    return out
+
+
 READERS = {
+    "essay": _essay,
     "gapselect": lambda item: _chosen_gaps(item, "selectoption"),
     "ddwtos": lambda item: _chosen_gaps(item, "dragbox"),
     "multichoice": _multichoice,

@@ -40,7 +40,6 @@ META_PREFIX = "@quiz"
 GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
           16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)  # fmt: skip
 SKIPPED_TYPES = {
-    "essay": "essay questions are not supported yet",
     "description": "a description is not a question",
 }
 
@@ -204,6 +203,7 @@ META_TYPES = {
         and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
     ),
     "md": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+    "rubric": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
 }
 
 

@@ -26,6 +26,7 @@ from quiz.formats.yaml_bank import QuestionData, SetData
 from quiz.markup import plain_text
 from quiz.questions import (
     Cloze,
+    Essay,
     Flashcard,
     Matching,
     MultipleChoice,
@@ -47,6 +48,7 @@ TYPES = {
     "matching": "matching",
     "ordering": "ordering",
     "cloze": "cloze",
+    "essay": "essay",
 }
 
 
@@ -209,6 +211,22 @@ class _Writer:
                 sub = _add(out, "subquestion", format="html")
                 _add(sub, "text", self.html(left, inline=True))
                 _add(_add(sub, "answer"), "text", self.plain(right))
+        elif isinstance(question, Essay):
+            # Moodle's own elements; the rubric has no place in Moodle XML, so it rides in
+            # the @quiz comment this app reads back.
+            _add(out, "responseformat", "editor")
+            _add(out, "responserequired", "1")
+            _add(out, "responsefieldlines", "15")
+            _add(out, "minwordlimit", "")
+            _add(out, "maxwordlimit", str(question.word_limit or ""))
+            _add(out, "attachments", "0")
+            _add(out, "attachmentsrequired", "0")
+            self.text(out, "graderinfo", question.model_answer)
+            self.text(out, "responsetemplate", "")
+            if question.rubric:
+                self.meta["rubric"] = [
+                    {"criterion": c.text, "points": c.points} for c in question.rubric
+                ]
         elif isinstance(question, Ordering):
             _add(out, "layouttype", "VERTICAL")
             _add(out, "selecttype", "ALL")
