@@ -40,6 +40,8 @@ ROUTE_MODULES = (
     "quiz.reports.routes",
     "quiz.gradebook.routes",
     "quiz.media.routes",
+    "quiz.authoring.rows_routes",
+    "quiz.authoring.bulk_routes",
 )
 
 
