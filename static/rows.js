@@ -83,7 +83,12 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!row) return;
     if (event.key === "Tab" && !event.shiftKey && row === body.lastElementChild) {
       const fields = Array.from(row.querySelectorAll("textarea, input, select"));
-      if (el === fields[fields.length - 1] && addRow()) renumber();
+      if (el !== fields[fields.length - 1]) return;
+      const added = addRow();
+      if (!added) return;
+      event.preventDefault();  // past the row's move buttons, straight into the new row
+      renumber();
+      cell(added, "term").focus();
     } else if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
       event.preventDefault();
       move(row, event.key === "ArrowUp" ? -1 : 1, el);

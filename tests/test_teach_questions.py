@@ -50,7 +50,7 @@ def test_each_kind_is_written_through_its_form(
 
 INVALID = [
     ("multiple_choice", {"choices-1-text": ""}, "choices-1-text", "Write something here"),
-    ("multiple_choice", {"correct": ""}, "choices", "exactly one correct choice"),
+    ("multiple_choice", {"correct": ""}, "choices", "tick the right answer"),
     ("multiple_select", {"choices-2-text": "mali"}, "choices-2-text", "repeats choice 1"),
     (
         "multiple_select",

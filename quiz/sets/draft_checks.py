@@ -51,6 +51,8 @@ def humane(path: str, problem: str) -> str:
     problem = re.sub(r"(\w+)\[(\d+)\]", position, problem)
     if problem.startswith("must be a non-empty string"):
         problem = "write something here" + problem[len("must be a non-empty string") :]
+    if "needs exactly one correct choice" in problem:
+        problem = "tick the right answer" if problem.endswith("found 0") else "tick only one"
     if problem == "required":
         problem = "this is required"
     return where + problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else ".")

@@ -51,7 +51,10 @@ def fill_rows(page: Any, values: list[dict[str, str]]) -> None:
                 if box.count() == 0:
                     box = page.locator(f"[name='correct'][value='{index}']")
                 box.check()
-            else:
+            else:  # a choice's feedback and weight fold away under "Feedback, partial credit"
+                page.locator(selector).evaluate(
+                    "el => { const more = el.closest('details'); if (more) more.open = true; }"
+                )
                 page.fill(selector, value)
 
 
