@@ -58,7 +58,7 @@ def test_a_table_of_flashcards_is_saved_at_once_and_blank_rows_are_ignored(
     rows = [
         ("Niamey", "Capital of Niger", "", "places"),
         ("", ""),
-        ("Agadez", "Drone base", "north"),
+        ("Agadez", "Drone base", "N"),
     ]
     response = client.post(f"/teach/sets/{teacher}/rows?kind=flashcard", data=table(rows))
     assert response.status_code == 302

@@ -220,8 +220,9 @@ def test_choice_form_by_keyboard_and_without_javascript(
     page.fill("[name='choices-0-text']", "Niamey")
     page.fill("[name='choices-2-text']", "Dosso")  # the second row left blank
     page.click("button.primary:has-text('Save question')")
+    # (No axe here: it runs as a script, which this context refuses; the page with JavaScript
+    # and its error summary are checked above and in the rows test.)
     expect(page.locator("#error-summary")).to_contain_text("Choices: Tick the right answer.")
-    assert_accessible(page)
     page.check("[name='correct'][value='2']")
     page.click("button.primary:has-text('Save question')")
     expect(page.locator(".flash", has_text="Question added.")).to_be_visible()
