@@ -104,6 +104,7 @@ def write_question(page: Any, kind: str) -> None:
     elif kind == "flashcard":
         page.fill("#back", "Back of the card")
     page.fill("#explanation", "Because the **notes** say so.")
+    page.click("summary:has-text('Tags, source paragraph')")  # folded away (issue 24)
     page.fill("#paragraph", "1")
     page.click("button.primary:has-text('Save question')")
     page.wait_for_url(re.compile(r"/teach/sets/\d+"))
