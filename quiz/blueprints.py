@@ -42,6 +42,8 @@ ROUTE_MODULES = (
     "quiz.media.routes",
     "quiz.mysets.routes",
     "quiz.marking.routes",
+    "quiz.authoring.rows_routes",
+    "quiz.authoring.bulk_routes",
 )
 
 

@@ -56,6 +56,47 @@ document.addEventListener("DOMContentLoaded", () => {
     if (add) add.focus();
   });
 
+  // Enter in a choice's text goes to the next choice; in the last one it adds a choice (an
+  // empty last choice moves on instead). Elsewhere Enter still saves, as in any form.
+  document.addEventListener("keydown", (event) => {
+    const input = event.target;
+    if (event.key !== "Enter" || event.shiftKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+    if (!input.matches || !input.matches("[data-rows='choices'] input[type=text][name$='-text']")) return;
+    const row = input.closest("[data-row]");
+    const next = row.nextElementSibling;
+    event.preventDefault();
+    if (next) {
+      next.querySelector("input[type=text]").focus();
+    } else if (input.value.trim()) {
+      const add = row.closest("fieldset.rows").querySelector("[data-add-row]");
+      if (add) add.click();
+    } else {
+      const after = document.getElementById("explanation") || document.getElementById("tags");
+      if (after) after.focus();
+    }
+  });
+
+  // The media picker: Insert puts a file's Markdown where the cursor last was.
+  let lastField = null;
+  document.addEventListener("focusin", (event) => {
+    const el = event.target;
+    if (el.matches && el.matches(".question-form textarea, .question-form input[type=text]:not([readonly]), .rows-editor textarea, .rows-editor input[type=text]")) lastField = el;
+  });
+  document.querySelectorAll("[data-insert-media]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const field = lastField || document.getElementById("prompt");
+      if (!field) return;
+      const text = button.getAttribute("data-insert-media");
+      const start = field.selectionStart ?? field.value.length;
+      const end = field.selectionEnd ?? start;
+      field.value = field.value.slice(0, start) + text + field.value.slice(end);
+      field.focus();
+      field.setSelectionRange(start + text.length, start + text.length);
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  });
+
   // Numeric questions: show the value fields or the range fields, as the radio says.
   const modes = document.querySelectorAll("input[name='mode']");
   const groups = document.querySelectorAll(".numeric-fields[data-mode]");

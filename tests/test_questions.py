@@ -103,7 +103,7 @@ BAD_SPECS = [
     ("flashcard", {"prompt": DROP}, "prompt: required"),
     ("flashcard", {"prompt": "  "}, "prompt: must be a non-empty string"),
     ("flashcard", {"prompt": 1999}, "prompt: must be a non-empty string, not a number (1999)"),
-    ("flashcard", {"explanation": DROP}, "explanation: required"),
+    ("flashcard", {"explanation": 1999}, "explanation: must be a non-empty string"),
     ("flashcard", {"tags": "sahel"}, "tags: must be a list"),
     ("flashcard", {"tags": ["ok", ""]}, "tags[1]: must be a non-empty string"),
     ("flashcard", {"paragraph": 0}, "paragraph: must be a whole number"),

@@ -52,7 +52,7 @@ INVALID = [
     ("essay", {"rubric-0-points": "0"}, "rubric-0-points", "must be above 0"),
     ("essay", {"word_limit": "many"}, "word_limit", "whole number"),
     ("multiple_choice", {"choices-1-text": ""}, "choices-1-text", "Write something here"),
-    ("multiple_choice", {"correct": ""}, "choices", "exactly one correct choice"),
+    ("multiple_choice", {"correct": ""}, "choices", "tick the right answer"),
     ("multiple_select", {"choices-2-text": "mali"}, "choices-2-text", "repeats choice 1"),
     (
         "multiple_select",
@@ -74,11 +74,11 @@ INVALID = [
     ("cloze", {"text": "An {{open gap"}, "text", ""),
     ("matching", {"pairs-2-right": "Capital"}, "pairs-2-right", "repeats pair 1"),
     ("matching", {"pairs-1-left": ""}, "pairs-1-left", "Write something here"),
-    ("ordering", {"items-1-text": ""}, "items-1-text", "Write something here"),
+    ("ordering", {"items-1-text": "", "items-2-text": ""}, "items", "at least"),
     ("ordering", {"items-2-text": "coup"}, "items-2-text", "repeats item 1"),
     ("flashcard", {"back": "  "}, "back", "Write something here"),
     ("flashcard", {"prompt": ""}, "prompt", "Write something here"),
-    ("true_false", {"explanation": ""}, "explanation", "Write something here"),
+    ("true_false", {"explanation": "  ", "answer": "maybe"}, "answer", "required"),
     ("short_answer", {"paragraph": "0"}, "paragraph", "whole number"),
     ("short_answer", {"paragraph": "two"}, "paragraph", "whole number"),
     ("multiple_choice", {"paragraph": "3"}, "paragraph", "there is no paragraph 3"),
@@ -105,12 +105,13 @@ def test_invalid_input_is_shown_next_to_its_field_and_not_written(
 def test_a_common_and_a_kind_error_are_shown_together(
     app: Flask, client: FlaskClient, teacher: int
 ) -> None:
-    form = valid_form("matching", explanation="", **{"pairs-1-right": ""})
+    form = valid_form("matching", paragraph="x", **{"pairs-1-right": ""})
     response = client.post(f"/teach/sets/{teacher}/questions/new?kind=matching", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert error_next_to(html, "explanation") and error_next_to(html, "pairs-1-right")
-    assert "Explanation: Write something here." in html
+    assert error_next_to(html, "paragraph") and error_next_to(html, "pairs-1-right")
+    # Listed in the order of the page: the pair comes before the source paragraph.
+    assert html.index("Pair 2 goes with:") < html.index("Source paragraph:")
     assert "Pair 2 goes with: Write something here." in html
 
 

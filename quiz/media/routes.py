@@ -44,7 +44,11 @@ def _larger_body_for_uploads(endpoint: str | None, values: dict[str, Any] | None
 
 
 def _back(set_id: int) -> Any:
-    """To the set's media section."""
+    """To the page the upload came from (an authoring form of the set), else the set's media
+    section. Only a path of the teacher's pages, so the field cannot send anyone elsewhere."""
+    back = request.form.get("back", "") if request.method == "POST" else ""
+    if back.startswith("/teach/") and "//" not in back and "\\" not in back and len(back) < 300:
+        return redirect(back)
     return redirect(url_for("teach.set_page", set_id=set_id, _anchor="media"))
 
 

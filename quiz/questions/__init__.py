@@ -96,11 +96,20 @@ def question_from_dict(data: Mapping[str, Any]) -> Question:
         )
     return cls(
         prompt=fields.text("prompt"),
-        explanation=fields.text("explanation"),
+        explanation=_explanation(fields),
         tags=fields.texts("tags", required=False),
         paragraph=paragraph,
         **cls.read_spec(fields),
     )
+
+
+def _explanation(fields: Fields) -> str:
+    """The optional explanation: absent or blank is "" (a flashcard rarely needs one), but a
+    number or list is still refused, since YAML turned some text into it."""
+    value = fields.value("explanation", required=False)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    return fields.text("explanation")
 
 
 def question_to_dict(question: Question) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from quiz.questions import KINDS, QuestionError, question_from_dict, question_to_dict
-from quiz.sets.drafts import ROW_NOUNS, Draft, draft_to_dict
+from quiz.sets.drafts import ROW_FIELDS, ROW_NOUNS, Draft, draft_to_dict, kept_rows
 
 LINE_FIELDS = ("answers", "near_misses")  # one alternative per line of a text box
 PATH_INDEX = re.compile(r"\[(\d+)\]")
@@ -51,6 +51,8 @@ def humane(path: str, problem: str) -> str:
     problem = re.sub(r"(\w+)\[(\d+)\]", position, problem)
     if problem.startswith("must be a non-empty string"):
         problem = "write something here" + problem[len("must be a non-empty string") :]
+    if "needs exactly one correct choice" in problem:
+        problem = "tick the right answer" if problem.endswith("found 0") else "tick only one"
     if problem == "required":
         problem = "this is required"
     return where + problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
@@ -69,12 +71,27 @@ COMMON_KEYS = ("prompt", "explanation", "tags", "paragraph")
 PLACEHOLDER = "-"
 
 
-def _problems(data: dict[str, Any]) -> dict[str, str]:
-    """The rules' error on these fields, if any, by field key."""
+ROW_PATH = re.compile(r"\b(choices|pairs|items)\[(\d+)\]")
+
+
+def _problems(data: dict[str, Any], kept: list[int] | None = None) -> dict[str, str]:
+    """The rules' error on these fields, if any, by field key.
+
+    `kept` maps the rules' row numbers (blank rows left out) back to the form's rows, so the
+    error is shown next to the row the teacher typed.
+    """
     try:
         question_from_dict(data)
     except QuestionError as error:
-        return error_fields(error)
+        message = str(error)
+        if kept:
+
+            def form_row(match: re.Match[str]) -> str:
+                index = int(match.group(2))
+                return f"{match.group(1)}[{kept[index] if index < len(kept) else index}]"
+
+            message = ROW_PATH.sub(form_row, message)
+        return error_fields(QuestionError(message))
     return {}
 
 
@@ -116,8 +133,9 @@ def check_draft(draft: Draft, paragraphs: int) -> tuple[dict[str, Any] | None, d
     common = {key: data[key] for key in COMMON_KEYS if key in data}
     errors = _problems({"kind": "flashcard", "back": PLACEHOLDER, **common})
     own = {k: v for k, v in data.items() if k not in COMMON_KEYS}
-    errors |= _problems({**own, "prompt": PLACEHOLDER, "explanation": PLACEHOLDER})
-    errors = errors or _problems(data)  # nothing found apart: judge the whole, to be sure
+    kept = kept_rows(draft) if draft.row_list in ("choices", "pairs", "items") else None
+    errors |= _problems({**own, "prompt": PLACEHOLDER}, kept)
+    errors = errors or _problems(data, kept)  # nothing found apart: judge the whole, to be sure
     errors = _weighted_row_errors(draft, data, errors)
     if errors:
         return None, errors
@@ -179,3 +197,49 @@ def field_label(key: str) -> str:
         part = "" if match.group(1) == "items" else " " + ROW_LABELS.get(match.group(3), "")
         return f"{noun} {int(match.group(2)) + 1}{part}"
     return LABELS.get(key, "The question")
+
+
+# The fields in the order the form shows them: the summary at the top lists errors this way.
+PAGE_ORDER = tuple(
+    [
+        "form",
+        "prompt",
+        "choices",
+        "pairs",
+        "items",
+        "answer",
+        "feedback_true",
+        "feedback_false",
+        "answers",
+        "near_misses",
+        "weighted",
+        "value",
+        "tolerance",
+        "low",
+        "high",
+        "unit",
+        "feedback",
+        "numbers",
+        "text",
+        "groups",
+        "back",
+        "explanation",
+        "tags",
+        "paragraph",
+    ]
+)
+
+
+def _page_place(key: str) -> tuple[int, int, int]:
+    """Where a field is on the form: (field, row, part of the row)."""
+    match = re.fullmatch(r"(choices|pairs|items|weighted|numbers)-(\d+)-(\w+)", key)
+    if match:
+        parts = ROW_FIELDS[match.group(1)]
+        part = parts.index(match.group(3)) if match.group(3) in parts else 0
+        return PAGE_ORDER.index(match.group(1)), int(match.group(2)) + 1, part
+    return (PAGE_ORDER.index(key) if key in PAGE_ORDER else len(PAGE_ORDER)), 0, 0
+
+
+def in_page_order(errors: dict[str, str]) -> list[tuple[str, str]]:
+    """The errors as (field key, message), top of the form first."""
+    return sorted(errors.items(), key=lambda item: _page_place(item[0]))

@@ -304,9 +304,19 @@ def _optional(out: dict[str, Any], name: str, value: Any) -> None:
         out[name] = value
 
 
+def is_blank(row: dict[str, Any]) -> bool:
+    """A row left empty (a ticked "right answer" counts as written: it needs its text)."""
+    return not any(v is True or (isinstance(v, str) and v.strip()) for v in row.values())
+
+
+def kept_rows(draft: Draft) -> list[int]:
+    """The indexes of the rows that are not blank: blank rows are ignored, never errors."""
+    return [index for index, row in enumerate(draft.rows) if not is_blank(row)]
+
+
 def _filled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The optional rows (weighted answers, partly right numbers) that are not left blank."""
-    return [row for row in rows if any(str(value).strip() for value in row.values())]
+    """The rows that are not left blank."""
+    return [row for row in rows if not is_blank(row)]
 
 
 def _weight_field(row: dict[str, Any]) -> dict[str, Any]:
@@ -332,7 +342,7 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
             {"text": row["text"].strip(), "correct": bool(row["correct"])}
             | ({"feedback": row["feedback"].strip()} if row["feedback"].strip() else {})
             | _weight_field(row)
-            for row in draft.rows
+            for row in _filled(draft.rows)
         ]
         if not draft.shuffle:
             out["shuffle"] = False
@@ -366,10 +376,11 @@ def _kind_fields(draft: Draft) -> dict[str, Any]:
         _optional(out, "groups", parse_groups_text(draft.groups))
     elif kind == "matching":
         out["pairs"] = [
-            {"left": row["left"].strip(), "right": row["right"].strip()} for row in draft.rows
+            {"left": row["left"].strip(), "right": row["right"].strip()}
+            for row in _filled(draft.rows)
         ]
     elif kind == "ordering":
-        out["items"] = [row["text"].strip() for row in draft.rows]
+        out["items"] = [row["text"].strip() for row in _filled(draft.rows)]
     elif kind == "flashcard":
         out["back"] = draft.back.strip()
     elif kind == "essay":
@@ -388,8 +399,8 @@ def draft_to_dict(draft: Draft) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": draft.kind,
         "prompt": draft.prompt.strip(),
-        "explanation": draft.explanation.strip(),
     }
+    _optional(out, "explanation", draft.explanation.strip())
     tags = [tag.strip() for tag in draft.tags.split(",") if tag.strip()]
     _optional(out, "tags", tags)
     _optional(out, "paragraph", _number(draft.paragraph))

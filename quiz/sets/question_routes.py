@@ -16,11 +16,12 @@ from quiz.bank import question_columns
 from quiz.blueprints import teacher_pages as bp
 from quiz.extensions import db
 from quiz.inputs import bounded_int
+from quiz.media.section import media_section
 from quiz.models import Question, QuestionSet
 from quiz.questions import KINDS, ResponseError
 from quiz.sets import library
 from quiz.sets.access import owned_set_or_404, viewable_set_or_404
-from quiz.sets.draft_checks import check_draft, field_label
+from quiz.sets.draft_checks import check_draft, field_label, in_page_order
 from quiz.sets.drafts import (
     KIND_NAMES,
     Draft,
@@ -54,7 +55,9 @@ def _editor(qset: QuestionSet, draft: Draft, errors: dict[str, str], question: A
         question=question,
         kind_name=KIND_NAMES[draft.kind],
         label_of=field_label,
+        ordered=in_page_order,
         paragraphs=len(qset.paragraphs),
+        **media_section(qset, True),
     )
     return page, 422 if errors else 200
 

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from quiz.auth.decorators import teacher_required
 from quiz.auth.forms import EmptyForm
+from quiz.authoring.bulk import ACTIONS, target_sets
 from quiz.blueprints import teacher_pages as bp
 from quiz.extensions import db
 from quiz.media.section import media_section
@@ -80,6 +81,8 @@ def set_page(set_id: int) -> Any:
         kinds=library.KIND_CHOICES,
         pairs=set_pairs(db.session, qset.id),
         form=EmptyForm(),
+        targets=db.session.scalars(target_sets(current_user.id, qset.id)).all() if editable else [],
+        bulk_actions=ACTIONS,
         **media_section(qset, editable),
         **share_section(qset),
     )

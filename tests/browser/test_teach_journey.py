@@ -51,7 +51,10 @@ def fill_rows(page: Any, values: list[dict[str, str]]) -> None:
                 if box.count() == 0:
                     box = page.locator(f"[name='correct'][value='{index}']")
                 box.check()
-            else:
+            else:  # a choice's feedback and weight fold away under "Feedback, partial credit"
+                page.locator(selector).evaluate(
+                    "el => { const more = el.closest('details'); if (more) more.open = true; }"
+                )
                 page.fill(selector, value)
 
 
@@ -101,6 +104,7 @@ def write_question(page: Any, kind: str) -> None:
     elif kind == "flashcard":
         page.fill("#back", "Back of the card")
     page.fill("#explanation", "Because the **notes** say so.")
+    page.click("summary:has-text('Tags, source paragraph')")  # folded away (issue 24)
     page.fill("#paragraph", "1")
     page.click("button.primary:has-text('Save question')")
     page.wait_for_url(re.compile(r"/teach/sets/\d+"))

@@ -123,6 +123,13 @@ ACCESS: dict[str, Row] = {
         codes={"admin": 404},
         args={"question_id": "taught"},
     ),
+    # Fast authoring: the rows editor (the default body adds 5 rows: 200), the bulk form (the
+    # default body names no action: back to the set's page) and duplicating a question.
+    "teach.rows_editor": Row(owner="teacher_a", also=("admin",), ok={"POST": 200}),
+    "teach.bulk_questions": Row(owner="teacher_a", also=("admin",), ok=POST_302),
+    "teach.duplicate_question": Row(
+        owner="teacher_a", also=("admin",), ok=POST_302, args={"question_id": "taught"}
+    ),
     "teach.overrides_list": Row(),
     "teach.set_overrides": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     "teach.accept_override": Row(owner="teacher_a", also=("admin",), ok=POST_302),

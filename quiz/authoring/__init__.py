@@ -1,0 +1,1 @@
+"""Fast authoring: the rows editor, and questions duplicated, moved, tagged in bulk."""
