@@ -318,10 +318,19 @@ def test_moodle_fixtures_give_what_their_readme_says() -> None:
     assert "correct" in false.feedback_false and "incorrect" in false.feedback_true
     greeting = fixture("multichoice.xml")
     choices = greeting.questions[0].question.choices
+    # The flags and the greeting come along as the set's media (issue 24), named as Moodle did.
     assert [(c.text, c.correct) for c in choices] == [
-        ("English", False), ("French", True), ("German", False), ("Danish", False)
+        ("![British Flag](media:flag-uk.jpg) English", False),
+        ("![French flag](media:flag-france.jpg) French", True),
+        ("![German flag](media:flag-german.jpg) German", False),
+        ("![Denmark flag](media:flag-denmark.jpg) Danish", False),
     ]  # fmt: skip
-    assert all(c.feedback for c in choices) and warned(greeting, "bonjour.mp3")
+    assert all(c.feedback for c in choices)
+    prompt = greeting.questions[0].question.prompt
+    assert prompt.startswith("![Listen to this greeting:](media:bonjour.mp3)")
+    assert [blob.name for blob in greeting.media] == [
+        "flag-uk.jpg", "flag-france.jpg", "flag-german.jpg", "flag-denmark.jpg", "bonjour.mp3"
+    ]  # fmt: skip
     capitals = fixture("qtype_multichoice_testquestion.moodle.xml").questions[0].question
     assert {c.text for c in capitals.choices if c.correct} == {"London", "Paris"}
     frog = fixture("qtype_shortanswer_testquestion.moodle.xml")

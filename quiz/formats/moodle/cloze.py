@@ -69,6 +69,7 @@ def cloze_fields(
     warn: Callable[[str], None],
     refuse: Callable[[str], Exception],
     dropped: list[str],
+    media: Callable[[str], str | None] | None = None,
 ) -> dict[str, Any] | None:
     """A cloze's fields from the question text, or None (warned) when a gap cannot be typed."""
     gaps = list(GAP.finditer(raw))
@@ -94,7 +95,7 @@ def cloze_fields(
         return {"kind": "cloze", "prompt": prompt, "text": written}
     numbers = iter(range(count))
     marked = GAP.sub(lambda _: PLACEHOLDER.format(next(numbers)), raw)
-    converted = html_to_markdown(marked)
+    converted = html_to_markdown(marked, media)
     dropped.extend(converted.images + converted.files)
     text = converted.text
     for index, gap_text in enumerate(texts):
