@@ -47,7 +47,8 @@ def export_set(session: Session, qset: QuestionSet, fmt: str) -> Export:
     data = set_data(session, qset)
     notices: list[Notice] = []
     names = {name for item in data.questions for name in question_names(item)}
-    media = dict(session.execute(files_named(qset.id, names)).tuples().all()) if names else {}
+    rows = session.execute(files_named(qset.id, names)).all() if names else []
+    media = {name: data for name, data in rows}
     _, extension, mimetype = EXPORTS[fmt]
     if fmt == "gift":
         text, notices = write_gift(data)

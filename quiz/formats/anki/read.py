@@ -40,6 +40,7 @@ MAX_NOTES = 50_000  # real decks are large; each note gives one to two questions
 META = re.compile(r"<!--\s*@quiz\s+(\{.*?\})\s*-->", re.DOTALL)
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 SOUND = re.compile(r"\[sound:([^\]]*)\]")
+MEDIA_TAG = re.compile(r"<img\b|\[sound:", re.IGNORECASE)
 REF = re.compile(r"\{\{([#^/]?)\s*([^{}]+?)\s*\}\}")
 SPECIAL_REFS = {"FrontSide", "Tags", "Deck", "Subdeck", "Card", "Type", "CardFlag"}
 GAP = "\x02"
@@ -223,7 +224,7 @@ class Reader:
             if any(not note.fields[need].strip() for need in card.needs):
                 continue  # Anki makes no such card either (an optional reverse left empty)
             front, back = note.fields[card.front], note.fields[card.back]
-            if not _plain(front) or not _plain(back):
+            if not _shown(front) or not _shown(back):
                 self.note_issue("skipped: a card with an empty front or back", note)
                 continue
             key = base if number == 0 else f"{base}-{number + 1}"
@@ -320,6 +321,11 @@ def _plain(value: str) -> str:
     text = re.sub(r"<br\s*/?>|</(p|div|li)>", " ", value, flags=re.IGNORECASE)
     text = html.unescape(re.sub(r"<[^>]*>", "", SOUND.sub("", META.sub("", text))))
     return " ".join(text.split())
+
+
+def _shown(value: str) -> bool:
+    """Whether a field shows anything: text, a picture or a sound (a picture alone asks)."""
+    return bool(_plain(value) or MEDIA_TAG.search(value))
 
 
 def shared_root(collection: Collection) -> str:
