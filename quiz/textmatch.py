@@ -26,6 +26,7 @@ from quiz.answers.tokens import bare, tokenise
 __all__ = [
     "Match",
     "allowed_edits",
+    "cloze_hints",
     "judge",
     "match_feedback",
     "match_key",
@@ -173,7 +174,10 @@ def split_cloze(text: str) -> list[str | tuple[str, ...]]:
         gap = len([part for part in parts if isinstance(part, tuple)]) + 1
         if "{" in found.group(1) or "}" in found.group(1):
             raise ValueError(f"gap {gap} contains a brace; is a '}}}}' missing?")
-        answers = tuple(answer.strip() for answer in found.group(1).split("|"))
+        # `{{answer|other::hint}}`: the hint (as Anki's `{{c1::answer::hint}}`) is shown in
+        # the gap, never an answer.
+        body = found.group(1).split("::", 1)[0]
+        answers = tuple(answer.strip() for answer in body.split("|"))
         if not all(match_key(answer) for answer in answers):
             raise ValueError(f"gap {gap} has an empty answer")
         if found.start() > position:
@@ -186,6 +190,14 @@ def split_cloze(text: str) -> list[str | tuple[str, ...]]:
     if not any(isinstance(part, tuple) for part in parts):
         raise ValueError("has no gap; write gaps as {{answer}} or {{answer|alternative}}")
     return parts
+
+
+def cloze_hints(text: str) -> list[str]:
+    """Each gap's hint (`{{answer::hint}}`), "" for a gap without one, in order."""
+    return [
+        found.group(1).split("::", 1)[1].strip() if "::" in found.group(1) else ""
+        for found in _GAP.finditer(text)
+    ]
 
 
 def _check_plain(segment: str, offset: int) -> None:

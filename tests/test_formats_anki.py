@@ -69,7 +69,7 @@ def test_every_layout_reads_every_standard_note_type(layout: str) -> None:
         ("flashcard", "chien", "dog", ("french", "animals", "languages")),
         ("flashcard", "dog", "chien", ("french", "animals", "languages")),  # the reverse card
         ("short_answer", "Capital of Chad?", "N'Djamena", ()),
-        ("cloze", "{{Agadez}} is in {{central}} Niger.", "Agadez is in central Niger.",
+        ("cloze", "{{Agadez}} is in {{central::region}} Niger.", "Agadez is in central Niger.",
          ("places", "cities")),
         ("flashcard", "maison", "house", ("languages",)),  # another type: first two fields
         ("flashcard", "chat", "cat", ("languages",)),  # optional reverse left empty: one card
@@ -82,7 +82,9 @@ def test_every_layout_reads_every_standard_note_type(layout: str) -> None:
     cloze = result.questions[4].question
     assert cloze.explanation == "Extra *info*"  # Back Extra, sanitized
     warnings = [str(w) for w in result.warnings]
-    assert "cloze hints (c1::answer::hint) are not kept (note 104)" in warnings
+    assert cloze.gaps() == [("Agadez",), ("central",)]  # the hint is shown, never an answer
+    assert cloze.view(0)["hints"] == ["", "region"]
+    assert not any("hint" in w for w in warnings)
     assert any("several cloze numbers" in w and "(note 104)" in w for w in warnings)
     assert any("'Vocabulary' is not one of Anki's standard types" in w for w in warnings)
     assert not any("images and sounds" in w for w in warnings)

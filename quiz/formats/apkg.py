@@ -37,7 +37,7 @@ from quiz.questions import (
 )
 from quiz.questions.base import shuffled
 from quiz.questions.choice import _ChoiceQuestion
-from quiz.textmatch import split_cloze
+from quiz.textmatch import cloze_hints, split_cloze
 
 BASIC_MODEL_ID = 1_710_482_301  # never change: Anki matches note types by id
 CLOZE_MODEL_ID = 1_710_482_302
@@ -195,13 +195,14 @@ def _plain_note(item: QuestionData, identity: str, passages: Mapping[int, str]) 
     question = item.question
     guid = note_guid(identity, item.key)
     if isinstance(question, Cloze):
-        text, number = [], 0
+        text, number, hints = [], 0, cloze_hints(question.text)
         for part in split_cloze(question.text):
             if isinstance(part, str):
                 text.append(part)
             else:
+                hint = f"::{hints[number]}" if hints[number] else ""
                 number += 1
-                text.append(f"{{{{c{number}::{part[0]}}}}}")
+                text.append(f"{{{{c{number}::{part[0]}{hint}}}}}")
         fields = [
             render_html("".join(text)),
             _back(item, passages, ""),

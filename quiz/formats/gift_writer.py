@@ -26,7 +26,7 @@ from quiz.questions import (
     TrueFalse,
 )
 from quiz.questions.choice import _ChoiceQuestion
-from quiz.textmatch import split_cloze
+from quiz.textmatch import cloze_hints, split_cloze
 
 _SPECIAL = "~=#{}:"
 
@@ -188,6 +188,8 @@ def _cloze(
     gaps = sum(isinstance(part, tuple) for part in parts)
     if gaps > 1:
         notices.append(_note(position, f"cloze with {gaps} gaps: Moodle reads only the first"))
+    if any(cloze_hints(question.text)):
+        notices.append(_note(position, "the gaps' hints are left out: GIFT has no place for them"))
     if isinstance(parts[-1], tuple) and gaps == 1:
         meta["kind"] = "cloze"  # a gap at the very end would read back as a short answer
     default = "Fill in the gap." if gaps == 1 else "Fill in the gaps."

@@ -27,7 +27,15 @@ from quiz.questions.weights import (
     read_short_answers,
     short_answer_spec,
 )
-from quiz.textmatch import Match, judge, match_feedback, match_key, names_a_date, split_cloze
+from quiz.textmatch import (
+    Match,
+    cloze_hints,
+    judge,
+    match_feedback,
+    match_key,
+    names_a_date,
+    split_cloze,
+)
 
 
 def _check_answers(fields: Fields, key: str, answers: tuple[str, ...]) -> None:
@@ -296,7 +304,7 @@ class Cloze(Question):
 
     kind: ClassVar[str] = "cloze"
     FIELDS: ClassVar[tuple[str, ...]] = ("text", "groups")
-    text: str  # gaps written {{answer}} or {{answer|alternative}}
+    text: str  # gaps written {{answer}} or {{answer|alternative}}, a hint as {{answer::hint}}
     groups: tuple[tuple[int, ...], ...] = ()  # gap numbers (from 1) answered in any order
 
     @classmethod
@@ -342,7 +350,11 @@ class Cloze(Question):
             else:
                 parts.append(("gap", gap))
                 gap += 1
-        return {"parts": parts, "dates": names_a_date([a for gap in self.gaps() for a in gap])}
+        return {
+            "parts": parts,
+            "dates": names_a_date([a for gap in self.gaps() for a in gap]),
+            "hints": cloze_hints(self.text),  # shown in each gap, as Anki shows them
+        }
 
     def score(self, response: Any) -> tuple[float, str]:
         """The fraction of gaps right; the feedback names the wrong and misspelt ones."""

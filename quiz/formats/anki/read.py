@@ -250,10 +250,9 @@ class Reader:
                 raise PackageError(
                     f"cloze c{found.group(1)} has an empty answer", f"note {note.id}"
                 )
-            if found.group(3) is not None:
-                self.note_issue("cloze hints (c1::answer::hint) are not kept", note)
+            hint = _plain(found.group(3) or "").replace("{", "(").replace("}", ")")
             numbers.add(found.group(1))
-            gaps.append(answer)
+            gaps.append(f"{answer}::{hint}" if hint else answer)  # the hint shown in the gap
             return f"{GAP}{len(gaps) - 1}{GAP}"
 
         marked = CLOZE.sub(gap, text)
