@@ -27,6 +27,7 @@ __all__ = [
     "Match",
     "allowed_edits",
     "cloze_hints",
+    "cloze_partials",
     "judge",
     "match_feedback",
     "match_key",
@@ -177,9 +178,14 @@ def split_cloze(text: str) -> list[str | tuple[str, ...]]:
         # `{{answer|other::hint}}`: the hint (as Anki's `{{c1::answer::hint}}`) is shown in
         # the gap, never an answer.
         body = found.group(1).split("::", 1)[0]
-        answers = tuple(answer.strip() for answer in body.split("|"))
+        # `%50%Lyon`: partly right (Moodle's weight), graded by cloze_partials, not accepted.
+        written = [answer.strip() for answer in body.split("|")]
+        answers = tuple(answer for answer in written if not _PARTIAL.match(answer))
         if not all(match_key(answer) for answer in answers):
             raise ValueError(f"gap {gap} has an empty answer")
+        if not answers:
+            raise ValueError(f"gap {gap} has no fully right answer (a %50% answer is partly right)")
+        _partials(written, gap)
         if found.start() > position:
             parts.append(text[position : found.start()])
         parts.append(answers)
@@ -190,6 +196,33 @@ def split_cloze(text: str) -> list[str | tuple[str, ...]]:
     if not any(isinstance(part, tuple) for part in parts):
         raise ValueError("has no gap; write gaps as {{answer}} or {{answer|alternative}}")
     return parts
+
+
+_PARTIAL = re.compile(r"%(-?\d+(?:\.\d+)?)%(.*)", re.DOTALL)
+
+
+def _partials(written: list[str], gap: int) -> tuple[tuple[str, float], ...]:
+    """A gap's partly right answers (`%50%Lyon`) with their weights; ValueError if bad."""
+    out = []
+    for answer in written:
+        found = _PARTIAL.fullmatch(answer)
+        if found is None:
+            continue
+        weight, text = float(found.group(1)), found.group(2).strip()
+        if not 0 < weight < 100:
+            raise ValueError(f"gap {gap}: a partly right answer is worth between 0 and 100%")
+        if not match_key(text):
+            raise ValueError(f"gap {gap} has an empty answer")
+        out.append((text, weight))
+    return tuple(out)
+
+
+def cloze_partials(text: str) -> list[tuple[tuple[str, float], ...]]:
+    """Each gap's partly right answers with their weights (`{{Paris|%50%Lyon}}`), in order."""
+    return [
+        _partials([a.strip() for a in found.group(1).split("::", 1)[0].split("|")], number)
+        for number, found in enumerate(_GAP.finditer(text), start=1)
+    ]
 
 
 def cloze_hints(text: str) -> list[str]:

@@ -69,3 +69,53 @@ def test_the_student_view_shows_the_hint_in_the_gap(app: Flask) -> None:
     assert re.search(r'name="gap-1"[^>]*placeholder="a river"', html)
     assert "Gap 2 (hint: a river)" in html
     assert "Niger river" not in html  # the answers stay hidden
+
+
+WEIGHTED = "{{Paris|%50%Lyon}} and {{Niamey|%25%Agadez}} and {{Zinder}}."
+
+
+def weighted() -> object:
+    """A cloze whose gaps have partly right answers."""
+    return question_from_dict(
+        {"kind": "cloze", "prompt": "Fill in the gaps.", "text": WEIGHTED, "explanation": "Geo."}
+    )
+
+
+def test_gap_weights_give_partial_credit_never_rounded_up() -> None:
+    cloze = weighted()
+    assert cloze.gaps() == [("Paris",), ("Niamey",), ("Zinder",)]
+    score, said = cloze.score(["Lyon", "Agadez", "Zinder"])
+    assert score == (0.5 + 0.25 + 1) / 3
+    assert "1.75 of 3 gaps right" in said and "'Lyon' is partly right (50%)" in said
+    assert cloze.score(["Paris", "Niamey", "Zinder"])[0] == 1.0
+    assert cloze.score(["", "Agadezz", ""])[0] == 0.25 / 3  # a typo of a partial answer counts
+    assert cloze.answer_text() == "Paris and Niamey and Zinder."
+
+
+def test_gap_weights_are_checked() -> None:
+    import pytest
+
+    from quiz.questions import QuestionError
+
+    for text, words in (
+        ("{{%50%Lyon}}", "no fully right answer"),
+        ("{{Paris|%150%Lyon}}", "between 0 and 100%"),
+        ("{{Paris|%50% }}", "empty answer"),
+    ):
+        with pytest.raises(QuestionError, match=words):
+            question_from_dict(
+                {"kind": "cloze", "prompt": "Fill.", "text": text, "explanation": "e"}
+            )
+
+
+def test_gap_weights_survive_moodle_xml_and_gift() -> None:
+    from quiz.formats.gift import read_gift
+    from quiz.formats.moodle.writer import write_moodle_xml
+
+    data = set_of([QuestionData("w", weighted())])
+    xml, _ = write_moodle_xml(data)
+    assert "{1:SHORTANSWER:=Paris~%50%Lyon}" in xml  # what Moodle itself grades
+    assert read_upload(xml.encode(), "moodle-xml")[1].questions[0].question.text == WEIGHTED
+    gift, _ = write_gift(data)
+    assert "=%50%Lyon" in gift
+    assert read_gift(gift).questions  # GIFT reads the file back

@@ -187,9 +187,13 @@ def test_partial_credit_keeps_its_weight_and_is_never_taken_as_right() -> None:
     assert [c.weight for c in uneven.choices] == [70.0, 30.0, -50.0]
     assert uneven.grade([0, 2]).score == 0.2 and uneven.grade([0, 1]).correct
     assert "short-of-100" not in by_key  # can never be fully right: skipped, not rounded up
-    assert by_key["gap"].text == "It is {{Paris}}."
-    for words in (("short-of-100", "80%", "not 100%"), ("Lyon", "partial credit")):
-        assert warned(result, *words), words
+    # A gap's partly right answer keeps its weight (issue 22), graded as half a gap.
+    assert by_key["gap"].text == "It is {{Paris|%50%Lyon}}."
+    assert by_key["gap"].gaps() == [("Paris",)]
+    assert by_key["gap"].score(["Lyon"])[0] == 0.5 and by_key["gap"].score(["Paris"])[0] == 1
+    assert by_key["gap"].score(["Nice"])[0] == 0
+    assert warned(result, "short-of-100", "80%", "not 100%")
+    assert not warned(result, "Lyon")
 
 
 def test_skipped_types_and_images_are_named() -> None:

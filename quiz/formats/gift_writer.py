@@ -26,7 +26,7 @@ from quiz.questions import (
     TrueFalse,
 )
 from quiz.questions.choice import _ChoiceQuestion
-from quiz.textmatch import cloze_hints, split_cloze
+from quiz.textmatch import cloze_hints, cloze_partials, split_cloze
 
 _SPECIAL = "~=#{}:"
 
@@ -195,12 +195,13 @@ def _cloze(
     default = "Fill in the gap." if gaps == 1 else "Fill in the gaps."
     if question.prompt != default:
         meta["prompt"] = question.prompt
-    out, seen = [], 0
+    out, seen, partials = [], 0, cloze_partials(question.text)
     for part in parts:
         if isinstance(part, str):
             out.append(escape(part))
             continue
         seen += 1
-        out.append("{" + " ".join(answer("=", text) for text in part))
+        partly = [answer("=", text, percent=w) for text, w in partials[seen - 1]]
+        out.append("{" + " ".join([*(answer("=", text) for text in part), *partly]))
         out.append((general if seen == gaps else "") + "}")
     return "".join(out)

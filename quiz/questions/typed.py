@@ -30,6 +30,7 @@ from quiz.questions.weights import (
 from quiz.textmatch import (
     Match,
     cloze_hints,
+    cloze_partials,
     judge,
     match_feedback,
     match_key,
@@ -298,13 +299,25 @@ class Numeric(Question):
         return 0.0, f"{reading} is too {'low' if value < low else 'high'}."
 
 
+def _partly(
+    said: str, partials: tuple[tuple[str, float], ...], answers: tuple[str, ...]
+) -> tuple[str, float] | None:
+    """The partly right answer of a gap a response matches (a typo allowed), or None."""
+    for text, weight in sorted(partials, key=lambda pair: -pair[1]):
+        if judge(response_text(said), [text], answers).verdict in ("exact", "typo"):
+            return text, weight
+    return None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Cloze(Question):
     """A text with gaps, each graded like a short answer with its alternatives."""
 
     kind: ClassVar[str] = "cloze"
     FIELDS: ClassVar[tuple[str, ...]] = ("text", "groups")
-    text: str  # gaps written {{answer}} or {{answer|alternative}}, a hint as {{answer::hint}}
+    # Gaps written {{answer}} or {{answer|alternative}}; a hint as {{answer::hint}}; a partly
+    # right answer with its weight as {{answer|%50%other}} (Moodle's partial credit).
+    text: str
     groups: tuple[tuple[int, ...], ...] = ()  # gap numbers (from 1) answered in any order
 
     @classmethod
@@ -384,14 +397,25 @@ class Cloze(Question):
             return {"exact": 2, "typo": 1}.get(match_for(place, gap).verdict, 0)
 
         targets = gap_groups.arrange(len(gaps), self.groups, rightness)
-        right, notes = 0, []
+        partials = cloze_partials(self.text)
+        right, notes = 0.0, []
         for number, said in enumerate(response, start=1):
             if not isinstance(said, str) or not said.strip():
                 notes.append(f"Gap {number}: left empty.")
                 continue
             match = match_for(number - 1, targets[number - 1])
             _refuse_ambiguous(match, said, f"Gap {number}: ")
-            right += match.verdict in ("exact", "typo")
+            if match.verdict in ("exact", "typo"):
+                right += 1
+            else:
+                partly = _partly(said, partials[targets[number - 1]], gaps[targets[number - 1]])
+                if partly is not None:
+                    right += partly[1] / 100
+                    notes.append(
+                        f"Gap {number}: '{said.strip()}' is partly right ({partly[1]:g}%)."
+                    )
+                    continue
             if match.verdict != "exact":
                 notes.append(f"Gap {number}: {match_feedback(match, said)}")
-        return right / len(gaps), " ".join([f"{right} of {len(gaps)} gaps right.", *notes])
+        done = f"{right:g} of {len(gaps)} gaps right."
+        return right / len(gaps), " ".join([done, *notes])

@@ -38,7 +38,7 @@ from quiz.questions import (
     ShortAnswer,
     TrueFalse,
 )
-from quiz.textmatch import split_cloze
+from quiz.textmatch import cloze_partials, split_cloze
 
 TYPES = {
     "multiple_choice": "multichoice",
@@ -289,8 +289,13 @@ class _Writer:
                 marked.append(PLACEHOLDER.format(index))
                 index += 1
         written = render_html(self.files("".join(marked))).replace(ROOTED, 'src="@@PLUGINFILE@@/')
-        for index, gap in enumerate(gaps):
-            answers = "~".join("=" + html.escape(_gap_escape(a), quote=False) for a in gap)
+        for index, (gap, partly) in enumerate(
+            zip(gaps, cloze_partials(question.text), strict=True)
+        ):
+            written_answers = [("=", a) for a in gap] + [(f"%{grade(w)}%", a) for a, w in partly]
+            answers = "~".join(
+                mark + html.escape(_gap_escape(a), quote=False) for mark, a in written_answers
+            )
             written = written.replace(PLACEHOLDER.format(index), f"{{1:SHORTANSWER:{answers}}}", 1)
         self.md[written.strip()] = question.text  # gaps' Markdown around them is kept as written
         return written
