@@ -363,11 +363,14 @@ class Cloze(Question):
             else:
                 parts.append(("gap", gap))
                 gap += 1
-        return {
+        out: dict[str, Any] = {
             "parts": parts,
             "dates": names_a_date([a for gap in self.gaps() for a in gap]),
-            "hints": cloze_hints(self.text),  # shown in each gap, as Anki shows them
         }
+        hints = cloze_hints(self.text)
+        if any(hints):
+            out["hints"] = hints  # shown in each gap, as Anki shows them
+        return out
 
     def score(self, response: Any) -> tuple[float, str]:
         """The fraction of gaps right; the feedback names the wrong and misspelt ones."""
