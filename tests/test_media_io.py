@@ -310,7 +310,10 @@ def test_export_then_import_through_the_pages_brings_the_same_files(
     preview = upload(client, exported.data, filename)
     assert preview.status_code == 200, preview.get_data(as_text=True)
     html = preview.get_data(as_text=True)
-    assert "Pictures and sounds that come along, each checked (2)" in html and "<code>flag.png</code>" in html
+    assert (
+        "Pictures and sounds that come along, each checked (2)" in html
+        and "<code>flag.png</code>" in html
+    )
     done = client.post("/teach/import/confirm", data=confirm_fields(html))
     assert done.status_code == 302
     copy = imported_set(app, before)
