@@ -20,6 +20,7 @@ from quiz.questions.weights import (
     NumericAnswer,
     TypedAnswer,
     check_distinct,
+    gap_credit,
     number_spec,
     partly_right_note,
     percent,
@@ -299,25 +300,13 @@ class Numeric(Question):
         return 0.0, f"{reading} is too {'low' if value < low else 'high'}."
 
 
-def _partly(
-    said: str, partials: tuple[tuple[str, float], ...], answers: tuple[str, ...]
-) -> tuple[str, float] | None:
-    """The partly right answer of a gap a response matches (a typo allowed), or None."""
-    for text, weight in sorted(partials, key=lambda pair: -pair[1]):
-        if judge(response_text(said), [text], answers).verdict in ("exact", "typo"):
-            return text, weight
-    return None
-
-
 @dataclass(frozen=True, kw_only=True)
 class Cloze(Question):
     """A text with gaps, each graded like a short answer with its alternatives."""
 
     kind: ClassVar[str] = "cloze"
     FIELDS: ClassVar[tuple[str, ...]] = ("text", "groups")
-    # Gaps written {{answer}} or {{answer|alternative}}; a hint as {{answer::hint}}; a partly
-    # right answer with its weight as {{answer|%50%other}} (Moodle's partial credit).
-    text: str
+    text: str  # gaps: {{answer|alternative}}, {{answer::hint}}, {{answer|%50%partly right}}
     groups: tuple[tuple[int, ...], ...] = ()  # gap numbers (from 1) answered in any order
 
     @classmethod
@@ -363,14 +352,9 @@ class Cloze(Question):
             else:
                 parts.append(("gap", gap))
                 gap += 1
-        out: dict[str, Any] = {
-            "parts": parts,
-            "dates": names_a_date([a for gap in self.gaps() for a in gap]),
-        }
-        hints = cloze_hints(self.text)
-        if any(hints):
-            out["hints"] = hints  # shown in each gap, as Anki shows them
-        return out
+        hints = cloze_hints(self.text)  # shown in each gap, as Anki shows them
+        dates = names_a_date([a for gap in self.gaps() for a in gap])
+        return {"parts": parts, "dates": dates, **({"hints": hints} if any(hints) else {})}
 
     def score(self, response: Any) -> tuple[float, str]:
         """The fraction of gaps right; the feedback names the wrong and misspelt ones."""
@@ -400,25 +384,17 @@ class Cloze(Question):
             return {"exact": 2, "typo": 1}.get(match_for(place, gap).verdict, 0)
 
         targets = gap_groups.arrange(len(gaps), self.groups, rightness)
-        partials = cloze_partials(self.text)
-        right, notes = 0.0, []
+        right, notes, partials = 0.0, [], cloze_partials(self.text)
         for number, said in enumerate(response, start=1):
             if not isinstance(said, str) or not said.strip():
                 notes.append(f"Gap {number}: left empty.")
                 continue
             match = match_for(number - 1, targets[number - 1])
             _refuse_ambiguous(match, said, f"Gap {number}: ")
-            if match.verdict in ("exact", "typo"):
-                right += 1
-            else:
-                partly = _partly(said, partials[targets[number - 1]], gaps[targets[number - 1]])
-                if partly is not None:
-                    right += partly[1] / 100
-                    notes.append(
-                        f"Gap {number}: '{said.strip()}' is partly right ({partly[1]:g}%)."
-                    )
-                    continue
-            if match.verdict != "exact":
-                notes.append(f"Gap {number}: {match_feedback(match, said)}")
+            target = targets[number - 1]
+            credit, note = gap_credit(match, said, partials[target], gaps[target])
+            right += credit
+            if note:
+                notes.append(f"Gap {number}: {note}")
         done = f"{right:g} of {len(gaps)} gaps right."
         return right / len(gaps), " ".join([done, *notes])
