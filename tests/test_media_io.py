@@ -375,3 +375,25 @@ def test_a_name_the_set_uses_for_another_file_is_renamed(app: Flask, roles: dict
             sa.select(Question.prompt).where(Question.set_id == target, Question.key == "flag")
         )
     assert prompt == "![](media:flag-2.png) Whose?"
+
+
+def test_the_cli_exports_a_bundle_and_imports_it_with_its_files(
+    app: Flask, roles: dict, tmp_path: Any
+) -> None:
+    source = set_with_media(app, roles["owner"].id)
+    out = tmp_path / "flags.zip"
+    runner = app.test_cli_runner()
+    done = runner.invoke(args=["export", str(source), "--format", "yaml", "--output", str(out)])
+    assert done.exit_code == 0, done.output
+    assert zipfile.is_zipfile(out)
+    before = set_ids(app)
+    done = runner.invoke(args=["import", str(out), "--owner", "otto"])
+    assert done.exit_code == 0, done.output
+    assert placed(app, imported_set(app, before)) == {n: sha(d) for n, d in MEDIA.items()}
+    # A forged file: the command fails naming it, and nothing is written.
+    forged = tmp_path / "forged.zip"
+    forged.write_bytes(bundle_with("song.mp3", files.zip_file()))
+    counts = [count_rows(app, model) for model in (QuestionSet, SetMedia, MediaFile)]
+    done = runner.invoke(args=["import", str(forged), "--owner", "otto"])
+    assert done.exit_code != 0 and "media/song.mp3" in done.output and "zip archive" in done.output
+    assert [count_rows(app, m) for m in (QuestionSet, SetMedia, MediaFile)] == counts
