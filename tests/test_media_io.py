@@ -303,6 +303,7 @@ def test_export_then_import_through_the_pages_brings_the_same_files(
 ) -> None:
     source = set_with_media(app, roles["owner"].id)
     client = client_for(app, "tina")
+    assert "a media/ folder" in client.get(f"/teach/sets/{source}/export").get_data(as_text=True)
     exported = client.get(f"/teach/sets/{source}/export/{fmt}")
     assert exported.status_code == 200
     assert exported.headers["Content-Disposition"].endswith(filename.rsplit(".", 1)[1])
