@@ -164,6 +164,8 @@ def import_command(
     Formats: text ones, Quizlet's export, Anki's .apkg/.colpkg and Kahoot's .xlsx sheet."""
     from quiz.formats.common import FormatError
     from quiz.formats.upload import read_upload, split_groups
+    from quiz.media.checks import MediaRefused
+    from quiz.media.imported import place_import_media
     from quiz.sets.access import can_edit
     from quiz.transfer.imports import without_group_tags
 
@@ -182,8 +184,15 @@ def import_command(
         "row_custom": row_sep,
     }
     try:
+        config = current_app.config
+        limits = (config["MEDIA_IMAGE_MAX_BYTES"], config["MEDIA_AUDIO_MAX_BYTES"])
         fmt, result = read_upload(
-            Path(path).read_bytes(), fmt, Path(path).name, options, check_size=False
+            Path(path).read_bytes(),
+            fmt,
+            Path(path).name,
+            options,
+            check_size=False,
+            media_limits=limits,
         )
     except FormatError as error:
         raise click.ClickException(f"{path}, {error}") from error
@@ -195,9 +204,14 @@ def import_command(
     try:
         for name, part in parts:
             target = qset or _new_set(teacher, name or title.strip() or result.title, path, part)
+            quota = current_app.config["MEDIA_QUOTA_BYTES"]
+            part = place_import_media(db.session, target.id, teacher.id, part, quota)
             report = _write(target, part, retire)
             click.echo(f"Set {target.id} “{target.title}” ({fmt}): {report.summary()}")
         db.session.commit()
+    except MediaRefused as refused:
+        db.session.rollback()
+        raise click.ClickException(f"{path}: nothing was imported. {refused}") from refused
     except Exception:
         db.session.rollback()
         raise
@@ -270,6 +284,8 @@ def export_command(set_id: int, fmt: str, output: str) -> None:
     for notice in export.notices:
         click.echo(f"note: {notice}", err=True)
     click.echo(f"Wrote {len(export.content):,} bytes to {output}.")
+    if export.filename.endswith(".zip") and not output.endswith(".zip"):
+        click.echo("The set has pictures or sounds: this is a .zip bundle (set.yaml, media/).")
 
 
 def port_is_free(host: str, port: int) -> bool:

@@ -26,6 +26,8 @@ from quiz.answers.tokens import bare, tokenise
 __all__ = [
     "Match",
     "allowed_edits",
+    "cloze_hints",
+    "cloze_partials",
     "judge",
     "match_feedback",
     "match_key",
@@ -173,9 +175,17 @@ def split_cloze(text: str) -> list[str | tuple[str, ...]]:
         gap = len([part for part in parts if isinstance(part, tuple)]) + 1
         if "{" in found.group(1) or "}" in found.group(1):
             raise ValueError(f"gap {gap} contains a brace; is a '}}}}' missing?")
-        answers = tuple(answer.strip() for answer in found.group(1).split("|"))
+        # `{{answer|other::hint}}`: the hint (as Anki's `{{c1::answer::hint}}`) is shown in
+        # the gap, never an answer.
+        body = found.group(1).split("::", 1)[0]
+        # `%50%Lyon`: partly right (Moodle's weight), graded by cloze_partials, not accepted.
+        written = [answer.strip() for answer in body.split("|")]
+        answers = tuple(answer for answer in written if not _PARTIAL.match(answer))
         if not all(match_key(answer) for answer in answers):
             raise ValueError(f"gap {gap} has an empty answer")
+        if not answers:
+            raise ValueError(f"gap {gap} has no fully right answer (a %50% answer is partly right)")
+        _partials(written, gap)
         if found.start() > position:
             parts.append(text[position : found.start()])
         parts.append(answers)
@@ -186,6 +196,41 @@ def split_cloze(text: str) -> list[str | tuple[str, ...]]:
     if not any(isinstance(part, tuple) for part in parts):
         raise ValueError("has no gap; write gaps as {{answer}} or {{answer|alternative}}")
     return parts
+
+
+_PARTIAL = re.compile(r"%(-?\d+(?:\.\d+)?)%(.*)", re.DOTALL)
+
+
+def _partials(written: list[str], gap: int) -> tuple[tuple[str, float], ...]:
+    """A gap's partly right answers (`%50%Lyon`) with their weights; ValueError if bad."""
+    out = []
+    for answer in written:
+        found = _PARTIAL.fullmatch(answer)
+        if found is None:
+            continue
+        weight, text = float(found.group(1)), found.group(2).strip()
+        if not 0 < weight < 100:
+            raise ValueError(f"gap {gap}: a partly right answer is worth between 0 and 100%")
+        if not match_key(text):
+            raise ValueError(f"gap {gap} has an empty answer")
+        out.append((text, weight))
+    return tuple(out)
+
+
+def cloze_partials(text: str) -> list[tuple[tuple[str, float], ...]]:
+    """Each gap's partly right answers with their weights (`{{Paris|%50%Lyon}}`), in order."""
+    return [
+        _partials([a.strip() for a in found.group(1).split("::", 1)[0].split("|")], number)
+        for number, found in enumerate(_GAP.finditer(text), start=1)
+    ]
+
+
+def cloze_hints(text: str) -> list[str]:
+    """Each gap's hint (`{{answer::hint}}`), "" for a gap without one, in order."""
+    return [
+        found.group(1).split("::", 1)[1].strip() if "::" in found.group(1) else ""
+        for found in _GAP.finditer(text)
+    ]
 
 
 def _check_plain(segment: str, offset: int) -> None:

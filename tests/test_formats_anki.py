@@ -36,12 +36,13 @@ from tests.anki_helpers import (
     zip_bomb,
     zip_of,
 )
+from tests.media_helpers import mp3, picture
 from tests.test_formats_roundtrip import question
 from tests.transfer_helpers import set_of
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = ("anki2", "anki21", "anki21b")
-MEDIA = {"flag.png": b"\x89PNG", "maison.mp3": b"ID3"}
+MEDIA = {"flag.png": picture(), "maison.mp3": mp3()}
 SAMPLE = read_package(package(sample_deck(), "anki21"))
 
 
@@ -68,22 +69,25 @@ def test_every_layout_reads_every_standard_note_type(layout: str) -> None:
         ("flashcard", "chien", "dog", ("french", "animals", "languages")),
         ("flashcard", "dog", "chien", ("french", "animals", "languages")),  # the reverse card
         ("short_answer", "Capital of Chad?", "N'Djamena", ()),
-        ("cloze", "{{Agadez}} is in {{central}} Niger.", "Agadez is in central Niger.",
+        ("cloze", "{{Agadez}} is in {{central::region}} Niger.", "Agadez is in central Niger.",
          ("places", "cities")),
         ("flashcard", "maison", "house", ("languages",)),  # another type: first two fields
         ("flashcard", "chat", "cat", ("languages",)),  # optional reverse left empty: one card
-        ("flashcard", "A flag", "Orange, white, green", ()),
+        ("flashcard", "A flag ![](media:flag.png)", "Orange, white, green", ()),
     ]  # fmt: skip
     assert result.lines == (101, 102, 102, 103, 104, 105, 106, 107)
+    # The picture a card shows comes along; the sound of an unshown field does not.
+    assert [(blob.name, blob.data) for blob in result.media] == [("flag.png", picture())]
     assert result.groups[:2] == ("Sahel", "Sahel::Languages")
     cloze = result.questions[4].question
     assert cloze.explanation == "Extra *info*"  # Back Extra, sanitized
     warnings = [str(w) for w in result.warnings]
-    assert "cloze hints (c1::answer::hint) are not kept (note 104)" in warnings
+    assert cloze.gaps() == [("Agadez",), ("central",)]  # the hint is shown, never an answer
+    assert cloze.view(0)["hints"] == ["", "region"]
+    assert not any("hint" in w for w in warnings)
     assert any("several cloze numbers" in w and "(note 104)" in w for w in warnings)
     assert any("'Vocabulary' is not one of Anki's standard types" in w for w in warnings)
-    media = next(w for w in warnings if w.startswith("images and sounds dropped"))
-    assert "the package holds 2 media files" in media and "flag.png, maison.mp3" in media
+    assert not any("images and sounds" in w for w in warnings)
 
 
 def test_the_newest_collection_wins_over_the_decoy() -> None:

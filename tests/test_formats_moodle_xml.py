@@ -187,9 +187,13 @@ def test_partial_credit_keeps_its_weight_and_is_never_taken_as_right() -> None:
     assert [c.weight for c in uneven.choices] == [70.0, 30.0, -50.0]
     assert uneven.grade([0, 2]).score == 0.2 and uneven.grade([0, 1]).correct
     assert "short-of-100" not in by_key  # can never be fully right: skipped, not rounded up
-    assert by_key["gap"].text == "It is {{Paris}}."
-    for words in (("short-of-100", "80%", "not 100%"), ("Lyon", "partial credit")):
-        assert warned(result, *words), words
+    # A gap's partly right answer keeps its weight (issue 22), graded as half a gap.
+    assert by_key["gap"].text == "It is {{Paris|%50%Lyon}}."
+    assert by_key["gap"].gaps() == [("Paris",)]
+    assert by_key["gap"].score(["Lyon"])[0] == 0.5 and by_key["gap"].score(["Paris"])[0] == 1
+    assert by_key["gap"].score(["Nice"])[0] == 0
+    assert warned(result, "short-of-100", "80%", "not 100%")
+    assert not warned(result, "Lyon")
 
 
 def test_skipped_types_and_images_are_named() -> None:
@@ -327,10 +331,19 @@ def test_moodle_fixtures_give_what_their_readme_says() -> None:
     assert "correct" in false.feedback_false and "incorrect" in false.feedback_true
     greeting = fixture("multichoice.xml")
     choices = greeting.questions[0].question.choices
+    # The flags and the greeting come along as the set's media (issue 24), named as Moodle did.
     assert [(c.text, c.correct) for c in choices] == [
-        ("English", False), ("French", True), ("German", False), ("Danish", False)
+        ("![British Flag](media:flag-uk.jpg) English", False),
+        ("![French flag](media:flag-france.jpg) French", True),
+        ("![German flag](media:flag-german.jpg) German", False),
+        ("![Denmark flag](media:flag-denmark.jpg) Danish", False),
     ]  # fmt: skip
-    assert all(c.feedback for c in choices) and warned(greeting, "bonjour.mp3")
+    assert all(c.feedback for c in choices)
+    prompt = greeting.questions[0].question.prompt
+    assert prompt.startswith("![Listen to this greeting:](media:bonjour.mp3)")
+    assert [blob.name for blob in greeting.media] == [
+        "flag-uk.jpg", "flag-france.jpg", "flag-german.jpg", "flag-denmark.jpg", "bonjour.mp3"
+    ]  # fmt: skip
     capitals = fixture("qtype_multichoice_testquestion.moodle.xml").questions[0].question
     assert {c.text for c in capitals.choices if c.correct} == {"London", "Paris"}
     frog = fixture("qtype_shortanswer_testquestion.moodle.xml")

@@ -22,6 +22,7 @@ from quiz.models.transfer import PendingImport
 from tests.anki_helpers import BASIC, Deck, NoteSpec, package, sample_deck, zip_bomb
 from tests.conftest import count_rows
 from tests.kahoot_helpers import kahoot_sheet
+from tests.media_helpers import picture
 from tests.test_query_counts import counting
 from tests.transfer_helpers import client_for, confirm_fields, make_roles
 
@@ -59,13 +60,14 @@ def stored(app: Flask) -> list[tuple[str, str, str, list[str]]]:
 
 def test_an_anki_package_previews_then_confirms_exactly(app: Flask, roles: dict) -> None:
     client = client_for(app, "tina")
-    data = package(sample_deck(), "anki21b", {"flag.png": b"x"})
+    data = package(sample_deck(), "anki21b", {"flag.png": picture()})
     page = upload(client, data, "sahel.apkg")
     html = page.get_data(as_text=True)
     assert page.status_code == 200, html[:500]
     assert "Read as Anki package (.apkg): 8 questions" in html
     assert '<th scope="col">Anki note</th>' in html
-    assert "several cloze numbers" in html and "images and sounds dropped" in html
+    assert "several cloze numbers" in html
+    assert "each checked (1):\n      <code>flag.png</code>" in html  # the flag comes along
     assert "3 Anki decks: make them" in html  # the choice of tags or sets
     assert count_rows(app, Question) == 0
     with app.app_context():

@@ -6,6 +6,8 @@ note's GUID is genanki.guid_for(set identity, question key). Flashcards become B
 cloze questions Cloze notes (our gap `{{answer|other}}` becomes `{{c1::answer}}`), and other
 kinds a Basic note with the question and its options in front and the answer, the explanation
 and the source passage on the back. Fields are HTML rendered and sanitized by quiz.markup.
+The set's files a note uses go into the package as Anki keeps media: numbered entries and a
+`media` map ({"0": "map.png"}); a picture is `<img src="map.png">`, a sound `[sound:x.mp3]`.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ import hashlib
 import html
 import io
 import json
+import zipfile
 from collections.abc import Mapping
 
 import genanki
 
 from quiz.formats.common import Notice
-from quiz.formats.latex import tex_html as render_html  # formulas as \(...\) for Anki
-from quiz.formats.latex import tex_inline_html as render_inline_html
+from quiz.formats.latex import tex_html as _tex_html  # formulas as \(...\) for Anki
+from quiz.formats.latex import tex_inline_html as _tex_inline_html
+from quiz.formats.media_files import export_markdown, is_audio_name, media_markdown, names_used
 from quiz.formats.yaml_bank import QuestionData, SetData
 from quiz.questions import (
     Cloze,
@@ -33,7 +37,7 @@ from quiz.questions import (
 )
 from quiz.questions.base import shuffled
 from quiz.questions.choice import _ChoiceQuestion
-from quiz.textmatch import split_cloze
+from quiz.textmatch import cloze_hints, split_cloze
 
 BASIC_MODEL_ID = 1_710_482_301  # never change: Anki matches note types by id
 CLOZE_MODEL_ID = 1_710_482_302
@@ -65,6 +69,27 @@ CLOZE_MODEL = genanki.Model(
     model_type=genanki.Model.CLOZE,
 )
 FIXED_TIME = 1_700_000_000.0  # the package's timestamps, so the same set gives the same file
+ZIP_TIME = (2023, 11, 14, 22, 13, 20)  # the media entries' (FIXED_TIME in UTC)
+
+
+ROOTED = 'src="/@@anki@@/'  # a picture's path while the sanitizer looks (it keeps paths only)
+
+
+def _anki_media(alt: str, name: str) -> str:
+    """`![alt](media:NAME)` as Anki writes media: a picture by its name, a sound as [sound:]."""
+    if is_audio_name(name):
+        return f"[sound:{name}]"
+    return media_markdown(alt, name).replace(f"(media:{name})", f"(/@@anki@@/{name})")
+
+
+def render_html(text: str) -> str:
+    """Markdown as a field's HTML, the set's files as Anki names them."""
+    return _tex_html(export_markdown(text, _anki_media)).replace(ROOTED, 'src="')
+
+
+def render_inline_html(text: str) -> str:
+    """One line of Markdown as a field's HTML, the set's files as Anki names them."""
+    return _tex_inline_html(export_markdown(text, _anki_media)).replace(ROOTED, 'src="')
 
 
 def deck_id(identity: str) -> int:
@@ -79,9 +104,13 @@ def note_guid(identity: str, key: str) -> str:
 
 
 def write_apkg(
-    data: SetData, identity: str, passages: Mapping[int, str] | None = None
+    data: SetData,
+    identity: str,
+    passages: Mapping[int, str] | None = None,
+    media: Mapping[str, bytes] | None = None,
 ) -> tuple[bytes, list[Notice]]:
-    """The .apkg file's bytes for a set; `identity` names the set (its slug or "set-<id>")."""
+    """The .apkg file's bytes for a set; `identity` names the set (its slug or "set-<id>");
+    `media` (name -> bytes) are the set's files, packed when a note uses them."""
     deck = genanki.Deck(deck_id(identity), data.title)
     notices: list[Notice] = []
     converted: dict[str, int] = {}
@@ -99,7 +128,32 @@ def write_apkg(
         )
     out = io.BytesIO()
     genanki.Package(deck).write_to_file(out, timestamp=FIXED_TIME)
-    return out.getvalue(), notices
+    used = [name for name in names_used(_texts(deck)) if name in (media or {})]
+    if not used or media is None:
+        return out.getvalue(), notices
+    return _with_media(out.getvalue(), {name: media[name] for name in used}), notices
+
+
+def _texts(deck: genanki.Deck) -> list[str]:
+    """The notes' fields, whose `@quiz` comments name every file the questions use."""
+    return [field for note in deck.notes for field in note.fields]
+
+
+def _with_media(package: bytes, media: Mapping[str, bytes]) -> bytes:
+    """genanki's package with the files added as Anki numbers them, and their `media` map."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "media":
+                target.writestr(info, source.read(info))
+        listed = {str(number): name for number, name in enumerate(media)}
+        target.writestr("media", json.dumps(listed))
+        for number, data in enumerate(media.values()):
+            target.writestr(
+                zipfile.ZipInfo(str(number), date_time=(2023, 11, 14, 22, 13, 20)), data
+            )
+    return out.getvalue()
 
 
 def _tags(item: QuestionData) -> list[str]:
@@ -141,13 +195,14 @@ def _plain_note(item: QuestionData, identity: str, passages: Mapping[int, str]) 
     question = item.question
     guid = note_guid(identity, item.key)
     if isinstance(question, Cloze):
-        text, number = [], 0
+        text, number, hints = [], 0, cloze_hints(question.text)
         for part in split_cloze(question.text):
             if isinstance(part, str):
                 text.append(part)
             else:
+                hint = f"::{hints[number]}" if hints[number] else ""
                 number += 1
-                text.append(f"{{{{c{number}::{part[0]}}}}}")
+                text.append(f"{{{{c{number}::{part[0]}{hint}}}}}")
         fields = [
             render_html("".join(text)),
             _back(item, passages, ""),

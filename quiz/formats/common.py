@@ -60,6 +60,18 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class MediaBlob:
+    """A picture or sound a reader found: the name its questions use (`media:NAME`), its bytes,
+    and where it was found for a message (`<file name="a.png">`, `media entry "3"`)."""
+
+    name: str
+    data: bytes
+    where: str
+    line: int = 0  # its line in a text format, 0 in a package
+    checked: Any = None  # quiz.media.checks.Checked, once quiz.formats.media_files checked it
+
+
+@dataclass(frozen=True)
 class ReadResult:
     """Everything a reader found: questions in file order, their lines, warnings, a title."""
 
@@ -71,6 +83,7 @@ class ReadResult:
     groups: tuple[str, ...] = ()  # per question: its category or deck ("" none), when known
     unit: str = "line"  # what `lines` count: line, note (Anki's note id) or row
     time_limit_s: int = 0  # a suggested quiz time limit (Kahoot's limits added up), 0 none
+    media: tuple[MediaBlob, ...] = ()  # the pictures and sounds the questions use
 
     def counts(self) -> dict[str, int]:
         """How many questions of each kind, in first-seen order."""

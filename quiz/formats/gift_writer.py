@@ -27,7 +27,7 @@ from quiz.questions import (
     TrueFalse,
 )
 from quiz.questions.choice import _ChoiceQuestion
-from quiz.textmatch import split_cloze
+from quiz.textmatch import cloze_hints, cloze_partials, split_cloze
 
 _SPECIAL = "~=#{}:"
 
@@ -195,17 +195,20 @@ def _cloze(
     gaps = sum(isinstance(part, tuple) for part in parts)
     if gaps > 1:
         notices.append(_note(position, f"cloze with {gaps} gaps: Moodle reads only the first"))
+    if any(cloze_hints(question.text)):
+        notices.append(_note(position, "the gaps' hints are left out: GIFT has no place for them"))
     if isinstance(parts[-1], tuple) and gaps == 1:
         meta["kind"] = "cloze"  # a gap at the very end would read back as a short answer
     default = "Fill in the gap." if gaps == 1 else "Fill in the gaps."
     if question.prompt != default:
         meta["prompt"] = question.prompt
-    out, seen = [], 0
+    out, seen, partials = [], 0, cloze_partials(question.text)
     for part in parts:
         if isinstance(part, str):
             out.append(escape(part))
             continue
         seen += 1
-        out.append("{" + " ".join(answer("=", text) for text in part))
+        partly = [answer("=", text, percent=w) for text, w in partials[seen - 1]]
+        out.append("{" + " ".join([*(answer("=", text) for text in part), *partly]))
         out.append((general if seen == gaps else "") + "}")
     return "".join(out)

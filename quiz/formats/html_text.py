@@ -2,17 +2,23 @@
 
 No raw HTML passes through: paragraphs, line breaks, list items, bold, italics, code and
 http(s)/mailto links are kept as Markdown; every other tag is dropped and only its text kept;
-the text itself is escaped so it shows as written. Images and links to embedded files
-(`@@PLUGINFILE@@`) are dropped and counted, so the reader can name the question in a warning.
+the text itself is escaped so it shows as written. An image or a link to an embedded file
+(`@@PLUGINFILE@@`) that the reader's `media` resolves to a file of the import becomes
+`![alt](media:NAME)`; any other is dropped and counted, so the reader can name it in a warning.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from quiz.formats.latex import markdown_outside_tex
+from quiz.formats.media_files import media_markdown
+
+Resolver = Callable[[str], str | None]  # an <img src> or <a href> -> its media name, or None
+MEDIA_LINK = "\x03"  # on the links stack: a link to a file, where its text starts, its name
 
 BLOCKS = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr", "ul", "ol", "pre"}
@@ -40,13 +46,16 @@ class Converted:
     text: str
     images: list[str] = field(default_factory=list)  # src of each dropped <img>
     files: list[str] = field(default_factory=list)  # dropped links to embedded files
+    used: list[str] = field(default_factory=list)  # media names placed
 
 
 class _Converter(HTMLParser):
     """Collects Markdown pieces while walking the HTML."""
 
-    def __init__(self) -> None:
+    def __init__(self, media: Resolver | None = None) -> None:
         super().__init__(convert_charrefs=True)
+        self.media = media or (lambda _src: None)
+        self.used: list[str] = []
         self.pieces: list[str] = []
         self.skip = 0
         self.links: list[str | None] = []
@@ -67,9 +76,21 @@ class _Converter(HTMLParser):
         elif tag in MARKS:
             self.pieces.append(MARKS[tag])
         elif tag == "img":
-            self.images.append(values.get("src") or "")
+            src = (values.get("src") or "").strip()
+            name = self.media(src) if src else None
+            if name is None:
+                self.images.append(src)
+            elif not self.skip:
+                self.used.append(name)
+                self.pieces.append(media_markdown(values.get("alt") or "", name))
         elif tag == "a":
             href = (values.get("href") or "").strip()
+            name = self.media(href) if href else None
+            if name is not None:
+                # A sound (or picture) linked as Moodle does: the player replaces the link,
+                # whose text becomes its label.
+                self.links.append(f"{MEDIA_LINK}{len(self.pieces)}{MEDIA_LINK}{name}")
+                return
             if "@@PLUGINFILE@@" in href:
                 self.files.append(href)
             keep = href.startswith(LINK_SCHEMES) and "@@PLUGINFILE@@" not in href
@@ -96,8 +117,19 @@ class _Converter(HTMLParser):
                 self.pieces.append(MARKS[tag])
         elif tag == "a" and self.links:
             href = self.links.pop()
-            if href is not None:
+            if href is not None and href.startswith(MEDIA_LINK):
+                self.place_link(*href[1:].split(MEDIA_LINK))
+            elif href is not None:
                 self.pieces.append(f"]({href.replace(')', '%29').replace(' ', '%20')})")
+
+    def place_link(self, start: str, name: str) -> None:
+        """A link to a file of the import as `![its text](media:NAME)`."""
+        text = re.sub(r"\\(.)", r"\1", "".join(self.pieces[int(start) :]).replace(BREAK, " "))
+        del self.pieces[int(start) :]
+        if not self.skip:
+            self.used.append(name)
+            label = "" if text.strip() in (name, "") else text
+            self.pieces.append(media_markdown(label, name))
 
     def handle_data(self, data: str) -> None:
         """Text, with runs of white space as one space (as a browser shows it)."""
@@ -106,9 +138,10 @@ class _Converter(HTMLParser):
             self.pieces.append(markdown_outside_tex(re.sub(r"\s+", " ", data), escape_markdown))
 
 
-def html_to_markdown(html: str) -> Converted:
-    """Moodle HTML as Markdown: paragraphs kept, tags dropped, text escaped."""
-    parser = _Converter()
+def html_to_markdown(html: str, media: Resolver | None = None) -> Converted:
+    """Moodle HTML as Markdown: paragraphs kept, tags dropped, text escaped; the images and
+    links `media` resolves become `![alt](media:NAME)`."""
+    parser = _Converter(media)
     parser.feed(html)
     parser.close()
     text = "".join(parser.pieces)
@@ -120,7 +153,7 @@ def html_to_markdown(html: str) -> Converted:
         lines = [re.sub(r"\s+", " ", line).strip() for line in lines]
         if any(lines):
             paragraphs.append("\\\n".join(lines))
-    return Converted("\n\n".join(paragraphs), parser.images, parser.files)
+    return Converted("\n\n".join(paragraphs), parser.images, parser.files, parser.used)
 
 
 def plain_to_markdown(text: str) -> str:

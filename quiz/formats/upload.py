@@ -2,7 +2,9 @@
 
 Text formats are decoded as UTF-8 (a byte-order mark allowed) and read by quiz.formats.detect;
 Quizlet's export with the separators chosen; `.apkg`/`.colpkg` and Kahoot's `.xlsx` are zips,
-checked as such before anything in them is read.
+checked as such before anything in them is read; so is a YAML bundle (set.yaml and media/).
+Every picture and sound a result brings is checked as an upload is (quiz.formats.media_files),
+so a refused file refuses the whole import at its preview.
 """
 
 from __future__ import annotations
@@ -15,6 +17,13 @@ from quiz.formats.archive import PackageError, is_zip, open_zip
 from quiz.formats.common import BINARY_FORMATS, FormatError, ReadResult
 from quiz.formats.detect import read
 from quiz.formats.kahoot import read_kahoot
+from quiz.formats.media_files import (
+    AUDIO_LIMIT,
+    IMAGE_LIMIT,
+    bundle_parts,
+    check_media,
+    is_bundle,
+)
 from quiz.formats.quizlet import read_quizlet, separators
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # pasted text and text files, as before
@@ -39,7 +48,12 @@ def guess_binary(data: bytes, filename: str) -> str:
         return "colpkg" if filename.lower().endswith(".colpkg") else "apkg"
     if "xl/workbook.xml" in names:
         return "kahoot"
-    raise PackageError("a zip file that is neither an Anki package nor an .xlsx spreadsheet")
+    if is_bundle(names):
+        return "yaml"
+    raise PackageError(
+        "a zip file that is neither an Anki package, an .xlsx spreadsheet nor a YAML bundle "
+        "(set.yaml and media/)"
+    )
 
 
 def size_problem(size: int, binary: bool) -> str:
@@ -57,11 +71,20 @@ def read_upload(
     filename: str = "",
     options: Mapping[str, str] | None = None,
     check_size: bool = True,
+    media_limits: tuple[int, int] = (IMAGE_LIMIT, AUDIO_LIMIT),
 ) -> tuple[str, ReadResult]:
-    """Read an upload's bytes in a format (guessed when "guess"): the format and the result.
+    """Read an upload's bytes in a format (guessed when "guess"): the format and the result,
+    its pictures and sounds checked (`media_limits`: bytes per picture and per sound).
     `check_size`: refuse what the import page would (the CLI reads any size)."""
-    options = options or {}
-    binary = fmt in BINARY_FORMATS or (fmt == "guess" and is_zip(data))
+    fmt, result = _read(data, fmt, filename, options or {}, check_size)
+    return fmt, check_media(result, *media_limits)
+
+
+def _read(
+    data: bytes, fmt: str, filename: str, options: Mapping[str, str], check_size: bool
+) -> tuple[str, ReadResult]:
+    """The format and what its reader read."""
+    binary = fmt in BINARY_FORMATS or (fmt in ("guess", "yaml") and is_zip(data))
     problem = size_problem(len(data), binary) if check_size else ""
     if problem:
         raise PackageError(problem)
@@ -70,6 +93,8 @@ def read_upload(
             fmt = guess_binary(data, filename)
         if fmt == "kahoot":
             return fmt, read_kahoot(data)
+        if fmt == "yaml":
+            return fmt, _read_bundle(data)
         return fmt, read_apkg(data)
     text = decode(data)
     if fmt == "quizlet":
@@ -86,6 +111,16 @@ def read_upload(
             raise FormatError(1, "the file is empty")
         return fmt, read_quizlet(text, seps)
     return read(text, fmt)
+
+
+def _read_bundle(data: bytes) -> ReadResult:
+    """A YAML bundle: its set.yaml read as YAML, with the files of its media/ folder."""
+    archive = open_zip(data)
+    if not is_bundle(archive.namelist()):
+        raise PackageError("a zip file without set.yaml is not a YAML bundle")
+    text, media = bundle_parts(archive)
+    _, result = read(decode(text), "yaml")
+    return replace(result, media=media)
 
 
 def split_groups(result: ReadResult) -> list[tuple[str, ReadResult]]:

@@ -153,3 +153,13 @@ def copy_links(session: Session, from_set: int, to_set: int) -> None:
         SetMedia.set_id == from_set
     )
     session.execute(sa.insert(SetMedia).from_select(["set_id", *columns], source))
+
+
+def files_named(set_id: int, names: Iterable[str]) -> sa.Select[tuple[str, bytes]]:
+    """The bytes of the set's files of these names (what an export embeds): one statement."""
+    return (
+        sa.select(SetMedia.name, MediaFile.data)
+        .join(MediaFile, MediaFile.sha256 == SetMedia.sha256)
+        .where(SetMedia.set_id == set_id, SetMedia.name.in_(sorted(set(names))))
+        .order_by(SetMedia.name)
+    )

@@ -20,6 +20,7 @@ from quiz.questions.weights import (
     NumericAnswer,
     TypedAnswer,
     check_distinct,
+    gap_credit,
     number_spec,
     partly_right_note,
     percent,
@@ -27,7 +28,16 @@ from quiz.questions.weights import (
     read_short_answers,
     short_answer_spec,
 )
-from quiz.textmatch import Match, judge, match_feedback, match_key, names_a_date, split_cloze
+from quiz.textmatch import (
+    Match,
+    cloze_hints,
+    cloze_partials,
+    judge,
+    match_feedback,
+    match_key,
+    names_a_date,
+    split_cloze,
+)
 
 
 def _check_answers(fields: Fields, key: str, answers: tuple[str, ...]) -> None:
@@ -296,7 +306,7 @@ class Cloze(Question):
 
     kind: ClassVar[str] = "cloze"
     FIELDS: ClassVar[tuple[str, ...]] = ("text", "groups")
-    text: str  # gaps written {{answer}} or {{answer|alternative}}
+    text: str  # gaps: {{answer|alternative}}, {{answer::hint}}, {{answer|%50%partly right}}
     groups: tuple[tuple[int, ...], ...] = ()  # gap numbers (from 1) answered in any order
 
     @classmethod
@@ -342,7 +352,9 @@ class Cloze(Question):
             else:
                 parts.append(("gap", gap))
                 gap += 1
-        return {"parts": parts, "dates": names_a_date([a for gap in self.gaps() for a in gap])}
+        hints = cloze_hints(self.text)  # shown in each gap, as Anki shows them
+        dates = names_a_date([a for gap in self.gaps() for a in gap])
+        return {"parts": parts, "dates": dates, **({"hints": hints} if any(hints) else {})}
 
     def score(self, response: Any) -> tuple[float, str]:
         """The fraction of gaps right; the feedback names the wrong and misspelt ones."""
@@ -372,14 +384,17 @@ class Cloze(Question):
             return {"exact": 2, "typo": 1}.get(match_for(place, gap).verdict, 0)
 
         targets = gap_groups.arrange(len(gaps), self.groups, rightness)
-        right, notes = 0, []
+        right, notes, partials = 0.0, [], cloze_partials(self.text)
         for number, said in enumerate(response, start=1):
             if not isinstance(said, str) or not said.strip():
                 notes.append(f"Gap {number}: left empty.")
                 continue
             match = match_for(number - 1, targets[number - 1])
             _refuse_ambiguous(match, said, f"Gap {number}: ")
-            right += match.verdict in ("exact", "typo")
-            if match.verdict != "exact":
-                notes.append(f"Gap {number}: {match_feedback(match, said)}")
-        return right / len(gaps), " ".join([f"{right} of {len(gaps)} gaps right.", *notes])
+            target = targets[number - 1]
+            credit, note = gap_credit(match, said, partials[target], gaps[target])
+            right += credit
+            if note:
+                notes.append(f"Gap {number}: {note}")
+        done = f"{right:g} of {len(gaps)} gaps right."
+        return right / len(gaps), " ".join([done, *notes])

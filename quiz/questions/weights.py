@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from quiz.questions.base import Fields, check_number, check_text
+from quiz.questions.base import Fields, check_number, check_text, response_text
+from quiz.textmatch import Match, judge, match_feedback
 
 FULL = 100.0
 # Moodle writes thirds as 33.33333: three of them must still add up to 100.
@@ -213,3 +214,27 @@ def number_spec(
     if tolerance:
         out["tolerance"] = tolerance
     return out
+
+
+def partly_right_gap(
+    said: str, partials: tuple[tuple[str, float], ...], answers: tuple[str, ...]
+) -> tuple[str, float] | None:
+    """The partly right answer of a cloze gap (`%50%Lyon`) a response matches (a typo
+    allowed), or None."""
+    for text, weight in sorted(partials, key=lambda pair: -pair[1]):
+        if judge(response_text(said), [text], answers).verdict in ("exact", "typo"):
+            return text, weight
+    return None
+
+
+def gap_credit(
+    match: Match, said: str, partials: tuple[tuple[str, float], ...], answers: tuple[str, ...]
+) -> tuple[float, str]:
+    """A cloze gap's credit (1 right, a partly right answer's weight, else 0) and its note
+    ("" for an exact answer)."""
+    if match.verdict in ("exact", "typo"):
+        return 1.0, "" if match.verdict == "exact" else match_feedback(match, said)
+    partly = partly_right_gap(said, partials, answers)
+    if partly is not None:
+        return partly[1] / FULL, f"'{said.strip()}' is partly right ({partly[1]:g}%)."
+    return 0.0, match_feedback(match, said)

@@ -22,6 +22,8 @@ from quiz.formats.delimited import COLUMN_HELP
 from quiz.formats.detect import LABELS
 from quiz.formats.upload import MAX_FILE_BYTES, MAX_TEXT_BYTES, read_upload, split_groups
 from quiz.inputs import bounded_int
+from quiz.media.checks import MediaRefused
+from quiz.media.imported import place_import_media
 from quiz.models import Question, QuestionSet, Visibility
 from quiz.mysets.anki_history import keep_package_history
 from quiz.sets.access import can_edit, readable_set_or_404, sets_home
@@ -121,6 +123,12 @@ def widen_upload_limit() -> None:
         request.max_form_memory_size = MAX_TEXT_BYTES + 256 * 1024
 
 
+def media_limits() -> tuple[int, int]:
+    """The largest picture and sound an import may bring, as the upload page allows."""
+    config = current_app.config
+    return config["MEDIA_IMAGE_MAX_BYTES"], config["MEDIA_AUDIO_MAX_BYTES"]
+
+
 def preview_rows(result: ReadResult, plan: list[str]) -> list[dict[str, Any]]:
     """Each question in short for the preview table."""
     return [
@@ -187,7 +195,9 @@ def import_page() -> Any:
     options = quizlet_options(form) if form.fmt.data == "quizlet" else {}
     try:
         content, filename = uploaded(form)
-        fmt, result = read_upload(content, form.fmt.data or "guess", filename, options)
+        fmt, result = read_upload(
+            content, form.fmt.data or "guess", filename, options, media_limits=media_limits()
+        )
     except FormatError as error:
         return _render_form(form, error=str(error), status=422)
     title = (form.title.data or "").strip() or result.title or filename.rsplit(".", 1)[0]
@@ -228,6 +238,7 @@ def import_page() -> Any:
         groups=groups if qset is None and len(groups) > 1 else [],
         time_limit_s=result.time_limit_s,
         offer_history=fmt in ANKI_FORMATS and not current_user.is_teacher,
+        media=[(blob.name, blob.checked.mime) for blob in result.media],
     )
 
 
@@ -249,7 +260,9 @@ def import_confirm() -> Any:
     qset = target_set(str(choices.set_id)) if choices.set_id else None
     try:
         db.session.commit()  # the write lock is taken again after reading, not held through it
-        _, result = read_upload(content, choices.fmt, choices.filename, choices.options)
+        _, result = read_upload(
+            content, choices.fmt, choices.filename, choices.options, media_limits=media_limits()
+        )
     except FormatError as error:
         return _refused(str(error), 422)
     begin_write(db.session)
@@ -261,6 +274,7 @@ def import_confirm() -> Any:
     parts = [("", result)]
     if qset is None and form.grouping.data == "sets":
         parts = [(name, without_group_tags(part)) for name, part in split_groups(result)]
+    quota = current_app.config["MEDIA_QUOTA_BYTES"]
     try:
         written = []
         for name, part in parts:
@@ -271,6 +285,7 @@ def import_confirm() -> Any:
                 choices.visibility if current_user.is_teacher else Visibility.PRIVATE.value,
                 part.description,
             )
+            part = place_import_media(db.session, target.id, current_user.id, part, quota)
             written.append((target, write_import(db.session, target, part, choices.retire)))
         kept = None
         if form.keep_history.data and choices.fmt in ANKI_FORMATS and not current_user.is_teacher:
@@ -279,6 +294,9 @@ def import_confirm() -> Any:
             fuzzing = current_app.config["SCHEDULER_FUZZING"]
             kept = keep_package_history(db.session, current_user, content, targets, fuzzing=fuzzing)
         db.session.commit()
+    except MediaRefused as refused:
+        db.session.rollback()  # no question and no file of the import is kept
+        return _refused(f"Nothing was imported. {refused}", 422)
     except IntegrityError:
         db.session.rollback()  # another import into the same set won the race for a key
         flash("The set changed while importing. Nothing was written; try again.", "error")

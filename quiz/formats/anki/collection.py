@@ -14,11 +14,12 @@ import json
 import os
 import sqlite3
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from quiz.formats.anki import protobuf
-from quiz.formats.archive import PackageError, open_zip, read_entry, unzstd
+from quiz.formats.archive import ZSTD_MAGIC, PackageError, open_zip, read_entry, unzstd
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 KIND_CLOZE = 1
@@ -81,6 +82,20 @@ class Collection:
     media: list[str]
     # card id -> (note id, ord): which question a revlog row's card became.
     cards: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # The media by name: its zip entry, and whether that entry is zstd-compressed (2.1.50+).
+    media_entries: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    archive: zipfile.ZipFile | None = None
+
+    def media_bytes(self, name: str) -> bytes | None:
+        """A media file's bytes by its name in the notes, or None when the package lacks it."""
+        found = self.media_entries.get(name)
+        if found is None or self.archive is None:
+            return None
+        entry, compressed = found
+        if entry not in self.archive.namelist():
+            raise PackageError(f"the media file '{name}' is listed but missing", f'entry "{entry}"')
+        raw = read_entry(self.archive, entry)
+        return unzstd(raw, entry) if compressed and raw[:4] == ZSTD_MAGIC else raw
 
 
 def read_package(data: bytes, max_entries: int | None = None) -> Collection:
@@ -93,26 +108,32 @@ def read_package(data: bytes, max_entries: int | None = None) -> Collection:
     raw = read_entry(archive, source)
     if source.endswith("b"):
         raw = unzstd(raw, source)
-    media = _media_names(read_entry(archive, "media")) if "media" in names else []
+    media = _media_names(read_entry(archive, "media")) if "media" in names else {}
     collection = read_sqlite(raw, source)
-    collection.media = media
+    collection.media = list(media)
+    collection.media_entries = media
+    collection.archive = archive
     return collection
 
 
-def _media_names(raw: bytes) -> list[str]:
-    """The media file names: JSON {"0": "a.jpg"} in old packages, zstd protobuf in new ones."""
-    if raw[:4] == b"\x28\xb5\x2f\xfd":
+def _media_names(raw: bytes) -> dict[str, tuple[str, bool]]:
+    """The media files by name -> (zip entry, zstd-compressed): JSON {"0": "a.jpg"} in old
+    packages; in new ones a zstd protobuf list whose n-th name is entry "n", itself zstd."""
+    if raw[:4] == ZSTD_MAGIC:
         message = unzstd(raw, "media")
         try:
             entries = [v for n, v in protobuf.fields(message) if n == 1 and isinstance(v, bytes)]
-            return [protobuf.text(entry, 1) for entry in entries]
+            names = [protobuf.text(entry, 1) for entry in entries]
         except protobuf.ProtobufError as error:
             raise PackageError(f"the media list is damaged ({error})", "media") from error
+        return {name: (str(index), True) for index, name in enumerate(names)}
     try:
         listed = json.loads(raw.decode() or "{}")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PackageError("the media list is not JSON", "media") from error
-    return [str(name) for name in listed.values()] if isinstance(listed, dict) else []
+    if not isinstance(listed, dict):
+        return {}
+    return {str(name): (str(entry), False) for entry, name in listed.items()}
 
 
 def read_sqlite(raw: bytes, source: str = "collection") -> Collection:

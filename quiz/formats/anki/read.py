@@ -5,7 +5,8 @@ front shows one field and whose back adds another is a card (Basic; Basic and re
 two cards, so two flashcards); `{{type:Field}}` on the front makes a short answer; a Cloze note
 type makes one cloze question per note, every `{{cN::answer::hint}}` a gap. Any other note type
 gives flashcards from its first two fields, with a warning. Fields are HTML, sanitized into
-Markdown as Moodle's are (quiz.formats.html_text); images and sounds are dropped and named.
+Markdown as Moodle's are (quiz.formats.html_text); `<img src>` and `[sound:x.mp3]` naming a
+file of the package become `![alt](media:NAME)` with the file among the import's media.
 The top deck shared by every note is the set's suggested title; the levels below become tags
 (and the preview can make one set per deck). A note this app exported carries its question
 in an HTML comment (`<!-- @quiz {...} -->`), so the app's own export reads back equal.
@@ -19,20 +20,31 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import unquote
 
 from quiz.formats.anki.collection import Collection, Note, NoteType, read_package
 from quiz.formats.archive import PackageError
-from quiz.formats.common import Collector, FormatError, Notice, ReadResult, key_for_title, line_list
+from quiz.formats.common import (
+    Collector,
+    FormatError,
+    MediaBlob,
+    Notice,
+    ReadResult,
+    key_for_title,
+    line_list,
+)
 from quiz.formats.html_text import escape_markdown, html_to_markdown
+from quiz.formats.media_files import Names, names_used, rename_text
 
 MAX_NOTES = 50_000  # real decks are large; each note gives one to two questions
 META = re.compile(r"<!--\s*@quiz\s+(\{.*?\})\s*-->", re.DOTALL)
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 SOUND = re.compile(r"\[sound:([^\]]*)\]")
-IMG = re.compile(r"""<img[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+MEDIA_TAG = re.compile(r"<img\b|\[sound:", re.IGNORECASE)
 REF = re.compile(r"\{\{([#^/]?)\s*([^{}]+?)\s*\}\}")
 SPECIAL_REFS = {"FrontSide", "Tags", "Deck", "Subdeck", "Card", "Type", "CardFlag"}
 GAP = "\x02"
+SOUND_LINK = "anki-sound:"  # a [sound:x] handed to the HTML reader as a link to x
 # What only the HTML parser reads right: tags, entities, sounds and control characters.
 PLAIN_UNSAFE = re.compile(r"[<&\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\[sound:")
 
@@ -117,6 +129,8 @@ class Reader:
     collector: Collector = field(default_factory=lambda: Collector(limit=MAX_NOTES))
     groups: list[str] = field(default_factory=list)
     dropped_media: list[str] = field(default_factory=list)
+    names: Names = field(default_factory=Names)
+    blobs: dict[str, MediaBlob] = field(default_factory=dict)  # media name -> its file
     issues: dict[str, list[int]] = field(default_factory=dict)  # warning -> note ids
     root: str = ""
     layouts: dict[int, list[Card] | None] = field(default_factory=dict)  # per note type
@@ -127,11 +141,46 @@ class Reader:
         self.issues.setdefault(message, []).append(note.id)
 
     def markdown(self, value: str) -> str:
-        """A field's HTML as Markdown, without its images and sounds (named by read_note)."""
+        """A field's HTML as Markdown, its package's pictures and sounds as `media:` names."""
         if not PLAIN_UNSAFE.search(value):
             # Plain text (most fields): what html_to_markdown gives it, without the parser.
             return escape_markdown(" ".join(value.split()))
-        return html_to_markdown(SOUND.sub(" ", value)).text
+        sounds = SOUND.sub(lambda m: f' <a href="{SOUND_LINK}{html.escape(m[1])}"></a> ', value)
+        converted = html_to_markdown(sounds, self.resolve)
+        self.dropped_media.extend(src.removeprefix(SOUND_LINK) for src in converted.images)
+        self.dropped_media.extend(name for name in SOUND.findall(value) if not self.resolve(name))
+        return converted.text
+
+    def resolve(self, src: str) -> str | None:
+        """An `<img src>` or a `[sound:...]` as the media name of the package's file, or None
+        (left out and named in a warning) when the package does not hold it."""
+        original = html.unescape(src.removeprefix(SOUND_LINK))
+        if original not in self.collection.media_entries:
+            original = unquote(original)
+        if original in self.names.by_original:
+            return self.names.by_original[original]
+        data = self.collection.media_bytes(original)
+        if data is None:
+            return None
+        name = self.names.name_for(original)
+        if name not in self.blobs:
+            entry = self.collection.media_entries[original][0]
+            where = f"the media file '{original}' (zip entry \"{entry}\")"
+            self.blobs[name] = MediaBlob(name, data, where)
+        return name
+
+    def kept(self, data: dict[str, Any], note: Note) -> dict[str, Any]:
+        """A question our export kept in a note's comment, its `media:` names resolved."""
+        text = json.dumps(data, ensure_ascii=False)
+        renamed = {}
+        for name in names_used([text]):
+            found = self.resolve(name)
+            if found is None:
+                raise PackageError(f"'{name}' is used but the package lacks it", f"note {note.id}")
+            renamed[name] = found
+        if not renamed or all(old == new for old, new in renamed.items()):
+            return data
+        return dict(json.loads(rename_text(text, renamed)))
 
     def deck(self, deck_id: int | None) -> tuple[list[str], str]:
         """A deck's levels below the shared top deck as tags, and its full name (cached)."""
@@ -170,8 +219,6 @@ class Reader:
                 f"{len(notetype.fields)}",
                 f"note {note.id}",
             )
-        for value in note.fields:
-            self.dropped_media.extend(SOUND.findall(value) + IMG.findall(value))
         base = base_key(note)
         first_deck = note.decks[min(note.decks)] if note.decks else None
         if self.read_meta(note, first_deck):
@@ -196,7 +243,7 @@ class Reader:
             if any(not note.fields[need].strip() for need in card.needs):
                 continue  # Anki makes no such card either (an optional reverse left empty)
             front, back = note.fields[card.front], note.fields[card.back]
-            if not _plain(front) or not _plain(back):
+            if not _shown(front) or not _shown(back):
                 self.note_issue("skipped: a card with an empty front or back", note)
                 continue
             key = base if number == 0 else f"{base}-{number + 1}"
@@ -222,10 +269,9 @@ class Reader:
                 raise PackageError(
                     f"cloze c{found.group(1)} has an empty answer", f"note {note.id}"
                 )
-            if found.group(3) is not None:
-                self.note_issue("cloze hints (c1::answer::hint) are not kept", note)
+            hint = _plain(found.group(3) or "").replace("{", "(").replace("}", ")")
             numbers.add(found.group(1))
-            gaps.append(answer)
+            gaps.append(f"{answer}::{hint}" if hint else answer)  # the hint shown in the gap
             return f"{GAP}{len(gaps) - 1}{GAP}"
 
         marked = CLOZE.sub(gap, text)
@@ -257,7 +303,7 @@ class Reader:
         if check != front_hash(META.sub("", note.fields[0])):
             self.note_issue("edited in Anki since this app exported it: read from its fields", note)
             return False
-        self.add(note, data, key, deck)
+        self.add(note, self.kept(data, note), key, deck)
         return True
 
     def result(self) -> ReadResult:
@@ -267,14 +313,12 @@ class Reader:
                 0, f"{message} (note{'s' if len(notes) > 1 else ''} {line_list(notes)})"
             )
         dropped = sorted(set(self.dropped_media))
-        media = self.collection.media
-        if dropped or media:
+        if dropped:
             more = f" and {len(dropped) - 12} more" if len(dropped) > 12 else ""
-            named = f"the notes name {', '.join(dropped[:12])}{more}" if dropped else "none named"
             self.collector.warn(
                 0,
-                f"images and sounds dropped (media are not kept yet): {named}; the package "
-                f"holds {len(media)} media file{'' if len(media) == 1 else 's'}",
+                f"images and sounds the package does not hold were left out: "
+                f"{', '.join(dropped[:12])}{more}",
             )
         unexplained = len(self.collector.no_explanation)
         self.collector.no_explanation = []
@@ -285,7 +329,9 @@ class Reader:
                 "gives one): the right answer is shown instead",
             )
         read = self.collector.result(self.root)
-        return replace(read, groups=tuple(self.groups), unit="note")
+        return replace(
+            read, groups=tuple(self.groups), unit="note", media=tuple(self.blobs.values())
+        )
 
 
 def _plain(value: str) -> str:
@@ -293,6 +339,11 @@ def _plain(value: str) -> str:
     text = re.sub(r"<br\s*/?>|</(p|div|li)>", " ", value, flags=re.IGNORECASE)
     text = html.unescape(re.sub(r"<[^>]*>", "", SOUND.sub("", META.sub("", text))))
     return " ".join(text.split())
+
+
+def _shown(value: str) -> bool:
+    """Whether a field shows anything: text, a picture or a sound (a picture alone asks)."""
+    return bool(_plain(value) or MEDIA_TAG.search(value))
 
 
 def shared_root(collection: Collection) -> str:

@@ -69,6 +69,7 @@ def cloze_fields(
     warn: Callable[[str], None],
     refuse: Callable[[str], Exception],
     dropped: list[str],
+    media: Callable[[str], str | None] | None = None,
 ) -> dict[str, Any] | None:
     """A cloze's fields from the question text, or None (warned) when a gap cannot be typed."""
     gaps = list(GAP.finditer(raw))
@@ -94,7 +95,7 @@ def cloze_fields(
         return {"kind": "cloze", "prompt": prompt, "text": written}
     numbers = iter(range(count))
     marked = GAP.sub(lambda _: PLACEHOLDER.format(next(numbers)), raw)
-    converted = html_to_markdown(marked)
+    converted = html_to_markdown(marked, media)
     dropped.extend(converted.images + converted.files)
     text = converted.text
     for index, gap_text in enumerate(texts):
@@ -143,13 +144,14 @@ def _gap(
         if answer.text == "*":
             warn(f"gap {number}: the '*' answer (feedback for any other answer) is not kept")
         elif 0 < answer.fraction < 99.999:
-            warn(f"gap {number}: partial credit is not kept yet: '{answer.text}' dropped")
+            text = answer.text.split(":", 1)[0] if kind in NUMERIC else answer.text
+            accepted.append(f"%{answer.fraction:g}%{text}")  # partly right, its weight kept
         elif answer.fraction >= 99.999:
             accepted.append(answer.text.split(":", 1)[0] if kind in NUMERIC else answer.text)
-    if not accepted:
+    if not any(not a.startswith("%") for a in accepted):
         warn(f"skipped: gap {number} has no answer worth 100%")
         return None
-    bad = [a for a in accepted if "|" in a or "{" in a or "}" in a or not a.strip()]
+    bad = [a for a in accepted if "|" in a or "{" in a or "}" in a or "::" in a or not a.strip()]
     if bad:
         warn(f"skipped: gap {number}'s answer '{bad[0]}' cannot be written in a gap here")
         return None

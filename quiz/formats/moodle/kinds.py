@@ -206,9 +206,10 @@ def _cloze(item: Item) -> dict[str, Any] | None:
     """Moodle's embedded answers (multianswer) as a cloze, when each gap can be typed."""
     element = item.element.find("questiontext")
     raw = text_at(element, "text") if element is not None else ""
-    if element is not None:
-        item.drop_files(element)
-    return cloze_fields(raw, item.meta, item.warn, item.refuse, item.dropped)
+    fields = cloze_fields(raw, item.meta, item.warn, item.refuse, item.dropped, item.resolve)
+    if fields is not None and raw.strip() in item.meta.get("md", {}):
+        fields["text"] = item.kept_markdown(fields["text"])  # our export's Markdown, kept
+    return fields
 
 
 def _chosen_gaps(item: Item, option: str) -> dict[str, Any] | None:
@@ -216,8 +217,6 @@ def _chosen_gaps(item: Item, option: str) -> dict[str, Any] | None:
     options = [" ".join(text_at(o, "text").split()) for o in item.element.findall(option)]
     element = item.element.find("questiontext")
     raw = text_at(element, "text") if element is not None else ""
-    if element is not None:
-        item.drop_files(element)
     places = [int(found) for found in re.findall(r"\[\[(\d+)\]\]", raw)]
     if not places:
         raise item.refuse("no gap such as [[1]] in the text")
@@ -234,7 +233,7 @@ def _chosen_gaps(item: Item, option: str) -> dict[str, Any] | None:
     )
     numbers = iter(range(len(places)))
     marked = re.sub(r"\[\[\d+\]\]", lambda _: PLACEHOLDER.format(next(numbers)), raw)
-    converted = html_to_markdown(marked)
+    converted = html_to_markdown(marked, item.resolve)
     item.dropped.extend(converted.images + converted.files)
     text = converted.text
     for index, answer in enumerate(answers):

@@ -19,6 +19,7 @@ import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import quote
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
@@ -32,6 +33,8 @@ from quiz.formats.common import (
     key_for_title,
 )
 from quiz.formats.html_text import escape_markdown, html_to_markdown, plain_to_markdown
+from quiz.formats.media_files import names_used, plugin_name, rename_text
+from quiz.formats.moodle.files import FileFinder
 from quiz.formats.moodle.kinds import READERS, text_at
 from quiz.formats.yaml_bank import SLUG
 from quiz.questions import QuestionError
@@ -96,6 +99,7 @@ def read_moodle_xml(text: str) -> ReadResult:
         raise FormatError(text[: text.index("\x00")].count("\n") + 1, "contains a NUL character")
     root, lines = parse(text.lstrip("\ufeff"))
     collector = Collector()
+    finder = FileFinder(lines)
     tags: list[str] = []
     title, group, groups = "", "", []
     number = 0
@@ -113,7 +117,7 @@ def read_moodle_xml(text: str) -> ReadResult:
             group = category_path(text_at(element, "category/text"))
             continue
         number += 1
-        item = Item(element, line, number, lines, collector, _meta(element, line))
+        item = Item(element, line, number, lines, collector, _meta(element, line), finder=finder)
         before = len(collector.questions)
         item.read(kind, tags)
         groups.extend([group] * (len(collector.questions) - before))
@@ -121,7 +125,8 @@ def read_moodle_xml(text: str) -> ReadResult:
         skips = [w for w in collector.warnings if "skipped" in w.message]
         first = (skips or collector.warnings)[0]
         raise FormatError(first.line, f"nothing to import: {first.message}")
-    return replace(collector.result(title), groups=tuple(groups))
+    media = tuple(finder.blobs.values())
+    return replace(collector.result(title), groups=tuple(groups), media=media)
 
 
 def category_path(path: str) -> str:
@@ -235,6 +240,8 @@ class Item:
     collector: Collector
     meta: dict[str, Any]
     dropped: list[str] = field(default_factory=list)
+    finder: FileFinder | None = None
+    used: set[str] = field(default_factory=set)  # the embedded files the texts name
 
     @property
     def name(self) -> str:
@@ -255,21 +262,35 @@ class Item:
         if element is None:
             return ""
         raw = text_at(element, "text") if element.find("text") is not None else element.text or ""
-        self.drop_files(element)
         if raw.strip() in self.meta.get("md", {}):
-            return str(self.meta["md"][raw.strip()])
+            return self.kept_markdown(str(self.meta["md"][raw.strip()]))
         fmt = element.get("format", "html")
         if plain or fmt == "plain_text":
             return plain_to_markdown(raw)
         if fmt == "markdown":
             return raw.strip()
-        converted = html_to_markdown(raw)
+        converted = html_to_markdown(raw, self.resolve)
         self.dropped.extend(converted.images + converted.files)
         return converted.text
 
-    def drop_files(self, element: ET.Element) -> None:
-        """Note the files embedded in a text element: they are not kept yet."""
-        self.dropped.extend(f"@@PLUGINFILE@@/{f.get('name', '?')}" for f in element.findall("file"))
+    def resolve(self, src: str) -> str | None:
+        """An `@@PLUGINFILE@@/x` of this question as the media name of its file, or None."""
+        if self.finder is None:
+            return None
+        name = self.finder.resolver(self.element, self.number)(src)
+        if name is not None:
+            self.used.add(plugin_name(src) or "")
+        return name
+
+    def kept_markdown(self, markdown: str) -> str:
+        """The Markdown our export kept, its `media:` names taken from this file's files."""
+        renamed = {}
+        for name in names_used([markdown]):
+            found = self.resolve(f"@@PLUGINFILE@@/{quote(name)}")
+            if found is None:
+                raise self.refuse(f"'{name}' is used but no <file name=\"{name}\"> holds it")
+            renamed[name] = found
+        return rename_text(markdown, renamed)
 
     def answers(self, ranks: bool = False) -> list[tuple[float, ET.Element]]:
         """Each <answer> with its fraction."""
@@ -288,7 +309,7 @@ class Item:
             self.warn(f"skipped: Moodle's '{kind}' type has no kind here yet")
             return
         if self.element.find("image_base64") is not None or self.element.find("image") is not None:
-            self.warn("the Moodle 1.9 <image> was dropped (images are not kept yet)")
+            self.warn("the Moodle 1.9 <image> was dropped (only @@PLUGINFILE@@ files are read)")
         if self.element.find("hint") is not None:
             self.warn("hints are not kept")
         fields = reader(self)
@@ -299,7 +320,10 @@ class Item:
             )
         if self.dropped:
             names = sorted({name.rsplit("/", 1)[-1] or name for name in self.dropped})
-            self.warn(f"images and embedded files dropped (not kept yet): {', '.join(names)}")
+            self.warn(f"images and links to files not in this file dropped: {', '.join(names)}")
+        unused = self.finder.unused(self.element, self.used) if self.finder else []
+        if unused:
+            self.warn(f"embedded files no text names, not kept: {', '.join(sorted(unused))}")
         if fields is None:
             return
         tags = [" ".join(text_at(t, "text").split()) for t in self.element.findall("tags/tag")]

@@ -13,6 +13,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from typing import Any
 
 from quiz.formats.common import Notice
@@ -20,7 +21,9 @@ from quiz.formats.gift_writer import number
 from quiz.formats.html_text import html_to_markdown, plain_to_markdown
 from quiz.formats.latex import tex_html as render_html  # formulas kept as \(...\) for Moodle
 from quiz.formats.latex import tex_inline_html as render_inline_html
+from quiz.formats.media_files import export_markdown, plugin_name
 from quiz.formats.moodle.cloze import PLACEHOLDER
+from quiz.formats.moodle.files import ROOTED, attach_files, plugin_markdown
 from quiz.formats.moodle.reader import GRADES
 from quiz.formats.yaml_bank import QuestionData, SetData
 from quiz.markup import plain_text
@@ -36,7 +39,7 @@ from quiz.questions import (
     ShortAnswer,
     TrueFalse,
 )
-from quiz.textmatch import split_cloze
+from quiz.textmatch import cloze_partials, split_cloze
 
 TYPES = {
     "multiple_choice": "multichoice",
@@ -57,12 +60,18 @@ def grade(percent: float) -> str:
     return f"{percent:.5f}".rstrip("0").rstrip(".")
 
 
-def write_moodle_xml(data: SetData) -> tuple[str, list[Notice]]:
-    """Moodle XML for a set, and notes on what Moodle will see differently."""
+def write_moodle_xml(
+    data: SetData, media: Mapping[str, bytes] | None = None
+) -> tuple[str, list[Notice]]:
+    """Moodle XML for a set, and notes on what Moodle will see differently; `media` (name ->
+    bytes) are the set's files, embedded as base64 `<file>` where a text uses them."""
     root = ET.Element("quiz")
     notices: list[Notice] = []
     for position, item in enumerate(data.questions, start=1):
-        root.append(_Writer(item, position, notices).element())
+        element = _Writer(item, position, notices, media or {}).element()
+        if media:
+            attach_files(element, media)
+        root.append(element)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n", notices
@@ -79,8 +88,15 @@ def _add(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Eleme
 class _Writer:
     """One question's <question> element and its meta."""
 
-    def __init__(self, item: QuestionData, position: int, notices: list[Notice]) -> None:
+    def __init__(
+        self,
+        item: QuestionData,
+        position: int,
+        notices: list[Notice],
+        media: Mapping[str, bytes],
+    ) -> None:
         self.item = item
+        self.media = media
         self.position = position
         self.notices = notices
         self.meta: dict[str, Any] = {}
@@ -92,10 +108,20 @@ class _Writer:
 
     def html(self, markdown: str, inline: bool = False) -> str:
         """Markdown as Moodle's HTML; the Markdown is kept when the HTML would not give it back."""
-        written = (render_inline_html if inline else render_html)(markdown)
-        if html_to_markdown(written).text != markdown:
+        written = (render_inline_html if inline else render_html)(self.files(markdown))
+        written = written.replace(ROOTED, 'src="@@PLUGINFILE@@/')
+        if html_to_markdown(written, self.resolve).text != markdown:
             self.md[written.strip()] = markdown
         return written
+
+    def files(self, markdown: str) -> str:
+        """The set's files as Moodle names them (`@@PLUGINFILE@@/NAME`)."""
+        return export_markdown(markdown, plugin_markdown) if self.media else markdown
+
+    def resolve(self, src: str) -> str | None:
+        """`@@PLUGINFILE@@/NAME` -> NAME for a file of the set (to check the HTML reads back)."""
+        name = plugin_name(src)
+        return name if name in self.media else None
 
     def plain(self, markdown: str) -> str:
         """Markdown as Moodle's plain text (matching answers), kept the same way."""
@@ -280,9 +306,14 @@ class _Writer:
             else:
                 marked.append(PLACEHOLDER.format(index))
                 index += 1
-        written = render_html("".join(marked))
-        for index, gap in enumerate(gaps):
-            answers = "~".join("=" + html.escape(_gap_escape(a), quote=False) for a in gap)
+        written = render_html(self.files("".join(marked))).replace(ROOTED, 'src="@@PLUGINFILE@@/')
+        for index, (gap, partly) in enumerate(
+            zip(gaps, cloze_partials(question.text), strict=True)
+        ):
+            written_answers = [("=", a) for a in gap] + [(f"%{grade(w)}%", a) for a, w in partly]
+            answers = "~".join(
+                mark + html.escape(_gap_escape(a), quote=False) for mark, a in written_answers
+            )
             written = written.replace(PLACEHOLDER.format(index), f"{{1:SHORTANSWER:{answers}}}", 1)
         self.md[written.strip()] = question.text  # gaps' Markdown around them is kept as written
         return written
