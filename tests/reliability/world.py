@@ -28,6 +28,8 @@ from quiz.models import (
     Attempt,
     Classroom,
     Enrollment,
+    LiveGame,
+    LivePlayer,
     MediaFile,
     PendingAnswer,
     Question,
@@ -149,6 +151,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         db.session.add_all([held, attempt])
         cram = _cram_answer(student.id, taught.id)
         media = _media(private.id, users["teacher_a"].id)
+        live = _live_game(private.id, users["teacher_a"].id, users["student_a"].id)
         db.session.commit()
         ids = {
             "users": {role: user.id for role, user in users.items()},
@@ -174,6 +177,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "cram_answer": cram.id if cram is not None else None,
             "media_sha": media.sha256,
             "media_link": media.id,
+            "live_game": live,
         }
         db.session.remove()
     clients = {role: app.test_client() for role in ROLES}
@@ -181,6 +185,16 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         for role in USERS:
             assert AuthActions(clients[role]).login(role.replace("_", "")).status_code == 302
     return World(app, clients, ids)
+
+
+def _live_game(set_id: int, owner_id: int, player_id: int) -> int:
+    """teacher_a's live game of the private set, in its lobby, with student_a joined."""
+    question_ids = list(db.session.scalars(sa.select(Question.id).where(Question.set_id == set_id)))
+    game = LiveGame(owner_id=owner_id, set_id=set_id, pin="123456", question_ids=question_ids)
+    db.session.add(game)
+    db.session.flush()
+    db.session.add(LivePlayer(game_id=game.id, user_id=player_id, nickname="studenta"))
+    return game.id
 
 
 def _archived_set(owner_id: int) -> int:
@@ -252,6 +266,7 @@ PARAMS: dict[str, Any] = {
     "filename": lambda w: "style.css",
     "sha256": lambda w: w.ids["media_sha"],
     "link_id": lambda w: w.ids["media_link"],
+    "game_id": lambda w: w.ids["live_game"],
 }
 
 
