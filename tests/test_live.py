@@ -219,3 +219,60 @@ def test_student_paced_game(app: Flask, world: dict) -> None:
     form_post(sam, play, f"/live/games/{game_id}/next", {"seen": "0"})
     form_post(sam, play, f"/live/games/{game_id}/next", {"seen": "0"})  # a double tap moves once
     assert "Question 2 of 2" in sam.get(play).get_data(as_text=True)
+
+
+def test_answers_after_close_are_refused_and_told(app: Flask, world: dict) -> None:
+    from quiz.models import LiveGame
+
+    teacher = logged_in(app, "tess")
+    game_id = start_game(teacher, world["set"], kinds=["true_false"])
+    pin = game_row(app, game_id).pin
+    sam, ann = logged_in(app, "sam"), logged_in(app, "ann")
+    join(sam, pin)
+    join(ann, pin)
+    control(teacher, game_id, "next")
+    qid = str(game_row(app, game_id).question_ids[0])
+    play = f"/live/games/{game_id}/play"
+    tokens = {c: csrf_token(c.get(play).get_data(as_text=True)) for c in (sam, ann)}
+    # The time ran out (opened long ago, by the server's clock): refused, and said so.
+    with app.app_context():
+        game = db.session.get(LiveGame, game_id)
+        game.opened_at = now_utc() - timedelta(seconds=60)
+        db.session.commit()
+    sam.post(
+        f"/live/games/{game_id}/answer",
+        data={"csrf_token": tokens[sam], "question_id": qid, "answer": "true"},
+    )
+    assert "Time was up" in sam.get(play).get_data(as_text=True)
+    # The teacher closed it (reveal): refused too.
+    with app.app_context():
+        game = db.session.get(LiveGame, game_id)
+        game.opened_at = now_utc()
+        db.session.commit()
+    control(teacher, game_id, "next")
+    ann.post(
+        f"/live/games/{game_id}/answer",
+        data={"csrf_token": tokens[ann], "question_id": qid, "answer": "true"},
+    )
+    assert "closed" in ann.get(play).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LiveAnswer)) == 0
+
+
+def test_a_late_joiner_starts_at_the_current_question_and_a_reload_returns_there(
+    app: Flask, world: dict
+) -> None:
+    teacher = logged_in(app, "tess")
+    game_id = start_game(teacher, world["set"], count="3")
+    pin = game_row(app, game_id).pin
+    for _ in range(3):  # question 1, its reveal, question 2
+        control(teacher, game_id, "next")
+    sam = logged_in(app, "sam")
+    join(sam, pin)
+    page = sam.get(f"/live/games/{game_id}/play").get_data(as_text=True)
+    assert "Question 2 of 3" in page and 'name="question_id"' in page
+    again = logged_in(app, "sam")  # another device of the same account: the same player
+    join(again, pin)
+    assert "Question 2 of 3" in again.get(f"/live/games/{game_id}/play").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LivePlayer)) == 1
