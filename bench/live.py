@@ -265,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--json", metavar="FILE", help="write the figures under 'live'")
     parser.add_argument("--sqlite-only", action="store_true", help="ignore DATABASE_URL")
+    parser.add_argument(
+        "--pg-database",
+        default="bench_live",
+        help="the database (on DATABASE_URL's server) whose tables are dropped and made anew",
+    )
     args = parser.parse_args(argv)
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="quiz-bench-live-") as workdir:
@@ -276,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench.__main__ import postgres_url
 
             report["postgresql"] = run_game(
-                postgres_url(raw, "bench_live"), args.phones, args.questions, 4
+                postgres_url(raw, args.pg_database), args.phones, args.questions, 4
             )
     for backend, figures in report.items():
         print(f"{backend}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
