@@ -276,3 +276,22 @@ def test_a_late_joiner_starts_at_the_current_question_and_a_reload_returns_there
     assert "Question 2 of 3" in again.get(f"/live/games/{game_id}/play").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LivePlayer)) == 1
+
+
+def test_a_guest_cookie_is_for_its_own_game_only(app: Flask, world: dict) -> None:
+    teacher = logged_in(app, "tess")
+    first = start_game(teacher, world["set"], guests="y")
+    second = start_game(teacher, world["set"], guests="y")
+    guest = app.test_client()
+    assert join(guest, game_row(app, first).pin, "Guest").status_code == 302
+    assert guest.get(f"/live/games/{first}/play").status_code == 200
+    assert guest.get(f"/live/games/{second}/play").status_code == 404
+    # Another guest's forged cookie names no player: a 404, never someone else's seat.
+    stranger = app.test_client()
+    stranger.set_cookie(f"live{first}", "forged-token", path="/live/")
+    assert stranger.get(f"/live/games/{first}/play").status_code == 404
+    # Neither a student nor another teacher controls the game or reads its results.
+    sam = logged_in(app, "sam")
+    for path in ("screen", "control", "results", "results.csv"):
+        assert sam.get(f"/live/games/{first}/{path}").status_code == 403
+    assert guest.get(f"/live/games/{first}/screen").status_code == 302  # to log in
