@@ -139,8 +139,16 @@ def p99(values: list[float]) -> float:
 def run_game(url: str, phones: int, questions: int, workers: int) -> dict[str, Any]:
     """One game on one database; its figures."""
     set_id = prepare(url, questions)
+    # Four workers importing the app at once take long on a busy machine: two minutes' wait.
     app = server.start(
-        "app", "app:app", url, server.new_secret(), "/auth/login", workers, threads=8
+        "app",
+        "app:app",
+        url,
+        server.new_secret(),
+        "/auth/login",
+        workers,
+        threads=8,
+        startup_timeout=120.0,
     )
     try:
         teacher = Client(app.port)

@@ -148,6 +148,10 @@ def test_live_game_journey(live_server: LiveServer, browser: Any) -> None:
     expect(sam.locator("h2")).to_have_text("Game over", timeout=15_000)
     assert_accessible(sam)
 
+    teacher.click("text=Control view")
+    expect(teacher.locator("h1")).to_contain_text("Live game")
+    assert teacher.locator("button[value=next]").count() == 0  # a finished game is read-only
+    assert_accessible(teacher)
     teacher.click("text=Results")
     expect(teacher.locator("table").first).to_contain_text("Zed")
     assert_accessible(teacher)
