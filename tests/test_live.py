@@ -295,3 +295,13 @@ def test_a_guest_cookie_is_for_its_own_game_only(app: Flask, world: dict) -> Non
     for path in ("screen", "control", "results", "results.csv"):
         assert sam.get(f"/live/games/{first}/{path}").status_code == 403
     assert guest.get(f"/live/games/{first}/screen").status_code == 302  # to log in
+
+
+def test_pin_guessing_is_limited(app: Flask, world: dict) -> None:
+    teacher = logged_in(app, "tess")
+    pin = game_row(app, start_game(teacher, world["set"])).pin
+    sam = logged_in(app, "sam")
+    wrong = "100000" if pin != "100000" else "100001"
+    codes = [join(sam, wrong).status_code for _ in range(11)]
+    assert codes == [404] * 10 + [429]
+    assert join(sam, pin).status_code == 429  # even the right one, until the window passes

@@ -18,7 +18,9 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from quiz.auth import limiter
 from quiz.auth.forms import EmptyForm
+from quiz.auth.routes import client_address
 from quiz.blueprints import live_pages as bp
 from quiz.extensions import db
 from quiz.live import game as games
@@ -27,7 +29,27 @@ from quiz.live.forms import JoinForm
 from quiz.models import LiveGame, LivePlayer, QuestionSet, User
 from quiz.questions import ResponseError
 
+PIN_GUESSES = 10
 COOKIE_MAX_AGE = 12 * 3600  # a guest's seat lasts a school day, for this game only
+
+
+def pin_key() -> str:
+    """The limiter's counter of PIN guesses: the account's, or for guests the address's."""
+    if current_user.is_authenticated:
+        return f"pin:{current_user.id}"
+    return f"pin:{client_address()}"
+
+
+def pin_limits() -> limiter.Limits:
+    """Wrong PINs allowed in the login limiter's window: 10 per account; a guest's counter is
+    the address's, which a whole class behind one router shares, so it gets the address limit."""
+    config = current_app.config
+    per_address = int(config["LOGIN_FAILURE_LIMIT_PER_ADDRESS"])
+    return limiter.Limits(
+        per_account=PIN_GUESSES if current_user.is_authenticated else per_address,
+        per_address=per_address,
+        window_s=int(config["LOGIN_FAILURE_WINDOW_S"]),
+    )
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -38,10 +60,17 @@ def join() -> Any:
         form.pin.data = request.args["pin"][:6]
     if not form.validate_on_submit():
         return render_template("live/join.html", form=form), 422 if form.is_submitted() else 200
+    # Counted before the lookup, as class codes are, so PINs cannot be guessed in bulk.
+    guess = limiter.begin_attempt(db.session, pin_key(), client_address(), pin_limits())
+    if guess is None:
+        form.pin.errors.append("Too many PINs tried. Wait a few minutes and try again.")
+        return render_template("live/join.html", form=form), 429
     game = games.open_game_by_pin(db.session, form.pin.data.strip())
     if game is None:
         form.pin.errors.append("No open game has this PIN. Check the number on the screen.")
         return render_template("live/join.html", form=form), 404
+    limiter.forget_attempt(db.session, guess)  # a right PIN must not clear wrong ones
+    db.session.commit()
     token = None
     if current_user.is_authenticated:
         user: User | None = current_user
