@@ -198,6 +198,11 @@ def note(began: float, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["live"]:  # `python -m bench live`: the live-game scenario (bench/live.py)
+        from bench import live
+
+        return live.main(argv[1:])
     args = parse_args(argv)
     began = time.perf_counter()
     scale = building.SCALES[args.scale]

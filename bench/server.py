@@ -109,6 +109,7 @@ def start(
     hash_method: str = BENCH_HASH,
     threads: int = 1,
     extra_env: dict[str, str] | None = None,
+    startup_timeout: float = 30.0,
 ) -> Server:
     """gunicorn TARGET with the shared settings; returns once it answers."""
     port = free_port()
@@ -138,7 +139,7 @@ def start(
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     server = Server(name, port, process)
     try:
-        wait_for(port, probe)
+        wait_for(port, probe, startup_timeout)
         while len(server.worker_pids()) < workers:
             time.sleep(0.05)
     except Exception:

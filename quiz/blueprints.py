@@ -17,6 +17,8 @@ student_pages = Blueprint("study", __name__, url_prefix="/study")
 teacher_pages = Blueprint("teach", __name__, url_prefix="/teach")
 # Pictures and sound: uploaded by a set's owner, served by hash to whoever may see the set.
 media_pages = Blueprint("media", __name__, url_prefix="/media")
+# Live class games: the projector, the phones and the status URL they poll.
+live_pages = Blueprint("live", __name__, url_prefix="/live")
 
 # Imported for their routes (and hooks) before the blueprints are registered.
 ROUTE_MODULES = (
@@ -44,6 +46,8 @@ ROUTE_MODULES = (
     "quiz.marking.routes",
     "quiz.authoring.rows_routes",
     "quiz.authoring.bulk_routes",
+    "quiz.live.teacher_routes",
+    "quiz.live.player_routes",
 )
 
 
@@ -54,3 +58,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(student_pages)
     app.register_blueprint(teacher_pages)
     app.register_blueprint(media_pages)
+    app.register_blueprint(live_pages)

@@ -156,6 +156,7 @@ def test_every_post_route_needs_the_csrf_token(
     values.update(review_id=1, override_id=1)  # the student's "I was right" and its acceptance
     values.update(class_id=1, assignment_id=1)  # classes and their assignments
     values.update(link_id=1)  # a set's picture or sound
+    values.update(game_id=1)  # a live game
     with app.app_context():
         before = {
             t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))

@@ -4,6 +4,7 @@ from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.gradebook import Excusal, GradeCategory
+from quiz.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, Pacing
 from quiz.models.mail import OutgoingMail
 from quiz.models.marking import AnswerMark, MarksRelease
 from quiz.models.media import MediaFile, SetMedia
@@ -37,8 +38,12 @@ __all__ = [
     "CramAnswer",
     "Enrollment",
     "Excusal",
+    "GameState",
     "GiveawayPair",
     "GradeCategory",
+    "LiveAnswer",
+    "LiveGame",
+    "LivePlayer",
     "LoginFailure",
     "MailState",
     "MarksRelease",
@@ -51,6 +56,7 @@ __all__ = [
     "OidcIdentity",
     "OidcProvider",
     "OutgoingMail",
+    "Pacing",
     "PendingAnswer",
     "PendingImport",
     "Question",

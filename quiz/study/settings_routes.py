@@ -32,8 +32,10 @@ def settings() -> Any:
 @bp.before_app_request
 def read_dates_in_users_order() -> None:
     """Grade this request's typed dates in the signed-in user's date order (day first if none)."""
-    if request.endpoint == "static":
-        return  # no grading, and no reason to load the user
+    if request.endpoint in ("static", "live.status"):
+        # No grading, and no reason to load the user: a live game's status poll, once a
+        # second from every phone, costs its one read of the game only.
+        return
     order = getattr(current_user, "date_order", "day_first")
     set_day_first(order != "month_first")
 

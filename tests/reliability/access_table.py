@@ -244,6 +244,19 @@ ACCESS: dict[str, Row] = {
         owner="teacher_a", ok=POST_302, codes={"admin": 404}, args={"user_id": "student_a"}
     ),
     "teach.student_page": Row(owner="teacher_a", also=("admin",), args={"user_id": "student_a"}),
+    # Live games: teacher_a's game of the private set, student_a its only player (no account
+    # is needed to play, so the phone's routes are public and anyone not playing gets a 404).
+    "live.index": Row(),
+    "live.join": Row(ok={"POST": 422}),  # the body holds no PIN
+    "live.status": Row(),  # version, state and question number only: what the wall shows
+    "live.play": Row(owner="student_a", codes={"anonymous": 404}),
+    "live.answer": Row(owner="student_a", ok=POST_302, codes={"anonymous": 404}),  # flashed
+    "live.advance": Row(owner="student_a", ok=POST_302, codes={"anonymous": 404}),  # flashed
+    "live.start": Row(owner="teacher_a", also=("admin",), ok=POST_302),  # every default: made
+    "live.screen": Row(owner="teacher_a", also=("admin",)),
+    "live.control": Row(owner="teacher_a", also=("admin",), ok=POST_302),  # unknown action
+    "live.results": Row(owner="teacher_a", also=("admin",)),
+    "live.results_csv": Row(owner="teacher_a", also=("admin",)),
 }
 
 # More objects for some GET routes: other sets and the other class (endpoint, row).

@@ -29,6 +29,8 @@ from quiz.models import (
     AttemptAnswer,
     Classroom,
     Enrollment,
+    LiveGame,
+    LivePlayer,
     MediaFile,
     PendingAnswer,
     Question,
@@ -154,6 +156,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         cram = _cram_answer(student.id, taught.id)
         media = _media(private.id, users["teacher_a"].id)
         student_set, student_media, student_b_set = _student_sets(users, classroom.id)
+        live = _live_game(private.id, users["teacher_a"].id, users["student_a"].id)
         db.session.commit()
         ids = {
             "users": {role: user.id for role, user in users.items()},
@@ -185,6 +188,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             # A quiz of class A that student_a handed in: its marking pages (quiz.marking).
             "marking_assignment": marked.assignment_id,
             "marked_attempt": marked.id,
+            "live_game": live,
         }
         db.session.remove()
     clients = {role: app.test_client() for role in ROLES}
@@ -244,6 +248,16 @@ def _marked_attempt(class_id: int, set_id: int, student_id: int, question_id: in
         )
     )
     return attempt
+
+
+def _live_game(set_id: int, owner_id: int, player_id: int) -> int:
+    """teacher_a's live game of the private set, in its lobby, with student_a joined."""
+    question_ids = list(db.session.scalars(sa.select(Question.id).where(Question.set_id == set_id)))
+    game = LiveGame(owner_id=owner_id, set_id=set_id, pin="123456", question_ids=question_ids)
+    db.session.add(game)
+    db.session.flush()
+    db.session.add(LivePlayer(game_id=game.id, user_id=player_id, nickname="studenta"))
+    return game.id
 
 
 def _archived_set(owner_id: int) -> int:
@@ -316,6 +330,7 @@ PARAMS: dict[str, Any] = {
     "sha256": lambda w: w.ids["media_sha"],
     "link_id": lambda w: w.ids["media_link"],
     "slug": lambda w: "nosuch",  # a sign-in provider nobody configured
+    "game_id": lambda w: w.ids["live_game"],
 }
 
 
