@@ -152,8 +152,11 @@ def register_blueprints(app: Flask) -> None:
     from quiz import blueprints
     from quiz.auth import bp as auth_bp
 
+    from quiz import lti
+
     app.register_blueprint(auth_bp)
     blueprints.register(app)
+    lti.init_app(app)  # its own blueprint under /lti, its commands and score hooks
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
 

@@ -4,6 +4,15 @@ from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.gradebook import Excusal, GradeCategory
+from quiz.models.lti import (
+    LtiContext,
+    LtiIdentity,
+    LtiKey,
+    LtiLink,
+    LtiPlatform,
+    LtiScore,
+    LtiState,
+)
 from quiz.models.mail import OutgoingMail
 from quiz.models.media import MediaFile, SetMedia
 from quiz.models.pairs import GiveawayPair
@@ -35,6 +44,13 @@ __all__ = [
     "GiveawayPair",
     "GradeCategory",
     "LoginFailure",
+    "LtiContext",
+    "LtiIdentity",
+    "LtiKey",
+    "LtiLink",
+    "LtiPlatform",
+    "LtiScore",
+    "LtiState",
     "MediaFile",
     "Mode",
     "NewLimitRaise",
