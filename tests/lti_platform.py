@@ -5,6 +5,7 @@ with the Flask test client."""
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import uuid
@@ -275,9 +276,15 @@ def signed_launch(
     conf: PlatformConf | None = None,
     expires_in: int = 300,
     lineitem: str = "item-1",
+    aud: str | None = None,
 ) -> dict[str, str]:
-    """Log in through the tool and return the platform's signed launch form (id_token, state)."""
+    """Log in through the tool and return the platform's signed launch form (id_token, state).
+
+    `conf` signs with another registration (keys, deployment, client id); `aud` is the client
+    id that registration names, put in the login answer too so the platform library goes on."""
     preflight = login_redirect(client, platform, person.sub)
+    if aud is not None:
+        preflight["client_id"] = aud
     message = Launcher(preflight, conf or platform.conf)
     message.id_token_expiration = expires_in
     message.set_user_data(person.sub, person.roles, person.name, person.email or None)
@@ -295,6 +302,15 @@ def signed_launch(
     form = message.lti_launch()
     assert form["launch_url"] == "http://localhost/lti/launch"
     return {"id_token": form["id_token"], "state": form["state"]}
+
+
+def tampered(token: str, **claims: Any) -> str:
+    """The token with its payload claims changed and the platform's signature kept."""
+    header, payload, signature = token.split(".")
+    body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    body.update(claims)
+    raw = base64.urlsafe_b64encode(json.dumps(body).encode()).rstrip(b"=").decode()
+    return f"{header}.{raw}.{signature}"
 
 
 def new_id() -> str:

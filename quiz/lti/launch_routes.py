@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import login_user
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException, ToolConfException
 
 from quiz.extensions import db
 from quiz.lti import bp, grades, keys, storage
@@ -21,7 +21,15 @@ from quiz.timeutil import now_utc
 
 HANDOFF_S = 120  # how long the "open in a new window" link works, once
 # What pylti1p3 and PyJWT raise for a token or request that does not check out.
-REFUSED = (LtiException, ValueError, KeyError, TypeError, AssertionError)
+REFUSED = (
+    LtiException,
+    OIDCException,
+    ToolConfException,
+    ValueError,
+    KeyError,
+    TypeError,
+    AssertionError,
+)
 DEEP_LINK_SESSION_KEY = "lti_deep_link"
 
 
