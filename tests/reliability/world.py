@@ -28,6 +28,8 @@ from quiz.models import (
     Attempt,
     Classroom,
     Enrollment,
+    LtiContext,
+    LtiPlatform,
     MediaFile,
     PendingAnswer,
     Question,
@@ -149,6 +151,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         db.session.add_all([held, attempt])
         cram = _cram_answer(student.id, taught.id)
         media = _media(private.id, users["teacher_a"].id)
+        lti = _lti(classroom.id)
         db.session.commit()
         ids = {
             "users": {role: user.id for role, user in users.items()},
@@ -174,6 +177,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "cram_answer": cram.id if cram is not None else None,
             "media_sha": media.sha256,
             "media_link": media.id,
+            **lti,
         }
         db.session.remove()
     clients = {role: app.test_client() for role in ROLES}
@@ -181,6 +185,34 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         for role in USERS:
             assert AuthActions(clients[role]).login(role.replace("_", "")).status_code == 302
     return World(app, clients, ids)
+
+
+def _lti(classroom_id: int) -> dict[str, int]:
+    """An LMS registered by the admin, class A as one of its courses, and a spare platform."""
+    platforms = [
+        LtiPlatform(
+            name=name,
+            issuer=f"https://{name}.example",
+            client_id="tool",
+            deployment_ids="1",
+            auth_login_url=f"https://{name}.example/auth",
+            auth_token_url=f"https://{name}.example/token",
+            key_set_url=f"https://{name}.example/jwks",
+        )
+        for name in ("lms", "spare")
+    ]
+    db.session.add_all(platforms)
+    db.session.flush()
+    context = LtiContext(
+        platform_id=platforms[0].id, deployment_id="1", context_id="c1", classroom_id=classroom_id
+    )
+    db.session.add(context)
+    db.session.flush()
+    return {
+        "lti_platform": platforms[0].id,
+        "lti_spare_platform": platforms[1].id,
+        "lti_context": context.id,
+    }
 
 
 def _archived_set(owner_id: int) -> int:
@@ -252,6 +284,8 @@ PARAMS: dict[str, Any] = {
     "filename": lambda w: "style.css",
     "sha256": lambda w: w.ids["media_sha"],
     "link_id": lambda w: w.ids["media_link"],
+    "platform_id": lambda w: w.ids["lti_platform"],
+    "context_id": lambda w: w.ids["lti_context"],
 }
 
 
