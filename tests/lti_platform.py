@@ -154,6 +154,7 @@ class Platform:
         self.private, self.public = rsa_pems()
         self.book = Gradebook()
         self.jwks_override: dict[str, Any] | None = None
+        self.scores_down = False  # the gradebook answers 503, as an LMS under maintenance
         self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -187,6 +188,8 @@ class Platform:
             self.conf.get_registration()
             token = self.conf.get_access_token(dict(request.form))
             return Response(json.dumps(token), mimetype="application/json")
+        if self.scores_down and request.path.endswith("/scores"):
+            return Response("maintenance", status=503)
         try:
             answer = _services(self, request)
         except Exception as error:  # shown in the test's output, answered as the LMS would

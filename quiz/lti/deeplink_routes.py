@@ -7,7 +7,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, flash, make_response, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
@@ -20,6 +29,7 @@ from quiz.inputs import bounded_int
 from quiz.lti import bp, storage
 from quiz.lti.launch_routes import DEEP_LINK_SESSION_KEY, REFUSED, refused, tool_conf
 from quiz.models import Assignment, Classroom, Mode, QuestionSet
+from quiz.security import CSP
 from quiz.sets.access import readable_sets
 
 
@@ -126,9 +136,9 @@ def _answer(launch: FlaskMessageLaunch, assignment: Assignment, title: str) -> A
     # This one form posts to the LMS: the page's policy allows that origin and no other.
     parts = urlsplit(return_url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        f"object-src 'none'; base-uri 'self'; form-action 'self' {origin}; "
-        "frame-ancestors 'none'"
-    )
+    ancestors = " ".join(str(current_app.config.get("FRAME_ANCESTORS") or "").split())
+    policy = CSP.replace("form-action 'self'", f"form-action 'self' {origin}")
+    if ancestors:
+        policy = policy.replace("frame-ancestors 'none'", f"frame-ancestors 'self' {ancestors}")
+    response.headers["Content-Security-Policy"] = policy
     return response

@@ -58,10 +58,19 @@ class PlatformForm(FlaskForm):
     )
     submit = SubmitField("Save platform")
 
-    def validate_key_set(self, field: Any) -> None:
-        """A pasted JWKS must parse, and one of URL or JWKS must be given."""
-        text = (field.data or "").strip()
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' checks, then: a pasted JWKS must parse, and URL or JWKS must be given.
+
+        (Checked here: the key set field's Optional() skips its own checks when it is empty.)"""
+        ok = super().validate(extra_validators)
+        text = (self.key_set.data or "").strip()
         if text and parse_jwks(text) is None:
-            raise ValidationError('Paste a JSON Web Key Set: {"keys": [{"kid": ...}, ...]}.')
+            self.key_set.errors = [
+                *self.key_set.errors,
+                'Paste a JSON Web Key Set: {"keys": [{"kid": ...}, ...]}.',
+            ]
+            return False
         if not text and not (self.key_set_url.data or "").strip():
-            raise ValidationError("Give the keyset URL or paste the JWKS.")
+            self.key_set.errors = [*self.key_set.errors, "Give the keyset URL or paste the JWKS."]
+            return False
+        return ok
