@@ -150,7 +150,11 @@ class Nrps(NamesRoleProvisioningService):
 class Platform:
     """The platform and its HTTP server; `jwks_override` serves other keys than its own."""
 
-    def __init__(self) -> None:
+    def __init__(self, tool: str = "http://localhost") -> None:
+        self.tool = tool  # where the tool answers, as the browser reaches it
+        self.people: dict[str, Person] = {}  # login_hint -> who, for launches from a browser
+        self.launch_options: dict[str, Any] = {}  # signed_launch's keywords for /auth
+        self.deep_link_items: list[dict[str, Any]] = []
         self.private, self.public = rsa_pems()
         self.book = Gradebook()
         self.jwks_override: dict[str, Any] | None = None
@@ -167,9 +171,9 @@ class Platform:
             .set_iss(changes.get("iss", ISSUER))
             .set_client_id(changes.get("client_id", CLIENT_ID))
             .set_deployment_id(changes.get("deployment_id", DEPLOYMENT))
-            .set_oidc_login_url("http://localhost/lti/login")
-            .set_launch_url("http://localhost/lti/launch")
-            .set_deeplink_launch_url("http://localhost/lti/launch")
+            .set_oidc_login_url(f"{self.tool}/lti/login")
+            .set_launch_url(f"{self.tool}/lti/launch")
+            .set_deeplink_launch_url(f"{self.tool}/lti/launch")
             .set_platform_public_key(changes.get("public", self.public))
             .set_platform_private_key(changes.get("private", self.private))
         )
@@ -188,6 +192,18 @@ class Platform:
             self.conf.get_registration()
             token = self.conf.get_access_token(dict(request.form))
             return Response(json.dumps(token), mimetype="application/json")
+        if request.path == "/auth":  # the browser's OIDC redirect: answer with a launch form
+            preflight = dict(request.args)
+            message = build_launch(self, preflight, self.people[preflight["login_hint"]])
+            form = message.lti_launch()
+            return Response(launch_page(form), mimetype="text/html")
+        if request.path == "/deep-link-return":
+            self.deep_link_items = self.conf.validate_deeplinking_resp(dict(request.form))
+            return Response(
+                "<!doctype html><title>LMS</title><p>Link added.</p>", mimetype="text/html"
+            )
+        if not (request.path.endswith("/scores") or request.path == "/memberships"):
+            return Response("", status=204)  # the browser's favicon and the like
         if self.scores_down and request.path.endswith("/scores"):
             return Response("maintenance", status=503)
         try:
@@ -255,7 +271,7 @@ def login_redirect(client: FlaskClient, platform: Platform, hint: str) -> dict[s
         query_string={
             "iss": ISSUER,
             "login_hint": hint,
-            "target_link_uri": "http://localhost/lti/launch",
+            "target_link_uri": f"{platform.tool}/lti/launch",
             "lti_message_hint": "msg",
             "client_id": CLIENT_ID,
             "lti_deployment_id": DEPLOYMENT,
@@ -265,6 +281,52 @@ def login_redirect(client: FlaskClient, platform: Platform, hint: str) -> dict[s
     location = reply.headers["Location"]
     assert location.startswith(f"{platform.url}/auth?")
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def launch_page(form: dict[str, str]) -> str:
+    """The platform's page that posts the launch to the tool (a button: no script needed)."""
+    return (
+        '<!doctype html><html lang="en"><title>LMS</title><form method="post" '
+        f'action="{form["launch_url"]}"><input type="hidden" name="id_token" '
+        f'value="{form["id_token"]}"><input type="hidden" name="state" value="{form["state"]}">'
+        '<button type="submit">Open the tool</button></form></html>'
+    )
+
+
+def build_launch(
+    platform: Platform,
+    preflight: dict[str, str],
+    person: Person,
+    *,
+    context: str = "course-1",
+    link: str | None = "link-1",
+    custom: dict[str, str] | None = None,
+    deep_link: bool = False,
+    conf: PlatformConf | None = None,
+    expires_in: int = 300,
+    lineitem: str = "item-1",
+) -> Launcher:
+    """The platform's launch message for one person, answering the tool's login redirect."""
+    options = {**platform.launch_options}
+    context = options.get("context", context)
+    link = options.get("link", link)
+    custom = options.get("custom", custom)
+    deep_link = options.get("deep_link", deep_link)
+    message = Launcher(preflight, conf or platform.conf)
+    message.id_token_expiration = expires_in
+    message.set_user_data(person.sub, person.roles, person.name, person.email or None)
+    message.set_launch_context_claim(context, context_title=f"Course {context}")
+    if link:
+        message.set_resource_link_claim(link)
+    if custom:
+        message.set_custom_parameters_claim(custom)
+    message.set_ags(
+        f"{platform.url}/lineitems", f"{platform.url}/lineitems/{lineitem}", True, True, True
+    )
+    message.set_nrps(f"{platform.url}/memberships")
+    if deep_link:
+        message.set_dl(f"{platform.url}/deep-link-return", accept_types={"ltiResourceLink"})
+    return message
 
 
 def signed_launch(
@@ -288,22 +350,20 @@ def signed_launch(
     preflight = login_redirect(client, platform, person.sub)
     if aud is not None:
         preflight["client_id"] = aud
-    message = Launcher(preflight, conf or platform.conf)
-    message.id_token_expiration = expires_in
-    message.set_user_data(person.sub, person.roles, person.name, person.email or None)
-    message.set_launch_context_claim(context, context_title=f"Course {context}")
-    if link:
-        message.set_resource_link_claim(link)
-    if custom:
-        message.set_custom_parameters_claim(custom)
-    message.set_ags(
-        f"{platform.url}/lineitems", f"{platform.url}/lineitems/{lineitem}", True, True, True
+    message = build_launch(
+        platform,
+        preflight,
+        person,
+        context=context,
+        link=link,
+        custom=custom,
+        deep_link=deep_link,
+        conf=conf,
+        expires_in=expires_in,
+        lineitem=lineitem,
     )
-    message.set_nrps(f"{platform.url}/memberships")
-    if deep_link:
-        message.set_dl(f"{platform.url}/deep-link-return", accept_types={"ltiResourceLink"})
     form = message.lti_launch()
-    assert form["launch_url"] == "http://localhost/lti/launch"
+    assert form["launch_url"] == f"{platform.tool}/lti/launch"
     return {"id_token": form["id_token"], "state": form["state"]}
 
 
@@ -321,9 +381,9 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def serve() -> Iterator[Platform]:
+def serve(tool: str = "http://localhost") -> Iterator[Platform]:
     """A running platform, stopped afterwards (for a fixture)."""
-    platform = Platform()
+    platform = Platform(tool)
     platform.start()
     try:
         yield platform
