@@ -20,6 +20,7 @@ ROUTE_MODULES = (
 def init_app(app: Flask) -> None:
     """Routes, the CSRF exemption of the endpoints that check a signed token instead, the
     score hooks and the `flask lti` commands."""
+    from quiz.database import WRITING_GETS
     from quiz.extensions import csrf
     from quiz.lti import cli, grades
 
@@ -31,6 +32,9 @@ def init_app(app: Flask) -> None:
     # what protect them (pylti1p3), not a form token the LMS cannot have.
     csrf.exempt(launch_routes.login)
     csrf.exempt(launch_routes.launch)
+    # GETs that store something: the login's nonce and state, the tool's first key, a used
+    # handoff token's removal, a restored deep-linking launch's key lookup.
+    WRITING_GETS.update({"lti.login", "lti.jwks", "lti.continue_launch", "lti.deep_link"})
     app.register_blueprint(bp)
     grades.init_app(app)
     cli.init_app(app)
