@@ -149,10 +149,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the blueprints: accounts, and the students' and teachers' pages (quiz.blueprints)."""
-    from quiz import blueprints
+    from quiz import blueprints, lti
     from quiz.auth import bp as auth_bp
-
-    from quiz import lti
 
     app.register_blueprint(auth_bp)
     blueprints.register(app)

@@ -56,7 +56,7 @@ def test_a_payload_changed_after_signing_is_refused(app: Flask, registered: Plat
 
 def test_a_key_the_platform_does_not_publish_is_refused(app: Flask, registered: Platform) -> None:
     client = app.test_client()
-    private, public = rsa_pems()
+    private, _public = rsa_pems()
     form = signed_launch(client, registered, TEACHER, conf=other_conf(registered, private=private))
     refused(app, client, form, "Unable to find public key")
 
