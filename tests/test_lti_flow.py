@@ -18,6 +18,7 @@ from quiz.models import (
     LtiIdentity,
     LtiLink,
     LtiScore,
+    Question,
     User,
 )
 from tests.conftest import csrf_token
@@ -39,6 +40,21 @@ def launch(client: FlaskClient, platform: Platform, person, **kwargs) -> str:  #
     assert "open in a new window" in page
     start = page.index('class="button" href="') + len('class="button" href="')
     return page[start : page.index('"', start)]
+
+
+def answer_everything(app: Flask, client: FlaskClient, attempt_id: int) -> None:
+    """Give the right answer to each question of a paged attempt."""
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt is not None
+        keys = {row.id: row.key for row in db.session.execute(sa.select(Question.id, Question.key))}
+    for question_id in attempt.question_order:
+        answer = "answer " + keys[question_id].removeprefix("q")
+        reply = client.post(
+            f"/study/attempts/{attempt_id}/answer",
+            data={"question_id": question_id, "answer": answer},
+        )
+        assert reply.status_code == 302
 
 
 def test_teacher_deep_links_students_hand_in_and_scores_reach_the_platform(
@@ -81,15 +97,16 @@ def test_teacher_deep_links_students_hand_in_and_scores_reach_the_platform(
         assert where == f"/study/assignments/{assignment.id}"
         started = student.post(f"/study/assignments/{assignment.id}/quiz")
         attempt_id = int(started.headers["Location"].rstrip("/").split("/")[-1])
+        if number == 0:  # the first student knows every answer; the second hands in blank
+            answer_everything(app, student, attempt_id)
         finished = student.post(f"/study/attempts/{attempt_id}/finish")
         assert finished.status_code == 302
         assert len(platform.book.scores) == number + 1
     scores = platform.book.scores
-    assert {s["userId"] for s in scores} == {"s-201", "s-202"}
+    assert {s["userId"]: s["scoreGiven"] for s in scores} == {"s-201": 100, "s-202": 0}
     for score in scores:
         assert score["lineitem"] == "item-1"
         assert score["scoreMaximum"] == 100
-        assert score["scoreGiven"] == 0
         assert score["activityProgress"] == "Completed"
         assert score["gradingProgress"] == "FullyGraded"
         assert score["timestamp"]
@@ -145,3 +162,16 @@ def test_roster_sync_enrols_the_courses_learners(app: Flask, registered: Platfor
         data={"csrf_token": csrf_token(page.get_data(as_text=True))},
     )
     assert count(app, Enrollment) == 2
+
+
+def test_open_in_a_new_window_signs_in_once(app: Flask, registered: Platform) -> None:
+    framed = app.test_client()
+    reply = framed.post("/lti/launch", data=signed_launch(framed, registered, TEACHER))
+    page = reply.get_data(as_text=True)
+    token = page.split("/lti/continue/")[1].split('"')[0]
+    window = app.test_client()  # the new window: none of the frame's cookies
+    opened = window.get(f"/lti/continue/{token}")
+    assert opened.status_code == 302 and opened.headers["Location"].startswith("/teach/classes/")
+    assert window.get(opened.headers["Location"]).status_code == 200
+    again = app.test_client().get(f"/lti/continue/{token}")
+    assert again.status_code == 400 and "expired or was used" in again.get_data(as_text=True)

@@ -197,6 +197,8 @@ def test_a_failing_gradebook_is_retried_with_backoff_then_marked_failed(
     score = platform.book.scores[0]
     assert score["scoreGiven"] == 0 and score["scoreMaximum"] == 10 and score["userId"] == "s-1"
     assert score["lineitem"] == "col-7"
+    result = app.test_cli_runner().invoke(args=["lti", "send-scores"])
+    assert result.exit_code == 0 and "0 scores sent" in result.output
     with app.app_context():
         assert grades.send_due(db.session, secret) == (0, 0)
         # Finishing the attempt again owes nothing more: one score per attempt and link.

@@ -32,7 +32,9 @@ from quiz.timeutil import now_utc
 
 log = logging.getLogger(__name__)
 CLAIM_FOR = timedelta(minutes=5)  # a worker that dies mid-send leaves the row for later
-BATCH = 20  # scores sent at the end of one request; the command sends the rest
+# Scores sent at the end of one request (each try may wait on the LMS up to the HTTP timeout);
+# the command and the next requests send the rest.
+BATCH = 5
 WAITING = "lti_scores_waiting"
 
 
