@@ -7,10 +7,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quiz.models import Classroom, Enrollment, LtiContext, LtiIdentity, LtiLink, User
+from quiz.extensions import db
+from quiz.models import (
+    Assignment,
+    Classroom,
+    Enrollment,
+    LtiContext,
+    LtiIdentity,
+    LtiLink,
+    QuestionSet,
+    User,
+)
 from tests.lti_helpers import STUDENTS, TEACHER, count, platform, registered
 from tests.lti_platform import (
     CLIENT_ID,
@@ -152,3 +163,46 @@ def test_the_role_mapping_reads_context_roles_only() -> None:
     assert not is_teaching(["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"])
     assert not is_teaching([])
     assert CLIENT_ID
+
+
+def test_a_link_to_another_class_assignment_is_refused(app: Flask, registered: Platform) -> None:
+    teacher = app.test_client()
+    assert (
+        teacher.post("/lti/launch", data=signed_launch(teacher, registered, TEACHER)).status_code
+        == 200
+    )
+    with app.app_context():
+        owner = db.session.scalar(sa.select(User.id))
+        elsewhere = Classroom(teacher_id=owner, name="Elsewhere", join_code="ELSE42")
+        db.session.add(elsewhere)
+        db.session.flush()
+        set_id = db.session.scalar(sa.select(QuestionSet.id)) or _a_set(owner)
+        other = Assignment(classroom_id=elsewhere.id, set_id=set_id)
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    student = app.test_client()
+    form = signed_launch(
+        student, registered, STUDENTS[0], link="link-x", custom={"assignment_id": str(other_id)}
+    )
+    refused(app, student, form, "assignment of another class")
+
+
+def _a_set(owner: int) -> int:
+    qset = QuestionSet(owner_id=owner, title="Other")
+    db.session.add(qset)
+    db.session.flush()
+    return qset.id
+
+
+def test_a_deactivated_account_is_refused(app: Flask, registered: Platform) -> None:
+    client = app.test_client()
+    assert (
+        client.post("/lti/launch", data=signed_launch(client, registered, TEACHER)).status_code
+        == 200
+    )
+    with app.app_context():
+        db.session.execute(sa.update(User).values(active=False))
+        db.session.commit()
+    again = app.test_client()
+    refused(app, again, signed_launch(again, registered, TEACHER), "deactivated")

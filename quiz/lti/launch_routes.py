@@ -107,6 +107,8 @@ def launch() -> Any:
             facts.email,
             facts.teaching,
         )
+        if not user.active:
+            raise LaunchRefused("This account is deactivated here; ask the site's admin.")
         context = context_for(db.session, platform, facts, user)
         if context is None:
             return refused(
