@@ -65,6 +65,8 @@ def jwks() -> Any:
     db.session.commit()  # the first call made the key
     response = jsonify(document)
     response.headers["Cache-Control"] = "public, max-age=3600"
+    # Read by programs; a person who opens it in a browser saves a file, like every download.
+    response.headers["Content-Disposition"] = 'attachment; filename="jwks.json"'
     return response
 
 
