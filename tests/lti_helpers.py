@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz.extensions import db
+from quiz.lti import keys
 from quiz.models import LtiPlatform, User
 from tests.lti_platform import INSTRUCTOR, LEARNER, Person, Platform, serve
 
@@ -26,6 +27,7 @@ def register(app: Flask, platform: Platform) -> None:
     with app.app_context():
         fields = platform.platform_fields()
         db.session.add(LtiPlatform(**fields))
+        keys.current_key(db.session, app.config["SECRET_KEY"])  # as the admin's form does
         db.session.commit()
 
 

@@ -38,6 +38,10 @@ __all__ = ["platform"]
 def test_jwks_publishes_one_key_whose_private_half_is_encrypted(
     app: Flask, client: FlaskClient
 ) -> None:
+    assert client.get("/lti/jwks").get_json() == {"keys": []}  # no platform yet: no key
+    with app.app_context():
+        keys.current_key(db.session, app.config["SECRET_KEY"])  # the first registration's
+        db.session.commit()
     document = client.get("/lti/jwks").get_json()
     assert len(document["keys"]) == 1
     key = document["keys"][0]
@@ -54,6 +58,9 @@ def test_jwks_publishes_one_key_whose_private_half_is_encrypted(
 
 
 def test_rotate_key_keeps_the_old_key_published_for_a_week(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        keys.current_key(db.session, app.config["SECRET_KEY"])
+        db.session.commit()
     old_kid = client.get("/lti/jwks").get_json()["keys"][0]["kid"]
     result = app.test_cli_runner().invoke(args=["lti", "rotate-key"])
     assert result.exit_code == 0 and "stay published" in result.output
@@ -91,6 +98,7 @@ def test_the_admin_registers_edits_and_removes_a_platform(app: Flask, client: Fl
     for path in ("/lti/login", "/lti/launch", "/lti/jwks"):
         assert f"http://localhost{path}" in page
     assert client.post("/lti/admin", data=FORM).status_code == 302
+    assert len(client.get("/lti/jwks").get_json()["keys"]) == 1  # made with the registration
     with app.app_context():
         row = db.session.scalar(sa.select(LtiPlatform))
         assert row is not None and row.deployments() == ["1", "2"]

@@ -32,9 +32,8 @@ def init_app(app: Flask) -> None:
     # what protect them (pylti1p3), not a form token the LMS cannot have.
     csrf.exempt(launch_routes.login)
     csrf.exempt(launch_routes.launch)
-    # GETs that store something: the login's nonce and state, the tool's first key, a used
-    # handoff token's removal, a restored deep-linking launch's key lookup.
-    WRITING_GETS.update({"lti.login", "lti.jwks", "lti.continue_launch", "lti.deep_link"})
+    # GETs that store something: the login's nonce and state, a used handoff token's removal.
+    WRITING_GETS.update({"lti.login", "lti.continue_launch"})
     app.register_blueprint(bp)
     grades.init_app(app)
     cli.init_app(app)

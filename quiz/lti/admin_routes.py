@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from quiz.auth.decorators import admin_required
 from quiz.auth.forms import EmptyForm
 from quiz.extensions import db
-from quiz.lti import bp
+from quiz.lti import bp, keys
 from quiz.lti.forms import PlatformForm, parse_jwks
 from quiz.models import LtiPlatform
 
@@ -46,6 +46,8 @@ def _save(form: PlatformForm, platform: LtiPlatform) -> bool:
     """Store the form; False (with the form's message) when the issuer and client id are taken."""
     _fill(form, platform)
     db.session.add(platform)
+    # The tool's key exists before any LMS fetches the JWKS (which only reads).
+    keys.current_key(db.session, current_app.config["SECRET_KEY"])
     try:
         db.session.commit()
     except IntegrityError:

@@ -88,9 +88,10 @@ def published_keys(session: Session) -> list[LtiKey]:
     )
 
 
-def jwks(session: Session, secret: str | bytes) -> dict[str, Any]:
-    """The JWKS document: every published public key with its kid, alg and use."""
-    current_key(session, secret)
+def jwks(session: Session) -> dict[str, Any]:
+    """The JWKS document: every published public key with its kid, alg and use.
+
+    Only reads: the first key is made by the first platform's registration (or launch)."""
     return {"keys": [dict(Registration.get_jwk(k.public_pem)) for k in published_keys(session)]}
 
 

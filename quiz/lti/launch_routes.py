@@ -61,9 +61,7 @@ def refused(message: str, status: int = 400) -> Any:
 @bp.route("/jwks")
 def jwks() -> Any:
     """The tool's public keys, for platforms checking deep-link responses and service tokens."""
-    document = keys.jwks(db.session, current_app.config["SECRET_KEY"])
-    db.session.commit()  # the first call made the key
-    response = jsonify(document)
+    response = jsonify(keys.jwks(db.session))
     response.headers["Cache-Control"] = "public, max-age=3600"
     # Read by programs; a person who opens it in a browser saves a file, like every download.
     response.headers["Content-Disposition"] = 'attachment; filename="jwks.json"'
