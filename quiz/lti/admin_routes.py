@@ -44,10 +44,11 @@ def _fill(form: PlatformForm, platform: LtiPlatform) -> None:
 
 def _save(form: PlatformForm, platform: LtiPlatform) -> bool:
     """Store the form; False (with the form's message) when the issuer and client id are taken."""
+    # The tool's key exists before any LMS fetches the JWKS (which only reads); made before the
+    # form's values reach the session, whose autoflush would otherwise hit a taken client id.
+    keys.current_key(db.session, current_app.config["SECRET_KEY"])
     _fill(form, platform)
     db.session.add(platform)
-    # The tool's key exists before any LMS fetches the JWKS (which only reads).
-    keys.current_key(db.session, current_app.config["SECRET_KEY"])
     try:
         db.session.commit()
     except IntegrityError:
