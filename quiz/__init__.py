@@ -149,7 +149,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the blueprints: accounts, and the students' and teachers' pages (quiz.blueprints)."""
-    from quiz import blueprints
+    from quiz import blueprints, lti
     from quiz.auth import bp as auth_bp
 
     app.register_blueprint(auth_bp)
@@ -158,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
 
     signin.init_app(app)  # /signin: the school's OpenID Connect providers
     notices.init_app(app)  # /notices: reminders, released marks, digests
+    lti.init_app(app)  # its own blueprint under /lti, its commands and score hooks
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
 

@@ -73,6 +73,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # same doubling delay capped here, so a stranger holds a new browser a minute at most.
         "LOGIN_ACCOUNT_FREE_FAILURES": 20,
         "LOGIN_ACCOUNT_DELAY_MAX_S": 60,
+        # LTI: the LMS origins that may show the site in a frame ("https://moodle.school.example
+        # https://school.instructure.com"); empty: no frame at all (X-Frame-Options: DENY).
+        "FRAME_ANCESTORS": "",
         "DEVICE_COOKIE_NAME": "quiz_device",
         "DEVICE_COOKIE_MAX_AGE_S": 365 * 24 * 3600,
         "REGISTRATION_LIMIT_PER_ADDRESS": 60,  # a whole year group signing up from school

@@ -25,6 +25,10 @@ WROTE = "quiz_wrote"  # on a PostgreSQL connection: the transaction ran a statem
 READ_AUTOCOMMIT = "quiz_read_autocommit"  # on a PostgreSQL connection: a GET's, in autocommit
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 View = TypeVar("View", bound=Callable[..., Any])
+# GET endpoints that must write, and so keep a transaction on PostgreSQL: LTI's OIDC login
+# initiation (a platform may send it as a GET; its nonce is stored) and the like. Features add
+# their endpoint names while the app is built.
+WRITING_GETS: set[str] = set()
 
 
 class WriteInRead(RuntimeError):
@@ -257,7 +261,11 @@ def install_postgres_profile(app: Flask) -> None:
         # A GET reads: in autocommit psycopg sends no BEGIN before its first statement and no
         # COMMIT after it, two round trips fewer (under READ COMMITTED each statement sees its
         # own snapshot inside a transaction too, so reads see nothing different).
-        if has_request_context() and request.method in READ_METHODS:
+        if (
+            has_request_context()
+            and request.method in READ_METHODS
+            and request.endpoint not in WRITING_GETS
+        ):
             dbapi_conn.autocommit = True
             record.info[READ_AUTOCOMMIT] = True
 

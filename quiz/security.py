@@ -69,6 +69,17 @@ SECURITY_HEADERS = (
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
+def framed_headers(ancestors: str) -> tuple[tuple[str, str], ...]:
+    """The headers when FRAME_ANCESTORS names the LMSs that may show the site in a frame (LTI):
+    CSP's frame-ancestors lists them, and X-Frame-Options (which cannot) is left out."""
+    csp = CSP.replace("frame-ancestors 'none'", f"frame-ancestors 'self' {ancestors}")
+    return tuple(
+        ("Content-Security-Policy", csp) if name == "Content-Security-Policy" else (name, value)
+        for name, value in SECURITY_HEADERS
+        if name != "X-Frame-Options"
+    )
+
+
 class SecurityHeaders:
     """WSGI middleware adding the security headers a response does not already carry
     (HSTS too while the app's cookies are HTTPS-only).
@@ -81,7 +92,9 @@ class SecurityHeaders:
     def __init__(self, wsgi_app: Any, config: dict[str, Any]) -> None:
         self.wsgi_app = wsgi_app
         self.config = config
-        self.plain = tuple((name.lower(), name, value) for name, value in SECURITY_HEADERS)
+        ancestors = " ".join(str(config.get("FRAME_ANCESTORS") or "").split())
+        headers = framed_headers(ancestors) if ancestors else SECURITY_HEADERS
+        self.plain = tuple((name.lower(), name, value) for name, value in headers)
         self.secure = (*self.plain, (HSTS[0].lower(), *HSTS))
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:

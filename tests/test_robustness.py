@@ -157,6 +157,7 @@ def test_every_post_route_needs_the_csrf_token(
     values.update(class_id=1, assignment_id=1)  # classes and their assignments
     values.update(link_id=1)  # a set's picture or sound
     values.update(game_id=1)  # a live game
+    values.update(platform_id=1, context_id=1)  # LTI: a registered LMS, one of its courses
     with app.app_context():
         before = {
             t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))

@@ -5,6 +5,15 @@ from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAns
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
 from quiz.models.gradebook import Excusal, GradeCategory
 from quiz.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, Pacing
+from quiz.models.lti import (
+    LtiContext,
+    LtiIdentity,
+    LtiKey,
+    LtiLink,
+    LtiPlatform,
+    LtiScore,
+    LtiState,
+)
 from quiz.models.mail import OutgoingMail
 from quiz.models.marking import AnswerMark, MarksRelease
 from quiz.models.media import MediaFile, SetMedia
@@ -45,6 +54,13 @@ __all__ = [
     "LiveGame",
     "LivePlayer",
     "LoginFailure",
+    "LtiContext",
+    "LtiIdentity",
+    "LtiKey",
+    "LtiLink",
+    "LtiPlatform",
+    "LtiScore",
+    "LtiState",
     "MailState",
     "MarksRelease",
     "MediaFile",

@@ -95,6 +95,19 @@ ACCESS: dict[str, Row] = {
     "media.upload": Row(owner="teacher_a", also=("admin",), ok=POST_302),  # no file: flashed
     # teacher_a removes the file first, so the admin finds it gone.
     "media.delete": Row(owner="teacher_a", also=("admin",), ok=POST_302, codes={"POST admin": 404}),
+    # LTI (quiz/lti/): a platform calls these; without its parameters each is a 400 for all.
+    "lti.jwks": Row(),
+    "lti.login": Row(ok={"GET": 400, "POST": 400}),  # no issuer named
+    "lti.launch": Row(ok={"POST": 400}),  # no id_token
+    "lti.continue_launch": Row(ok={"GET": 400}),  # an unknown handoff token
+    "lti.deep_link": Row(ok={"GET": 400, "POST": 400}),  # no deep-linking launch in progress
+    "lti.platforms": Row(ok={"POST": 422}),  # the form refused, shown again
+    "lti.edit_platform": Row(ok=POST_302),  # fields left out keep their values: saved as is
+    "lti.delete_platform": Row(ok=POST_302, args={"platform_id": "lti_spare_platform"}),
+    "lti.courses": Row(),
+    # Class A's LMS course: the LMS offered no roster link, so a flashed message and back.
+    "lti.sync_roster": Row(owner="teacher_a", also=("admin",), ok=POST_302),
+    "lti.retry_scores": Row(ok=POST_302),
     "teach.restore_set": Row(owner="teacher_a", also=("admin",), ok=POST_302),
     # A student's own sets (issue 24): the list, and sharing one (the default body ticks no
     # class: private again; a teacher's or admin's share of a set they do not own is a 404).

@@ -31,6 +31,8 @@ from quiz.models import (
     Enrollment,
     LiveGame,
     LivePlayer,
+    LtiContext,
+    LtiPlatform,
     MediaFile,
     PendingAnswer,
     Question,
@@ -157,6 +159,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
         media = _media(private.id, users["teacher_a"].id)
         student_set, student_media, student_b_set = _student_sets(users, classroom.id)
         live = _live_game(private.id, users["teacher_a"].id, users["student_a"].id)
+        lti = _lti(classroom.id)
         db.session.commit()
         ids = {
             "users": {role: user.id for role, user in users.items()},
@@ -189,6 +192,7 @@ def build_world(app: Flask, set_text: str = SMALL_SET, log_in: bool = True) -> W
             "marking_assignment": marked.assignment_id,
             "marked_attempt": marked.id,
             "live_game": live,
+            **lti,
         }
         db.session.remove()
     clients = {role: app.test_client() for role in ROLES}
@@ -258,6 +262,34 @@ def _live_game(set_id: int, owner_id: int, player_id: int) -> int:
     db.session.flush()
     db.session.add(LivePlayer(game_id=game.id, user_id=player_id, nickname="studenta"))
     return game.id
+
+
+def _lti(classroom_id: int) -> dict[str, int]:
+    """An LMS registered by the admin, class A as one of its courses, and a spare platform."""
+    platforms = [
+        LtiPlatform(
+            name=name,
+            issuer=f"https://{name}.example",
+            client_id="tool",
+            deployment_ids="1",
+            auth_login_url=f"https://{name}.example/auth",
+            auth_token_url=f"https://{name}.example/token",
+            key_set_url=f"https://{name}.example/jwks",
+        )
+        for name in ("lms", "spare")
+    ]
+    db.session.add_all(platforms)
+    db.session.flush()
+    context = LtiContext(
+        platform_id=platforms[0].id, deployment_id="1", context_id="c1", classroom_id=classroom_id
+    )
+    db.session.add(context)
+    db.session.flush()
+    return {
+        "lti_platform": platforms[0].id,
+        "lti_spare_platform": platforms[1].id,
+        "lti_context": context.id,
+    }
 
 
 def _archived_set(owner_id: int) -> int:
@@ -331,6 +363,8 @@ PARAMS: dict[str, Any] = {
     "link_id": lambda w: w.ids["media_link"],
     "slug": lambda w: "nosuch",  # a sign-in provider nobody configured
     "game_id": lambda w: w.ids["live_game"],
+    "platform_id": lambda w: w.ids["lti_platform"],
+    "context_id": lambda w: w.ids["lti_context"],
 }
 
 
