@@ -24,7 +24,6 @@ from quiz.models import (
     Assignment,
     Attempt,
     AttemptAnswer,
-    Card,
     Classroom,
     Enrollment,
     Excusal,
@@ -35,7 +34,7 @@ from quiz.models import (
     ReviewOverride,
     User,
 )
-from quiz.reports import forecast_view
+from quiz.reports import aggregates, forecast_view
 from quiz.study.answers import load_question
 from quiz.study.display import describe_response
 
@@ -60,15 +59,16 @@ class ClassData:
     students: list[tuple[int, str]]
     assignments: list[tuple[Assignment, str]]
     questions: dict[int, list[int]]
-    cards: list[assigned.CardRow]
+    activity: dict[int, tuple[datetime | None, int]]  # student -> (last review, overdue cards)
     attempts: list[assigned.AttemptRow]
     grid: dict[tuple[int, int], assigned.Progress] = field(default_factory=dict)
     book: grades.Book | None = None
 
 
 def load(session: Session, classroom: Classroom, now: datetime, *, grid: bool = True) -> ClassData:
-    """Students, assignments, questions, cards, attempts (with their "I was right" credit),
-    categories and excused cells: eight queries.
+    """Students, assignments, questions, each student's activity and memory per assignment
+    (summed in SQL: quiz.reports.aggregates), attempts (with their "I was right" credit),
+    categories and excused cells: nine queries.
 
     With grid=False the per-assignment progress and grades are left out (the forecast does
     not show them).
@@ -92,22 +92,21 @@ def load(session: Session, classroom: Classroom, now: datetime, *, grid: bool = 
         )
     ]
     questions = assigned.live_question_ids(session, {a.set_id for a, _t in pairs})
-    cards = assigned.card_rows(
-        session,
-        Card.user_id.in_(members(classroom)),
-        Card.question_id.in_(class_question_ids(classroom)),
-    )
+    activity = aggregates.activity(session, classroom, now) if grid else {}
     in_class = Attempt.user_id.in_(members(classroom))
     assignment_ids = [a.id for a, _t in pairs]
     if grid:
         tries = grades.credited_attempts(session, in_class, assignment_ids)
     else:
         tries = assigned.attempt_rows(session, in_class, assignment_ids)
-    data = ClassData(students, pairs, questions, cards, tries)
+    data = ClassData(students, pairs, questions, activity, tries)
     if grid:
         assignments = [a for a, _t in pairs]
         user_ids = [s for s, _n in students]
-        data.grid = assigned.progress_grid(assignments, questions, user_ids, cards, tries, now)
+        memory = aggregates.memory(session, classroom, questions, now)
+        data.grid = assigned.progress_grid(
+            assignments, questions, user_ids, (), tries, now, memory=memory
+        )
         data.book = grades.grade_book(
             classroom,
             grades.category_rows(session, [classroom.id])[classroom.id],
@@ -136,11 +135,10 @@ def dashboard_rows(data: ClassData, now: datetime) -> list[StudentRow]:
     """A row per student: progress per assignment, last activity and overdue cards."""
     last: dict[int, datetime] = {}
     overdue: dict[int, int] = {}
-    for card in data.cards:
-        if card.last_review and (card.user_id not in last or card.last_review > last[card.user_id]):
-            last[card.user_id] = card.last_review
-        if card.due <= now and card.reps > 0:
-            overdue[card.user_id] = overdue.get(card.user_id, 0) + 1
+    for user_id, (last_review, late_cards) in data.activity.items():
+        if last_review is not None:
+            last[user_id] = last_review
+        overdue[user_id] = late_cards
     for attempt in data.attempts:
         moment = attempt.finished_at or attempt.started_at
         if attempt.user_id not in last or moment > last[attempt.user_id]:

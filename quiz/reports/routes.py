@@ -29,7 +29,7 @@ from quiz.inputs import bounded_int
 from quiz.markup import markdown_inline, plain_text
 from quiz.models import Assignment, Mode, Question, QuestionSet, Review
 from quiz.reports import data as class_data
-from quiz.reports import forecast_view
+from quiz.reports import forecast_page, forecast_view
 from quiz.reports.csvcells import csv_lines
 from quiz.sets.access import can_edit
 from quiz.timeutil import now_utc
@@ -183,18 +183,30 @@ def forecast(class_id: int) -> Any:
     set_id = int_arg("set", 0, 0, 2**31 - 1) or None
     set_ids = [set_id] if set_id in data.questions else list(data.questions)
     question_ids = [qid for sid in set_ids for qid in data.questions[sid]]
-    states = [(c.user_id, c.question_id, c.stability, c.last_review) for c in data.cards]
-    user_ids = [uid for uid, _name in data.students]
-    result = insight.forecast(states, user_ids, question_ids, when)
     questions = class_data.question_rows(db.session, question_ids)
     view = forecast_view.View.from_args(request.args)
-    arranged = forecast_view.arrange(
-        result,
+    shown = forecast_page.build(
+        db.session,
+        classroom,
         data.students,
         question_ids,
         {qid: plain_text(q.label) for qid, q in questions.items()},
         {qid: q.tags or () for qid, q in questions.items()},
         view,
+        when,
+        int_arg("page", 1, 1, 2**31 - 1),
+    )
+    arranged = shown.arranged
+    page_url = partial(
+        url_for,
+        "teach.forecast",
+        class_id=classroom.id,
+        exam=exam.isoformat(),
+        set=set_id or "",
+        student=view.student,
+        question=view.question,
+        group=view.group,
+        sort=view.sort,
     )
     return render_template(
         "reports/forecast.html",
@@ -205,7 +217,9 @@ def forecast(class_id: int) -> Any:
         set_id=set_id,
         titles={a.set_id: t for a, t in data.assignments},
         question_ids=question_ids,
-        result=result,
+        shown=shown,
+        page=shown.page,
+        page_url=lambda number: page_url(page=number),
         view=view,
         arranged=arranged,
         chart=charts.recall_grid(
