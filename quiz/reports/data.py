@@ -92,20 +92,20 @@ def load(session: Session, classroom: Classroom, now: datetime, *, grid: bool = 
         )
     ]
     questions = assigned.live_question_ids(session, {a.set_id for a, _t in pairs})
-    activity = aggregates.activity(session, classroom, now) if grid else {}
     in_class = Attempt.user_id.in_(members(classroom))
     assignment_ids = [a.id for a, _t in pairs]
     if grid:
         tries = grades.credited_attempts(session, in_class, assignment_ids)
     else:
         tries = assigned.attempt_rows(session, in_class, assignment_ids)
-    data = ClassData(students, pairs, questions, activity, tries)
+    data = ClassData(students, pairs, questions, {}, tries)
     if grid:
         assignments = [a for a, _t in pairs]
         user_ids = [s for s, _n in students]
-        memory = aggregates.memory(session, classroom, questions, now)
+        memory = aggregates.memory(session, classroom, assignments, questions, now)
+        data.activity = memory.activity
         data.grid = assigned.progress_grid(
-            assignments, questions, user_ids, (), tries, now, memory=memory
+            assignments, questions, user_ids, (), tries, now, memory=memory.cells
         )
         data.book = grades.grade_book(
             classroom,

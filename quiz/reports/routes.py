@@ -31,6 +31,7 @@ from quiz.models import Assignment, Mode, Question, QuestionSet, Review
 from quiz.reports import data as class_data
 from quiz.reports import forecast_page, forecast_view
 from quiz.reports.csvcells import csv_lines
+from quiz.reports.paging import Page
 from quiz.sets.access import can_edit
 from quiz.timeutil import now_utc
 
@@ -73,6 +74,19 @@ def dashboard(class_id: int) -> Any:
     rows = class_data.sort_rows(rows, assignments, sort, descending)
     if only_behind:
         rows = class_data.behind(rows, now, days)
+    # Sorted and filtered over the whole class, then shown 50 at a time.
+    page = Page.of(int_arg("page", 1, 1, 2**31 - 1), len(rows))
+    found = len(rows)
+    rows = rows[page.start : page.stop]
+    page_url = partial(
+        url_for,
+        "teach.dashboard",
+        class_id=classroom.id,
+        sort=sort,
+        dir="desc" if descending else "asc",
+        behind="1" if only_behind else None,
+        days=days if only_behind else None,
+    )
     weeks = class_data.weekly_scores(data, class_zone(classroom))
     chart = charts.line_chart(
         [(local_morning(classroom, week.week), week.median) for week in weeks],
@@ -84,6 +98,9 @@ def dashboard(class_id: int) -> Any:
         classroom=classroom,
         data=data,
         rows=rows,
+        found=found,
+        page=page,
+        page_url=lambda number: page_url(page=number),
         total=len(data.students),
         sort=sort,
         descending=descending,
