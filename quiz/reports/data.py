@@ -8,6 +8,8 @@ assignments: every query is limited to the class's members and its assigned sets
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -222,7 +224,9 @@ class ItemReport:
     attempts: int
 
 
-def item_report(session: Session, classroom: Classroom, qset: QuestionSet) -> ItemReport:
+def item_report(
+    session: Session, classroom: Classroom, qset: QuestionSet, min_attempts: int
+) -> ItemReport:
     """Facility, discrimination and choices over each student's first attempt (four queries).
 
     First attempts only, as a test is first taken: later attempts are practice on questions
@@ -268,15 +272,22 @@ def item_report(session: Session, classroom: Classroom, qset: QuestionSet) -> It
     scores: dict[int, dict[int, float]] = {
         attempt_id: dict.fromkeys(order or [], 0.0) for attempt_id, order in orders
     }
-    picks = []
+    # Each distinct response is put in words once: a class of 1,000 gives the same few answers.
+    responses: Counter[tuple[int, str]] = Counter()
+    originals: dict[tuple[int, str], Any] = {}
     for attempt_id, question_id, score, response in rows:
         scores.setdefault(attempt_id, {})[question_id] = score
-        if question_id in items:
-            picks.extend(
-                (question_id, label) for label in picked_labels(items[question_id], response)
-            )
+        if question_id in items and items[question_id].kind in CHOICE_KINDS:
+            key = (question_id, json.dumps(response, sort_keys=True))
+            responses[key] += 1
+            originals.setdefault(key, response)
+    picks: Counter[tuple[int, str]] = Counter()
+    for key, count in responses.items():
+        question_id = key[0]
+        for label in picked_labels(items[question_id], originals[key]):
+            picks[(question_id, label)] += count
     scored = [insight.ScoredAttempt(key, values) for key, values in scores.items()]
-    stats = insight.item_analysis(scored, [q.id for q in questions], picks)
+    stats = insight.item_analysis(scored, [q.id for q in questions], picks, min_attempts)
     return ItemReport(questions, stats, len(scored))
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import (
     Response,
     abort,
+    current_app,
     render_template,
     request,
     stream_with_context,
@@ -167,7 +168,9 @@ def student_page(class_id: int, user_id: int) -> Any:
 def item_analysis(class_id: int, set_id: int) -> Any:
     classroom = class_or_404(class_id)
     qset = class_set_or_404(classroom, set_id, Mode.QUIZ.value)
-    report = class_data.item_report(db.session, classroom, qset)
+    default = current_app.config.get("ITEM_MIN_ATTEMPTS", insight.MIN_ATTEMPTS)
+    min_attempts = int_arg("min", default, 1, 100_000)
+    report = class_data.item_report(db.session, classroom, qset, min_attempts)
     by_id = {q.id: q for q in report.questions}
     return render_template(
         "reports/items.html",
@@ -178,6 +181,8 @@ def item_analysis(class_id: int, set_id: int) -> Any:
         missed=[(by_id[s.question_id], s) for s in insight.most_missed(report.stats)],
         edit_url=partial(question_edit_url, qset),
         flag_below=insight.FLAG_BELOW,
+        min_attempts=min_attempts,
+        default_min=default,
     )
 
 
