@@ -85,16 +85,18 @@ def memory(
         )
         .join(Question, Question.id == Card.question_id)
         .where(
-            Question.set_id.in_(list(dues)),
+            # "+ 0" keeps SQLite from starting at the questions' set index and probing the card
+            # of every (question, student): reading each student's cards in turn is 3x faster.
+            (Question.set_id + 0).in_(list(dues)),
             Question.retired.is_(False),
             Card.user_id.in_(_members(classroom)),
         )
         .group_by(Card.user_id, Question.set_id)
     )
-    last_type = Card.last_review.type
+    last_type, engine_dialect = Card.last_review.type, session.get_bind().dialect
     by_set: dict[tuple[int, int], tuple[int, datetime | None, list[Any]]] = {}
     for user_id, set_id, studied, last, late, *recalls in rows:
-        last = _as_time(last, last_type, session)
+        last = _as_time(last, last_type, engine_dialect)
         by_set[(user_id, set_id)] = (int(studied or 0), last, recalls)
         previous, count = found.activity.get(user_id, (None, 0))
         newest = max(filter(None, (previous, last)), default=None)
@@ -113,13 +115,13 @@ def memory(
     return found
 
 
-def _as_time(value: Any, column_type: Any, session: Session) -> datetime | None:
+def _as_time(value: Any, column_type: Any, dialect: Any) -> datetime | None:
     """A MAX() of a timestamp as a UTC-aware datetime (SQLite may return it as text)."""
     if value is None:
         return None
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return column_type.process_result_value(value, session.get_bind().dialect)
+    return column_type.process_result_value(value, dialect)
 
 
 def recall_sums(
