@@ -38,6 +38,7 @@ ROUTE_MODULES = (
     "quiz.sets.question_routes",
     "quiz.transfer.routes",
     "quiz.reports.routes",
+    "quiz.reports.export_routes",
     "quiz.gradebook.routes",
     "quiz.media.routes",
 )

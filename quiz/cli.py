@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(purge_import_previews_command)
+    app.cli.add_command(export_answers_command)
     backup.init_app(app)
 
 
@@ -314,3 +315,24 @@ def serve_local(app: Flask, host: str = "127.0.0.1") -> None:
             raise SystemExit(f"Question bank not loaded: {error}") from error
     click.echo(f"Quiz is running at http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port)
+
+
+@click.command("export-answers")
+@click.argument("class_id", type=int)
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="CSV file")
+@with_appcontext
+def export_answers_command(class_id: int, output: str) -> None:
+    """Write every answer of a class to a CSV file (as its Answers download has them)."""
+    from quiz.classes.access import class_zone
+    from quiz.models import Classroom
+    from quiz.reports.answer_export import count_answers, write_answers
+
+    classroom = db.session.get(Classroom, class_id)
+    if classroom is None:
+        raise click.ClickException(f"No class with id {class_id}.")
+    expected = count_answers(db.session, classroom)
+    with Path(output).open("w", encoding="utf-8", newline="") as out:
+        rows = write_answers(db.session, classroom, class_zone(classroom), out)
+    click.echo(f"{rows} answers written to {output} (the database holds {expected}).")
+    if rows != expected:
+        raise click.ClickException("The row count does not match the database.")

@@ -3,6 +3,7 @@
 from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
+from quiz.models.exports import ExportJob, SeedRecord
 from quiz.models.gradebook import Excusal, GradeCategory
 from quiz.models.mail import OutgoingMail
 from quiz.models.media import MediaFile, SetMedia
@@ -32,6 +33,7 @@ __all__ = [
     "CramAnswer",
     "Enrollment",
     "Excusal",
+    "ExportJob",
     "GiveawayPair",
     "GradeCategory",
     "LoginFailure",
@@ -47,6 +49,7 @@ __all__ = [
     "Review",
     "ReviewOverride",
     "Role",
+    "SeedRecord",
     "SetMedia",
     "ShowAnswers",
     "StudiedSet",

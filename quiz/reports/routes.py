@@ -31,7 +31,6 @@ from quiz.markup import markdown_inline, plain_text
 from quiz.models import Assignment, Mode, Question, QuestionSet, Review
 from quiz.reports import data as class_data
 from quiz.reports import forecast_page, forecast_view
-from quiz.reports.csvcells import csv_lines
 from quiz.reports.paging import Page
 from quiz.sets.access import can_edit
 from quiz.timeutil import now_utc
@@ -274,49 +273,3 @@ def attachment(lines: Iterator[str], name: str, *, stream: bool = False) -> Resp
 def file_slug(text: str) -> str:
     """A safe piece of a file name."""
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "class"
-
-
-def answer_lines(classroom: Any) -> Iterator[list[Any]]:
-    """Every answer of the class's students on its sets, oldest first, streamed."""
-    zone = class_zone(classroom)
-    query = class_data.answer_rows(db.session, classroom, sa.true(), None).order_by(None)
-    query = query.order_by(Review.reviewed_at, Review.id)
-    set_ids = sa.select(Assignment.set_id).where(Assignment.classroom_id == classroom.id)
-    items = class_data.question_items(
-        db.session, sa.select(Question.id).where(Question.set_id.in_(set_ids))
-    )
-    titles = dict(
-        db.session.execute(
-            sa.select(QuestionSet.id, QuestionSet.title).where(QuestionSet.id.in_(set_ids))
-        ).all()
-    )
-    yield [
-        "Student", "Set", "Question key", "Question", "Response", "Correct", "Score",
-        "Seconds", "Answered at", "Source", "Override",
-    ]  # fmt: skip
-    for row in class_data.iter_answers(db.session, query):
-        question, item = items.get(row.question_id, (None, None))
-        yield [
-            row.username,
-            titles.get(row.set_id, ""),
-            row.key,
-            question.label if question else "",
-            class_data.describe_response(item, row.response) if item else str(row.response),
-            "yes" if row.correct else "no",
-            round(row.score, 3),
-            round(row.duration_ms / 1000, 1) if row.duration_ms is not None else "",
-            row.reviewed_at.astimezone(zone).isoformat(timespec="seconds"),
-            f"quiz attempt {row.attempt_id}" if row.attempt_id else "study",
-            class_data.override_text(row),
-        ]
-
-
-@bp.route("/classes/<int:class_id>/answers.csv")
-@teacher_required
-def answers_csv(class_id: int) -> Any:
-    classroom = class_or_404(class_id)
-    return attachment(
-        csv_lines(answer_lines(classroom)),
-        f"{file_slug(classroom.name)}-answers.csv",
-        stream=True,
-    )
