@@ -3,6 +3,7 @@ start."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import socket
@@ -36,11 +37,37 @@ def init_app(app: Flask) -> None:
     backup.init_app(app)
 
 
+def bank_hash(directory: Path) -> str:
+    """SHA-256 over the bank's files (names and bytes) and the code that reads them, so a
+    changed question or a changed loader both make the next start seed again."""
+    digest = hashlib.sha256()
+    code = Path(__file__).resolve().parent
+    sources = [code / "bank.py", code / "formats" / "yaml_bank.py"]
+    named = [(str(p.relative_to(directory)), p) for p in directory.rglob("*") if p.is_file()]
+    for name, path in [*sorted(named), *((p.name, p) for p in sources)]:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def seed_if_changed() -> str:
+    """Seed the bank unless its files hash as at the last seed (a restart then takes no time
+    over it); returns the one-line summary."""
+    from quiz.models import SeedRecord
+
+    directory = Path(current_app.config["QUESTION_BANK_DIR"])
+    current = bank_hash(directory)
+    last = db.session.scalar(sa.select(SeedRecord.bank_hash).order_by(SeedRecord.id.desc()))
+    if last == current:
+        return "unchanged since the last seed (skipped)"
+    return seed_bank()
+
+
 def seed_bank(corrections: tuple[str, ...] = ()) -> str:
     """Load every YAML file of the question bank; return a one-line summary.
 
     A change of kind or answer under an existing id raises quiz.bank.SeedRefused and writes
-    nothing, unless its key is among `corrections`.
+    nothing, unless its key is among `corrections`. A seed that went through records the
+    files' hash (seed_if_changed reads it).
     """
     # Imported on use: web workers never need the YAML reader.
     from quiz.bank import load_recorded, sync_sets
@@ -53,6 +80,10 @@ def seed_bank(corrections: tuple[str, ...] = ()) -> str:
     except Exception:
         db.session.rollback()
         raise
+    from quiz.models import SeedRecord
+
+    db.session.execute(sa.delete(SeedRecord))
+    db.session.add(SeedRecord(bank_hash=bank_hash(directory)))
     db.session.commit()
     return (
         f"{len(sets)} sets ({report.sets_created} new, {report.sets_updated} updated); questions: "
@@ -308,7 +339,7 @@ def serve_local(app: Flask, host: str = "127.0.0.1") -> None:
         from quiz.bank import SeedRefused
 
         try:
-            click.echo("Question bank: " + seed_bank())
+            click.echo("Question bank: " + seed_if_changed())
         except SeedRefused as error:
             # Serving a bank whose ids now mean other questions would file students'
             # history under the wrong question: stop, and say how to go on.
