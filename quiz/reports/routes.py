@@ -39,6 +39,7 @@ SORT_KEYS = re.compile(r"name|activity|overdue|a\d{1,10}")
 DEFAULT_BEHIND_DAYS = 7
 ANSWER_PAGE = 500
 STUDY_LIST = 10
+CHART_CELLS = 1000
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -243,12 +244,17 @@ def forecast(class_id: int) -> Any:
         page_url=lambda number: page_url(page=number),
         view=view,
         arranged=arranged,
+        # The picture repeats the table: past CHART_CELLS squares it would double a page
+        # that must stay light (50 students x 100 questions), so the table stands alone.
         chart=charts.recall_grid(
             [row.name for row in arranged.rows],
             [(column.short, column.text) for column in arranged.columns],
             [row.cells for row in arranged.rows],
             title=f"Predicted recall on {exam.isoformat()}",
-        ),
+        )
+        if len(arranged.rows) * len(arranged.columns) <= CHART_CELLS
+        else None,
+        chart_cells=CHART_CELLS,
         heat=class_data.heat_rows(arranged),
         averages=[
             (class_data.percent_text(c.average), class_data.band(c.average))
