@@ -167,6 +167,10 @@ PAGES = [
     "/teach/classes/{c}/gradebook/settings",
     "/teach/classes/{c}/gradebook-moodle.csv",
     "/teach/classes/{c}/gradebook-canvas.csv",
+    "/teach/classes/{c}/answers-export",
+    "/teach/classes/{c}/sets/{s}/items?min=2",
+    "/teach/classes/{c}/dashboard?page=2",
+    "/teach/classes/{c}/gradebook?sort=total&dir=desc&page=2",
 ]
 
 
