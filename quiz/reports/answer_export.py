@@ -70,18 +70,22 @@ def write_answers(
     writer = csv.writer(out)
     writer.writerow(HEADER)
     count = 0
-    result = session.execute(answer_query(classroom).execution_options(yield_per=BATCH))
+    # The response as its stored JSON text: the text is the key of `described`, and only a
+    # response not yet described is decoded (decoding and re-encoding each row cost 20%).
+    query = answer_query(classroom)
+    columns = [c for c in query.selected_columns if c.key != "response"]
+    query = query.with_only_columns(*columns, sa.cast(Review.response, sa.Text).label("raw"))
+    result = session.execute(query.execution_options(yield_per=BATCH))
     for rows in result.partitions():
         lines = []
         for row in rows:
-            key = (row.question_id, json.dumps(row.response, sort_keys=True))
+            key = (row.question_id, row.raw)
             text = described.get(key)
             if text is None:
-                _question, item = items.get(row.question_id, (None, None))
-                raw = (
-                    class_data.describe_response(item, row.response) if item else str(row.response)
-                )
-                text = safe_cell(raw)
+                item = items.get(row.question_id, (None, None))[1]
+                response = json.loads(row.raw) if row.raw is not None else None
+                words = class_data.describe_response(item, response) if item else str(response)
+                text = safe_cell(words)
                 if len(described) < DESCRIBED:
                     described[key] = text
             lines.append(
