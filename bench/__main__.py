@@ -41,7 +41,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sqlite-only", action="store_true", help="ignore DATABASE_URL")
     parser.add_argument("--workdir", help="where the SQLite files go (default: a temp dir)")
     parser.add_argument(
-        "--class-students", type=int, help="the large class's size (1000; 20 at tiny; 0: skip)"
+        "--class-students", type=int, help="the large class's size (1000; 10 at tiny; 0: skip)"
     )
     return parser.parse_args(argv)
 
@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         count = (
             args.class_students
             if args.class_students is not None
-            else (20 if args.scale == "tiny" else 1000)
+            else (10 if args.scale == "tiny" else 1000)
         )
         if count:
             note(began, f"teacher pages and the answers export for a class of {count}")
