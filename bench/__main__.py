@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench import build as building
-from bench import drive, login_storm, profile, server
+from bench import class_scale, drive, login_storm, profile, server
 from bench.extras import gift_import, teacher_loop
 from quiz.config import normalize_database_url
 
@@ -43,6 +43,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pairs", type=int, help="app/floor trial pairs per concurrency")
     parser.add_argument("--sqlite-only", action="store_true", help="ignore DATABASE_URL")
     parser.add_argument("--workdir", help="where the SQLite files go (default: a temp dir)")
+    parser.add_argument(
+        "--class-students", type=int, help="the large class's size (1000; 10 at tiny; 0: skip)"
+    )
     return parser.parse_args(argv)
 
 
@@ -277,6 +280,17 @@ def main(argv: list[str] | None = None) -> int:
             "alembic_imported_by_worker": alembic,
         }
         report["gift_import"] = gift_import()
+        count = (
+            args.class_students
+            if args.class_students is not None
+            else (10 if args.scale == "tiny" else 1000)
+        )
+        if count:
+            note(began, f"teacher pages and the answers export for a class of {count}")
+            large = class_scale.run(workdir, count)
+            report["teacher_pages"] = large.pop("teacher_pages")
+            report["exports"] = large.pop("exports")
+            report["large_class"] = large
     finally:
         workdir_ctx.cleanup()
     report["study_loop"] = study_loop(report)

@@ -40,6 +40,7 @@ ROUTE_MODULES = (
     "quiz.sets.question_routes",
     "quiz.transfer.routes",
     "quiz.reports.routes",
+    "quiz.reports.export_routes",
     "quiz.gradebook.routes",
     "quiz.media.routes",
     "quiz.mysets.routes",

@@ -3,6 +3,7 @@ start."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import socket
@@ -32,14 +33,41 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(purge_import_previews_command)
+    app.cli.add_command(export_answers_command)
     backup.init_app(app)
+
+
+def bank_hash(directory: Path) -> str:
+    """SHA-256 over the bank's files (names and bytes) and the code that reads them, so a
+    changed question or a changed loader both make the next start seed again."""
+    digest = hashlib.sha256()
+    code = Path(__file__).resolve().parent
+    sources = [code / "bank.py", code / "formats" / "yaml_bank.py"]
+    named = [(str(p.relative_to(directory)), p) for p in directory.rglob("*") if p.is_file()]
+    for name, path in [*sorted(named), *((p.name, p) for p in sources)]:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def seed_if_changed() -> str:
+    """Seed the bank unless its files hash as at the last seed (a restart then takes no time
+    over it); returns the one-line summary."""
+    from quiz.models import SeedRecord
+
+    directory = Path(current_app.config["QUESTION_BANK_DIR"])
+    current = bank_hash(directory)
+    last = db.session.scalar(sa.select(SeedRecord.bank_hash).order_by(SeedRecord.id.desc()))
+    if last == current:
+        return "unchanged since the last seed (skipped)"
+    return seed_bank()
 
 
 def seed_bank(corrections: tuple[str, ...] = ()) -> str:
     """Load every YAML file of the question bank; return a one-line summary.
 
     A change of kind or answer under an existing id raises quiz.bank.SeedRefused and writes
-    nothing, unless its key is among `corrections`.
+    nothing, unless its key is among `corrections`. A seed that went through records the
+    files' hash (seed_if_changed reads it).
     """
     # Imported on use: web workers never need the YAML reader.
     from quiz.bank import load_recorded, sync_sets
@@ -52,6 +80,10 @@ def seed_bank(corrections: tuple[str, ...] = ()) -> str:
     except Exception:
         db.session.rollback()
         raise
+    from quiz.models import SeedRecord
+
+    db.session.execute(sa.delete(SeedRecord))
+    db.session.add(SeedRecord(bank_hash=bank_hash(directory)))
     db.session.commit()
     return (
         f"{len(sets)} sets ({report.sets_created} new, {report.sets_updated} updated); questions: "
@@ -323,10 +355,31 @@ def serve_local(app: Flask, host: str = "127.0.0.1") -> None:
         from quiz.bank import SeedRefused
 
         try:
-            click.echo("Question bank: " + seed_bank())
+            click.echo("Question bank: " + seed_if_changed())
         except SeedRefused as error:
             # Serving a bank whose ids now mean other questions would file students'
             # history under the wrong question: stop, and say how to go on.
             raise SystemExit(f"Question bank not loaded: {error}") from error
     click.echo(f"Quiz is running at http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port)
+
+
+@click.command("export-answers")
+@click.argument("class_id", type=int)
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="CSV file")
+@with_appcontext
+def export_answers_command(class_id: int, output: str) -> None:
+    """Write every answer of a class to a CSV file (as its Answers download has them)."""
+    from quiz.classes.access import class_zone
+    from quiz.models import Classroom
+    from quiz.reports.answer_export import count_answers, write_answers
+
+    classroom = db.session.get(Classroom, class_id)
+    if classroom is None:
+        raise click.ClickException(f"No class with id {class_id}.")
+    expected = count_answers(db.session, classroom)
+    with Path(output).open("w", encoding="utf-8", newline="") as out:
+        rows = write_answers(db.session, classroom, class_zone(classroom), out)
+    click.echo(f"{rows} answers written to {output} (the database holds {expected}).")
+    if rows != expected:
+        raise click.ClickException("The row count does not match the database.")

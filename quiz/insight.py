@@ -8,7 +8,11 @@ Item analysis follows classical test theory as Moodle's quiz statistics report i
   the question's mean score in the upper group minus its mean in the lower one, from -1 to 1.
   Ties at a group's edge are broken by the attempt key so the result is reproducible. A value
   at or below FLAG_BELOW means the question does not separate strong from weak students (or
-  does so backwards): it is flagged for the teacher to check.
+  does so backwards): it is flagged for the teacher to check, but only once MIN_ATTEMPTS
+  attempts asked it (with fewer, one student moves the index a lot) and never when everyone
+  got it right (an easy question separates nobody, and that is no fault of its wording);
+- how sure the facility is: a 95% Wilson score interval (Wilson 1927), which stays inside 0..1
+  and is honest at 0% and 100% where the plain normal interval collapses to a point.
 
 The forecast reproduces `fsrs.Scheduler.get_card_retrievability` (fsrs 6.3.2) over plain
 tuples: R = (1 + FACTOR * t / S) ** DECAY with t the whole days since the last review and
@@ -19,11 +23,13 @@ wasteful; tests compare it with the library's function on known states.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property
 
 import fsrs
 
@@ -31,7 +37,9 @@ from quiz.timeutil import as_utc
 
 GROUP_SHARE = 0.27
 FLAG_BELOW = 0.1
+MIN_ATTEMPTS = 20  # the default; a deployment sets ITEM_MIN_ATTEMPTS, a teacher ?min=
 MOST_MISSED = 5
+Z95 = 1.959963984540054  # the normal quantile of a two-sided 95% interval
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ class ScoredAttempt:
     key: int
     scores: Mapping[int, float]
 
-    @property
+    @cached_property
     def total(self) -> float:
         """The attempt's total, the ranking criterion for the discrimination groups."""
         return sum(self.scores.values())
@@ -56,11 +64,44 @@ class ItemStats:
     facility: float | None
     discrimination: float | None
     choices: dict[str, int]
+    min_attempts: int = MIN_ATTEMPTS
+
+    @property
+    def enough(self) -> bool:
+        """Asked in enough attempts for a flag to mean something."""
+        return self.answered >= self.min_attempts
+
+    @property
+    def everyone_right(self) -> bool:
+        """Every attempt that asked it scored full marks."""
+        return self.facility is not None and self.facility >= 1
 
     @property
     def flagged(self) -> bool:
-        """Negative or near-zero discrimination: a question worth reading again."""
-        return self.discrimination is not None and self.discrimination <= FLAG_BELOW
+        """Negative or near-zero discrimination over enough attempts, on a question somebody
+        missed: a question worth reading again."""
+        return (
+            self.enough
+            and not self.everyone_right
+            and self.discrimination is not None
+            and self.discrimination <= FLAG_BELOW
+        )
+
+    @property
+    def facility_interval(self) -> tuple[float, float] | None:
+        """The 95% Wilson interval of the facility, or None when nobody was asked."""
+        return wilson(self.facility, self.answered)
+
+
+def wilson(share: float | None, count: int, z: float = Z95) -> tuple[float, float] | None:
+    """Wilson score interval of a share observed over `count` trials (partial scores are
+    taken as their mean, as the facility is)."""
+    if share is None or count <= 0:
+        return None
+    denominator = 1 + z * z / count
+    centre = (share + z * z / (2 * count)) / denominator
+    spread = z * math.sqrt(share * (1 - share) / count + z * z / (4 * count * count)) / denominator
+    return max(0.0, centre - spread), min(1.0, centre + spread)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -74,7 +115,11 @@ def facility(attempts: Iterable[ScoredAttempt], question_id: int) -> float | Non
 
 def groups(attempts: Sequence[ScoredAttempt]) -> tuple[list[ScoredAttempt], list[ScoredAttempt]]:
     """The upper and lower 27% of attempts by total score (each at least one attempt)."""
-    ranked = sorted(attempts, key=lambda a: (a.total, a.key))
+    return _split(sorted(attempts, key=lambda a: (a.total, a.key)))
+
+
+def _split(ranked: Sequence[ScoredAttempt]) -> tuple[list[ScoredAttempt], list[ScoredAttempt]]:
+    """The upper and lower groups of attempts already ranked by total score."""
     size = max(1, round(len(ranked) * GROUP_SHARE))
     if len(ranked) < 2:
         return [], []
@@ -82,10 +127,13 @@ def groups(attempts: Sequence[ScoredAttempt]) -> tuple[list[ScoredAttempt], list
     return ranked[-size:], ranked[:size]
 
 
-def discrimination(attempts: Sequence[ScoredAttempt], question_id: int) -> float | None:
-    """Upper-lower 27% index for one question; None with fewer than two attempts asking it."""
+def discrimination(
+    attempts: Sequence[ScoredAttempt], question_id: int, *, ranked: bool = False
+) -> float | None:
+    """Upper-lower 27% index for one question; None with fewer than two attempts asking it.
+    `ranked`: the attempts are already in groups()'s order (item_analysis sorts them once)."""
     asked = [a for a in attempts if question_id in a.scores]
-    upper, lower = groups(asked)
+    upper, lower = _split(asked) if ranked else groups(asked)
     if not upper:
         return None
     high = _mean([a.scores[question_id] for a in upper])
@@ -96,19 +144,25 @@ def discrimination(attempts: Sequence[ScoredAttempt], question_id: int) -> float
 def item_analysis(
     attempts: Sequence[ScoredAttempt],
     question_ids: Sequence[int],
-    picks: Iterable[tuple[int, str]] = (),
+    picks: Iterable[tuple[int, str]] | Mapping[tuple[int, str], int] = (),
+    min_attempts: int = MIN_ATTEMPTS,
 ) -> list[ItemStats]:
-    """Statistics for each question in the given order; `picks` are (question, choice text)."""
+    """Statistics for each question in the given order; `picks` are (question, choice text),
+    or already counted as {(question, choice text): count}."""
     chosen: dict[int, Counter[str]] = defaultdict(Counter)
-    for question_id, label in picks:
-        chosen[question_id][label] += 1
+    counted = picks.items() if isinstance(picks, Mapping) else ((pick, 1) for pick in picks)
+    for (question_id, label), count in counted:
+        chosen[question_id][label] += count
+    # Ranked once: each question's groups keep this order (1,000 attempts x 100 questions).
+    ranked = sorted(attempts, key=lambda a: (a.total, a.key))
     return [
         ItemStats(
             question_id=qid,
             answered=sum(1 for a in attempts if qid in a.scores),
             facility=facility(attempts, qid),
-            discrimination=discrimination(attempts, qid),
+            discrimination=discrimination(ranked, qid, ranked=True),
             choices=dict(chosen[qid].most_common()),
+            min_attempts=min_attempts,
         )
         for qid in question_ids
     ]

@@ -1,11 +1,17 @@
 """Numeric answers with units: one lazily built pint registry, and parsing of "460 miles"."""
 
+from __future__ import annotations
+
 import math
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pint
-import pint.util
+if TYPE_CHECKING:
+    import pint
+
+# pint is imported on first use (registry(), _as_pint_reads): importing it costs more than a
+# second, and a web worker or `python app.py` starting up needs no unit until one is graded.
 
 from quiz.answers import quantity
 
@@ -87,6 +93,8 @@ class UnitError(ValueError):
 @cache
 def registry() -> pint.UnitRegistry:
     """Pint's unit registry, built on first use because building it takes a few hundred ms."""
+    import pint
+
     return pint.UnitRegistry()
 
 
@@ -110,6 +118,8 @@ def _as_pint_reads(text: str) -> str:
     """Text rewritten as pint rewrites a unit before evaluating it ("sq km" becomes "km**2")."""
     for preprocess in registry().preprocessors:
         text = preprocess(text)
+    import pint.util
+
     return pint.util.string_preprocessor(text)
 
 
@@ -190,6 +200,8 @@ def to_unit(text: str, unit: str | None, proportion: bool = False) -> float:
             f"'{unit_text}' is {describe(given)}; this answer is {describe(wanted)}, "
             f"for example '{number_text} {unit}'"
         )
+    import pint  # loaded already: registry() above imported it
+
     try:
         converted = registry().Quantity(number, given).to(wanted).magnitude
     except pint.PintError as error:

@@ -61,6 +61,12 @@ def test_bench_tiny_runs_end_to_end(tmp_path: Path) -> None:
     assert sqlite["statements_per_request"]["onepage66"] < 20
     assert sqlite["page_weight"]["/study/next"]["total"] < 50 * 1024
     assert report["startup"]["alembic_imported_by_worker"] is False
+    # The large class (10 students at tiny): each teacher page's CPU and the export's rate.
+    for page in ("dashboard", "forecast", "item_analysis", "gradebook", "student_page"):
+        assert report["teacher_pages"][page]["cpu_ms_10"] > 0, report["teacher_pages"]
+    exports = report["exports"]
+    assert exports["answers_rows"] == exports["answers_rows_in_database"] > 0
+    assert exports["answers_rows_per_s"] > 0
     assert "Benchmark at scale tiny" in result.stdout
 
 

@@ -143,8 +143,19 @@ def test_item_analysis_numbers_and_flag(client: FlaskClient, world: World, quiz_
     assert "<strong>3</strong> attempts" in page
     assert page.count("67%") >= 3  # facility 2/3 for each question
     assert page.count(">1.00<") == 2 and page.count(">0.00<") == 1
-    assert page.count("Check this question") == 1  # question 2: discrimination 0
+    # Three attempts are under the default minimum of 20: nothing is flagged, and it says so.
+    assert page.count("Worth a second look") == 0
+    assert page.count("Too few attempts (3 of 20)") == 3 and 'value="20"' in page
     assert "True: 2" in page and "False: 1" in page
+    assert page.count("21%–94%") == 3  # facility 2/3 of 3: its 95% Wilson interval
+    flagged = client.get(
+        f"/teach/classes/{world.classroom}/sets/{world.set_id}/items?min=3"
+    ).get_data(as_text=True)
+    assert flagged.count("Worth a second look") == 1  # question 2: discrimination 0
+    assert "Back to the default (20)" in flagged
+    # Nonsense in ?min= falls back to the default, never a 500.
+    odd = client.get(f"/teach/classes/{world.classroom}/sets/{world.set_id}/items?min=-4x")
+    assert odd.status_code == 200 and 'value="20"' in odd.get_data(as_text=True)
 
 
 def test_item_analysis_only_for_a_set_assigned_as_a_quiz(

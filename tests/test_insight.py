@@ -56,8 +56,10 @@ def test_groups_of_27_percent_and_negative_flag() -> None:
     assert [a.key for a in upper] == [8, 9, 10] and [a.key for a in lower] == [1, 2, 3]
     # Question 2: upper group all wrong, lower group all right.
     assert insight.discrimination(attempts, 2) == -1.0
-    stats = {s.question_id: s for s in insight.item_analysis(attempts, [1, 2, 3])}
+    stats = {s.question_id: s for s in insight.item_analysis(attempts, [1, 2, 3], min_attempts=10)}
     assert stats[2].flagged and not stats[1].flagged
+    # Under the default minimum of 20 attempts nothing is flagged: ten is too few to judge.
+    assert not any(s.flagged for s in insight.item_analysis(attempts, [1, 2, 3]))
     assert stats[1].facility == 0.5 and stats[1].discrimination == 1.0
     assert stats[3].discrimination == pytest.approx(0.9 - 0.2)
 
@@ -146,3 +148,22 @@ def test_mean_recall_matches_recall_at() -> None:
     expected = sum(insight.recall_at(s, last, when, curve) or 0.0 for s, last in states) / 7
     assert insight.mean_recall(states, when, curve, 7) == pytest.approx(expected, abs=1e-12)
     assert insight.mean_recall([], when, curve, 0) is None
+
+
+def test_a_question_everyone_got_right_is_never_flagged() -> None:
+    attempts = [ScoredAttempt(k, {1: 1.0, 2: 1.0 if k % 2 else 0.0}) for k in range(40)]
+    easy, split = insight.item_analysis(attempts, [1, 2], min_attempts=20)
+    assert easy.discrimination == 0.0 and easy.everyone_right and not easy.flagged
+    assert split.enough and not split.everyone_right
+
+
+def test_wilson_interval_of_the_facility() -> None:
+    low, high = insight.wilson(0.5, 10)
+    assert low == pytest.approx(0.2366, abs=1e-4) and high == pytest.approx(0.7634, abs=1e-4)
+    # At 100% the interval still admits doubt, and narrows with more attempts.
+    few, many = insight.wilson(1.0, 5), insight.wilson(1.0, 500)
+    assert few is not None and many is not None
+    assert few[1] == 1.0 and few[0] == pytest.approx(0.5655, abs=1e-4) and many[0] > few[0]
+    assert insight.wilson(None, 3) is None and insight.wilson(0.4, 0) is None
+    stats = insight.ItemStats(1, 10, 0.5, None, {})
+    assert stats.facility_interval == insight.wilson(0.5, 10)

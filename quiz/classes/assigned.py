@@ -180,6 +180,18 @@ def _study_progress(assignment: Assignment, memory: dict[str, Any], now: datetim
     return Progress("in progress" if memory["studied"] else "to do", **memory)
 
 
+def summed_memory(
+    studied: int, total: int, recall_sum: float | None, last_review: datetime | None
+) -> dict[str, Any]:
+    """The memory part of a cell from sums the database made (quiz.reports.aggregates)."""
+    return {
+        "studied": studied,
+        "total": total,
+        "recall_at_due": (recall_sum or 0.0) / total if total > 0 else None,
+        "last_activity": last_review,
+    }
+
+
 def progress_grid(
     assignments: Sequence[Assignment],
     questions: dict[int, list[int]],
@@ -187,30 +199,41 @@ def progress_grid(
     cards: Iterable[CardRow],
     attempts: Iterable[AttemptRow],
     now: datetime,
+    memory: dict[tuple[int, int], dict[str, Any]] | None = None,
 ) -> dict[tuple[int, int], Progress]:
-    """(user, assignment) -> Progress, from rows loaded in bulk (no queries here)."""
+    """(user, assignment) -> Progress, from rows loaded in bulk (no queries here).
+
+    `memory`, when given, holds each (user, assignment)'s memory already summed by the
+    database (a class of 1,000 has too many cards to load); `cards` is then not read.
+    """
     curve = insight.Curve.from_scheduler()
     by_user_cards: dict[int, dict[int, CardRow]] = defaultdict(dict)
-    for card in cards:
-        by_user_cards[card.user_id][card.question_id] = card
+    if memory is None:
+        for card in cards:
+            by_user_cards[card.user_id][card.question_id] = card
     by_pair: dict[tuple[int, int], list[AttemptRow]] = defaultdict(list)
     for row in attempts:
         by_pair[(row.user_id, row.assignment_id)].append(row)
     grid = {}
     for user_id in user_ids:
         for assignment in assignments:
-            memory = _memory(
-                assignment,
-                questions.get(assignment.set_id, []),
-                by_user_cards[user_id],
-                now,
-                curve,
-            )
+            total = len(questions.get(assignment.set_id, []))
+            if memory is not None:
+                held = memory.get((user_id, assignment.id))
+                cell_memory = held or summed_memory(0, total, None, None)
+            else:
+                cell_memory = _memory(
+                    assignment,
+                    questions.get(assignment.set_id, []),
+                    by_user_cards[user_id],
+                    now,
+                    curve,
+                )
             if assignment.mode == Mode.QUIZ:
                 tries = by_pair[(user_id, assignment.id)]
-                cell = _quiz_progress(assignment, tries, memory, now)
+                cell = _quiz_progress(assignment, tries, cell_memory, now)
             else:
-                cell = _study_progress(assignment, memory, now)
+                cell = _study_progress(assignment, cell_memory, now)
             grid[(user_id, assignment.id)] = cell
     return grid
 

@@ -31,6 +31,7 @@ from quiz.extensions import db
 from quiz.inputs import bounded_int
 from quiz.models import Assignment, Classroom, Enrollment, Mode, Question, QuestionSet, User
 from quiz.mysets.sharing import shared_with_class
+from quiz.reports.paging import Page
 from quiz.sets.access import readable_set_or_404, readable_sets
 from quiz.timeutil import now_utc
 
@@ -98,11 +99,18 @@ def new_class() -> Any:
 @teacher_required
 def class_page(class_id: int) -> Any:
     classroom = class_or_404(class_id)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).where(Enrollment.classroom_id == classroom.id)
+    )
+    raw = request.args.get("page", "")
+    page = Page.of(int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1, total or 0)
     students = db.session.execute(
         sa.select(User.id, User.username, Enrollment.joined_at)
         .join(Enrollment, Enrollment.user_id == User.id)
         .where(Enrollment.classroom_id == classroom.id)
-        .order_by(User.username_key)
+        .order_by(User.username_key, User.id)
+        .offset(page.start)
+        .limit(page.size)
     ).all()
     assignments = db.session.execute(
         sa.select(Assignment, QuestionSet.title)
@@ -114,6 +122,8 @@ def class_page(class_id: int) -> Any:
         "classes/teacher/class.html",
         classroom=classroom,
         students=students,
+        page=page,
+        page_url=lambda number: url_for(".class_page", class_id=classroom.id, page=number),
         assignments=assignments,
         join_url=join_url(classroom),
         code=joincode.spaced(classroom.join_code),

@@ -16,9 +16,6 @@ import zipfile
 from dataclasses import replace
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from quiz.formats.archive import PackageError, open_zip
 from quiz.formats.common import Collector, FormatError, ReadResult
 from quiz.formats.html_text import escape_markdown
@@ -26,8 +23,10 @@ from quiz.formats.html_text import escape_markdown
 MAX_ROWS = 5_000
 MAX_SCANNED = 10_000  # rows read, blank ones included
 MAX_UNPACKED = 64 * 1024 * 1024  # a quiz sheet is small; its XML is parsed whole
+# With openpyxl's InvalidFileException added on use: openpyxl is imported only to read a sheet
+# (it costs a second at start-up, and a web worker rarely needs it).
 UNREADABLE = (
-    InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError,
+    zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError,
     AttributeError, OSError, SyntaxError,  # xml.etree's ParseError is a SyntaxError
 )  # fmt: skip
 HEADER_ROWS = 30  # the header is within the first rows of the template
@@ -107,6 +106,9 @@ def _time(raw: str, row: int) -> int:
 
 def read_kahoot(data: bytes) -> ReadResult:
     """Kahoot's spreadsheet as questions, with a suggested quiz time limit."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     open_zip(data, max_unpacked=MAX_UNPACKED)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -116,7 +118,10 @@ def read_kahoot(data: bytes) -> ReadResult:
             book.close()
     except FormatError:
         raise
-    except UNREADABLE as error:  # openpyxl on a damaged or hostile file: never a 500
+    except (
+        InvalidFileException,
+        *UNREADABLE,
+    ) as error:  # openpyxl on a damaged or hostile file: never a 500
         raise PackageError(f"not a spreadsheet openpyxl can read ({error})") from error
     result = collector.result()
     total = sum(times)

@@ -20,7 +20,8 @@ from quiz.gradebook import data as grades
 from quiz.models import Assignment, Classroom, Enrollment, QuestionSet, User
 from quiz.reports import data as class_data
 from quiz.reports.csvcells import csv_lines
-from quiz.reports.routes import attachment, file_slug
+from quiz.reports.paging import Page
+from quiz.reports.routes import attachment, file_slug, int_arg
 from quiz.timeutil import now_utc
 
 
@@ -55,16 +56,45 @@ def students(classroom: Classroom, data: class_data.ClassData) -> list[layouts.S
     return [layouts.Student(uid, name, emails.get(uid, "")) for uid, name in data.students]
 
 
+def _total_key(book: Any, user_id: int) -> float:
+    """A student's total as a number to sort on; none yet sorts below every grade."""
+    total = book.rows[user_id].total
+    return -1.0 if total is None else float(total)
+
+
 @bp.route("/classes/<int:class_id>/gradebook")
 @teacher_required
 def gradebook(class_id: int) -> Any:
     classroom = class_or_404(class_id)
     data = graded(classroom)
+    book = data.book
+    if book is None:  # load() computes it unless asked not to
+        abort(500)
+    sort = "total" if request.args.get("sort") == "total" else "name"
+    descending = request.args.get("dir") == "desc"
+    ordered = list(data.students)
+    if sort == "total":
+        # Sorted over the whole class, then shown 50 at a time; no grade yet sorts lowest.
+        ordered.sort(key=lambda s: _total_key(book, s[0]), reverse=descending)
+    elif descending:
+        ordered.reverse()
+    page = Page.of(int_arg("page", 1, 1, 2**31 - 1), len(ordered))
     return render_template(
         "gradebook/gradebook.html",
         classroom=classroom,
         data=data,
-        book=data.book,
+        book=book,
+        shown=ordered[page.start : page.stop],
+        page=page,
+        sort=sort,
+        descending=descending,
+        page_url=lambda number: url_for(
+            "teach.gradebook",
+            class_id=classroom.id,
+            sort=sort,
+            dir="desc" if descending else "asc",
+            page=number,
+        ),
         zone=class_zone(classroom),
         percent=compute.percent_text,
         points=compute.points_text,

@@ -3,6 +3,7 @@
 from quiz.models.base import Base, UTCDateTime
 from quiz.models.classes import Assignment, Classroom, Enrollment, Mode, ShowAnswers
 from quiz.models.content import Question, QuestionSet, StudiedSet, Visibility
+from quiz.models.exports import ExportJob, SeedRecord
 from quiz.models.gradebook import Excusal, GradeCategory
 from quiz.models.live import GameState, LiveAnswer, LiveGame, LivePlayer, Pacing
 from quiz.models.lti import (
@@ -47,6 +48,7 @@ __all__ = [
     "CramAnswer",
     "Enrollment",
     "Excusal",
+    "ExportJob",
     "GameState",
     "GiveawayPair",
     "GradeCategory",
@@ -81,6 +83,7 @@ __all__ = [
     "Review",
     "ReviewOverride",
     "Role",
+    "SeedRecord",
     "SetMedia",
     "SetShare",
     "ShowAnswers",

@@ -65,20 +65,21 @@ def local_day(
     return sa.func.date(column, sa.cast(offset, sa.String) + " seconds")
 
 
-def elapsed_days(column: Any, now: datetime, dialect: str) -> sa.ColumnElement[int]:
-    """Whole days from a timestamp column to `now`, never negative (as fsrs counts them)."""
+def elapsed_days(column: Any, now: Any, dialect: str) -> sa.ColumnElement[int]:
+    """Whole days from a timestamp column to `now` (a datetime or a timestamp expression, such
+    as an assignment's due date), never negative (as fsrs counts them)."""
+    moment = sa.literal(now, column.type) if isinstance(now, datetime) else now
     if dialect == "postgresql":
-        seconds = sa.func.extract("epoch", sa.literal(now, column.type) - column)
+        seconds = sa.func.extract("epoch", moment - column)
         return sa.func.greatest(0, sa.func.floor(seconds / 86400))
-    days = sa.func.julianday(sa.literal(now, column.type)) - sa.func.julianday(column)
+    days = sa.func.julianday(moment) - sa.func.julianday(column)
     # CAST truncates toward zero, which is the floor once negatives are cut to 0.
     return sa.func.max(0, sa.cast(days, sa.Integer))
 
 
-def recall(
-    stability: Any, last_review: Any, now: datetime, dialect: str
-) -> sa.ColumnElement[float]:
-    """The predicted recall at `now` of a card; NULL when it was never reviewed."""
+def recall(stability: Any, last_review: Any, now: Any, dialect: str) -> sa.ColumnElement[float]:
+    """The predicted recall at `now` (a datetime or a timestamp expression) of a card; NULL when
+    it was never reviewed."""
     scheduler = scheduling.make_scheduler(fuzzing=False)
     factor, decay = float(scheduler._FACTOR), float(scheduler._DECAY)  # the library's own curve
     days = elapsed_days(last_review, now, dialect)

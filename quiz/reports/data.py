@@ -8,6 +8,8 @@ assignments: every query is limited to the class's members and its assigned sets
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,7 +26,6 @@ from quiz.models import (
     Assignment,
     Attempt,
     AttemptAnswer,
-    Card,
     Classroom,
     Enrollment,
     Excusal,
@@ -35,7 +36,7 @@ from quiz.models import (
     ReviewOverride,
     User,
 )
-from quiz.reports import forecast_view
+from quiz.reports import aggregates, forecast_view
 from quiz.study.answers import load_question
 from quiz.study.display import describe_response
 
@@ -60,15 +61,16 @@ class ClassData:
     students: list[tuple[int, str]]
     assignments: list[tuple[Assignment, str]]
     questions: dict[int, list[int]]
-    cards: list[assigned.CardRow]
+    activity: dict[int, tuple[datetime | None, int]]  # student -> (last review, overdue cards)
     attempts: list[assigned.AttemptRow]
     grid: dict[tuple[int, int], assigned.Progress] = field(default_factory=dict)
     book: grades.Book | None = None
 
 
 def load(session: Session, classroom: Classroom, now: datetime, *, grid: bool = True) -> ClassData:
-    """Students, assignments, questions, cards, attempts (with their "I was right" credit),
-    categories and excused cells: eight queries.
+    """Students, assignments, questions, each student's activity and memory per assignment
+    (summed in SQL: quiz.reports.aggregates), attempts (with their "I was right" credit),
+    categories and excused cells: nine queries.
 
     With grid=False the per-assignment progress and grades are left out (the forecast does
     not show them).
@@ -92,22 +94,21 @@ def load(session: Session, classroom: Classroom, now: datetime, *, grid: bool = 
         )
     ]
     questions = assigned.live_question_ids(session, {a.set_id for a, _t in pairs})
-    cards = assigned.card_rows(
-        session,
-        Card.user_id.in_(members(classroom)),
-        Card.question_id.in_(class_question_ids(classroom)),
-    )
     in_class = Attempt.user_id.in_(members(classroom))
     assignment_ids = [a.id for a, _t in pairs]
     if grid:
         tries = grades.credited_attempts(session, in_class, assignment_ids)
     else:
         tries = assigned.attempt_rows(session, in_class, assignment_ids)
-    data = ClassData(students, pairs, questions, cards, tries)
+    data = ClassData(students, pairs, questions, {}, tries)
     if grid:
         assignments = [a for a, _t in pairs]
         user_ids = [s for s, _n in students]
-        data.grid = assigned.progress_grid(assignments, questions, user_ids, cards, tries, now)
+        memory = aggregates.memory(session, classroom, assignments, questions, now)
+        data.activity = memory.activity
+        data.grid = assigned.progress_grid(
+            assignments, questions, user_ids, (), tries, now, memory=memory.cells
+        )
         data.book = grades.grade_book(
             classroom,
             grades.category_rows(session, [classroom.id])[classroom.id],
@@ -136,11 +137,10 @@ def dashboard_rows(data: ClassData, now: datetime) -> list[StudentRow]:
     """A row per student: progress per assignment, last activity and overdue cards."""
     last: dict[int, datetime] = {}
     overdue: dict[int, int] = {}
-    for card in data.cards:
-        if card.last_review and (card.user_id not in last or card.last_review > last[card.user_id]):
-            last[card.user_id] = card.last_review
-        if card.due <= now and card.reps > 0:
-            overdue[card.user_id] = overdue.get(card.user_id, 0) + 1
+    for user_id, (last_review, late_cards) in data.activity.items():
+        if last_review is not None:
+            last[user_id] = last_review
+        overdue[user_id] = late_cards
     for attempt in data.attempts:
         moment = attempt.finished_at or attempt.started_at
         if attempt.user_id not in last or moment > last[attempt.user_id]:
@@ -224,8 +224,10 @@ class ItemReport:
     attempts: int
 
 
-def item_report(session: Session, classroom: Classroom, qset: QuestionSet) -> ItemReport:
-    """Facility, discrimination and choices over each student's first attempt (four queries).
+def item_report(
+    session: Session, classroom: Classroom, qset: QuestionSet, min_attempts: int
+) -> ItemReport:
+    """Facility, discrimination and choices over each student's first attempt (five queries).
 
     First attempts only, as a test is first taken: later attempts are practice on questions
     already seen and would flatten the discrimination.
@@ -250,13 +252,19 @@ def item_report(session: Session, classroom: Classroom, qset: QuestionSet) -> It
             Attempt.id.in_(sa.select(first.c.attempt_id))
         )
     ).all()
+    firsts = AttemptAnswer.attempt_id.in_(sa.select(first.c.attempt_id))
     rows = session.execute(
-        sa.select(
-            AttemptAnswer.attempt_id,
-            AttemptAnswer.question_id,
-            AttemptAnswer.score,
-            AttemptAnswer.response,
-        ).where(AttemptAnswer.attempt_id.in_(sa.select(first.c.attempt_id)))
+        sa.select(AttemptAnswer.attempt_id, AttemptAnswer.question_id, AttemptAnswer.score).where(
+            firsts
+        )
+    ).all()
+    # The choices picked, counted by the database: a class of 1,000 gives the same few
+    # responses, each decoded and put in words once (as text: PostgreSQL's json has no "=").
+    response_text = sa.cast(AttemptAnswer.response, sa.Text)
+    distinct = session.execute(
+        sa.select(AttemptAnswer.question_id, response_text, sa.func.count())
+        .where(firsts, AttemptAnswer.response.is_not(None))
+        .group_by(AttemptAnswer.question_id, response_text)
     ).all()
     questions = list(
         session.scalars(
@@ -270,15 +278,15 @@ def item_report(session: Session, classroom: Classroom, qset: QuestionSet) -> It
     scores: dict[int, dict[int, float]] = {
         attempt_id: dict.fromkeys(order or [], 0.0) for attempt_id, order in orders
     }
-    picks = []
-    for attempt_id, question_id, score, response in rows:
+    for attempt_id, question_id, score in rows:
         scores.setdefault(attempt_id, {})[question_id] = score
-        if question_id in items:
-            picks.extend(
-                (question_id, label) for label in picked_labels(items[question_id], response)
-            )
+    picks: Counter[tuple[int, str]] = Counter()
+    for question_id, text, count in distinct:
+        if question_id in items and items[question_id].kind in CHOICE_KINDS and text:
+            for label in picked_labels(items[question_id], json.loads(text)):
+                picks[(question_id, label)] += count
     scored = [insight.ScoredAttempt(key, values) for key, values in scores.items()]
-    stats = insight.item_analysis(scored, [q.id for q in questions], picks)
+    stats = insight.item_analysis(scored, [q.id for q in questions], picks, min_attempts)
     return ItemReport(questions, stats, len(scored))
 
 

@@ -73,15 +73,13 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return sum(v or 0.0 for v in values) / len(values) if values else None
 
 
-def arrange(
-    result: Forecast,
-    students: Sequence[tuple[int, str]],
+def column_specs(
     question_ids: Sequence[int],
     texts: Mapping[int, str],
     tags: Mapping[int, Sequence[str]],
     view: View,
-) -> Arranged:
-    """The forecast table for `view`: columns per question or per tag, filtered and sorted."""
+) -> list[tuple[str, str, str, list[int]]]:
+    """Each column as (key, short label, full text, the questions it stands for)."""
     wanted = view.question.casefold()
     # Each column: (key, short label, full text, the questions it stands for).
     columns: list[tuple[str, str, str, list[int]]] = []
@@ -99,6 +97,19 @@ def arrange(
         for number, qid in enumerate(question_ids, start=1):
             if wanted in texts.get(qid, "").casefold():
                 columns.append((f"q{qid}", f"Q{number}", texts.get(qid, ""), [qid]))
+    return columns
+
+
+def arrange(
+    result: Forecast,
+    students: Sequence[tuple[int, str]],
+    question_ids: Sequence[int],
+    texts: Mapping[int, str],
+    tags: Mapping[int, Sequence[str]],
+    view: View,
+) -> Arranged:
+    """The forecast table for `view`: columns per question or per tag, filtered and sorted."""
+    columns = column_specs(question_ids, texts, tags, view)
     shown = list(dict.fromkeys(qid for *_label, qids in columns for qid in qids))
     name_part = view.student.casefold()
     rows = []
@@ -132,3 +143,6 @@ def _sorted(rows: list[Row], columns: Sequence[Column], sort: str) -> list[Row]:
             by_name, key=lambda row: -1.0 if row.cells[index] is None else row.cells[index]
         )
     return by_name
+
+
+mean_zero = _mean  # for quiz.reports.forecast_page, which builds its rows from SQL sums

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import (
     Response,
     abort,
+    current_app,
     render_template,
     request,
     stream_with_context,
@@ -30,8 +31,8 @@ from quiz.marking import queries as marking_queries
 from quiz.markup import markdown_inline, plain_text
 from quiz.models import Assignment, Mode, Question, QuestionSet, Review
 from quiz.reports import data as class_data
-from quiz.reports import forecast_view
-from quiz.reports.csvcells import csv_lines
+from quiz.reports import forecast_page, forecast_view
+from quiz.reports.paging import Page
 from quiz.sets.access import can_edit
 from quiz.timeutil import now_utc
 
@@ -39,6 +40,7 @@ SORT_KEYS = re.compile(r"name|activity|overdue|a\d{1,10}")
 DEFAULT_BEHIND_DAYS = 7
 ANSWER_PAGE = 500
 STUDY_LIST = 10
+CHART_CELLS = 1000
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -74,6 +76,19 @@ def dashboard(class_id: int) -> Any:
     rows = class_data.sort_rows(rows, assignments, sort, descending)
     if only_behind:
         rows = class_data.behind(rows, now, days)
+    # Sorted and filtered over the whole class, then shown 50 at a time.
+    page = Page.of(int_arg("page", 1, 1, 2**31 - 1), len(rows))
+    found = len(rows)
+    rows = rows[page.start : page.stop]
+    page_url = partial(
+        url_for,
+        "teach.dashboard",
+        class_id=classroom.id,
+        sort=sort,
+        dir="desc" if descending else "asc",
+        behind="1" if only_behind else None,
+        days=days if only_behind else None,
+    )
     weeks = class_data.weekly_scores(data, class_zone(classroom))
     chart = charts.line_chart(
         [(local_morning(classroom, week.week), week.median) for week in weeks],
@@ -85,6 +100,9 @@ def dashboard(class_id: int) -> Any:
         classroom=classroom,
         data=data,
         rows=rows,
+        found=found,
+        page=page,
+        page_url=lambda number: page_url(page=number),
         total=len(data.students),
         sort=sort,
         descending=descending,
@@ -155,7 +173,9 @@ def student_page(class_id: int, user_id: int) -> Any:
 def item_analysis(class_id: int, set_id: int) -> Any:
     classroom = class_or_404(class_id)
     qset = class_set_or_404(classroom, set_id, Mode.QUIZ.value)
-    report = class_data.item_report(db.session, classroom, qset)
+    default = current_app.config.get("ITEM_MIN_ATTEMPTS", insight.MIN_ATTEMPTS)
+    min_attempts = int_arg("min", default, 1, 100_000)
+    report = class_data.item_report(db.session, classroom, qset, min_attempts)
     by_id = {q.id: q for q in report.questions}
     return render_template(
         "reports/items.html",
@@ -166,6 +186,8 @@ def item_analysis(class_id: int, set_id: int) -> Any:
         missed=[(by_id[s.question_id], s) for s in insight.most_missed(report.stats)],
         edit_url=partial(question_edit_url, qset),
         flag_below=insight.FLAG_BELOW,
+        min_attempts=min_attempts,
+        default_min=default,
     )
 
 
@@ -188,18 +210,30 @@ def forecast(class_id: int) -> Any:
     set_id = int_arg("set", 0, 0, 2**31 - 1) or None
     set_ids = [set_id] if set_id in data.questions else list(data.questions)
     question_ids = [qid for sid in set_ids for qid in data.questions[sid]]
-    states = [(c.user_id, c.question_id, c.stability, c.last_review) for c in data.cards]
-    user_ids = [uid for uid, _name in data.students]
-    result = insight.forecast(states, user_ids, question_ids, when)
     questions = class_data.question_rows(db.session, question_ids)
     view = forecast_view.View.from_args(request.args)
-    arranged = forecast_view.arrange(
-        result,
+    shown = forecast_page.build(
+        db.session,
+        classroom,
         data.students,
         question_ids,
         {qid: plain_text(q.label) for qid, q in questions.items()},
         {qid: q.tags or () for qid, q in questions.items()},
         view,
+        when,
+        int_arg("page", 1, 1, 2**31 - 1),
+    )
+    arranged = shown.arranged
+    page_url = partial(
+        url_for,
+        "teach.forecast",
+        class_id=classroom.id,
+        exam=exam.isoformat(),
+        set=set_id or "",
+        student=view.student,
+        question=view.question,
+        group=view.group,
+        sort=view.sort,
     )
     return render_template(
         "reports/forecast.html",
@@ -210,15 +244,22 @@ def forecast(class_id: int) -> Any:
         set_id=set_id,
         titles={a.set_id: t for a, t in data.assignments},
         question_ids=question_ids,
-        result=result,
+        shown=shown,
+        page=shown.page,
+        page_url=lambda number: page_url(page=number),
         view=view,
         arranged=arranged,
+        # The picture repeats the table: past CHART_CELLS squares it would double a page
+        # that must stay light (50 students x 100 questions), so the table stands alone.
         chart=charts.recall_grid(
             [row.name for row in arranged.rows],
             [(column.short, column.text) for column in arranged.columns],
             [row.cells for row in arranged.rows],
             title=f"Predicted recall on {exam.isoformat()}",
-        ),
+        )
+        if len(arranged.rows) * len(arranged.columns) <= CHART_CELLS
+        else None,
+        chart_cells=CHART_CELLS,
         heat=class_data.heat_rows(arranged),
         averages=[
             (class_data.percent_text(c.average), class_data.band(c.average))
@@ -243,49 +284,3 @@ def attachment(lines: Iterator[str], name: str, *, stream: bool = False) -> Resp
 def file_slug(text: str) -> str:
     """A safe piece of a file name."""
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "class"
-
-
-def answer_lines(classroom: Any) -> Iterator[list[Any]]:
-    """Every answer of the class's students on its sets, oldest first, streamed."""
-    zone = class_zone(classroom)
-    query = class_data.answer_rows(db.session, classroom, sa.true(), None).order_by(None)
-    query = query.order_by(Review.reviewed_at, Review.id)
-    set_ids = sa.select(Assignment.set_id).where(Assignment.classroom_id == classroom.id)
-    items = class_data.question_items(
-        db.session, sa.select(Question.id).where(Question.set_id.in_(set_ids))
-    )
-    titles = dict(
-        db.session.execute(
-            sa.select(QuestionSet.id, QuestionSet.title).where(QuestionSet.id.in_(set_ids))
-        ).all()
-    )
-    yield [
-        "Student", "Set", "Question key", "Question", "Response", "Correct", "Score",
-        "Seconds", "Answered at", "Source", "Override",
-    ]  # fmt: skip
-    for row in class_data.iter_answers(db.session, query):
-        question, item = items.get(row.question_id, (None, None))
-        yield [
-            row.username,
-            titles.get(row.set_id, ""),
-            row.key,
-            question.label if question else "",
-            class_data.describe_response(item, row.response) if item else str(row.response),
-            "yes" if row.correct else "no",
-            round(row.score, 3),
-            round(row.duration_ms / 1000, 1) if row.duration_ms is not None else "",
-            row.reviewed_at.astimezone(zone).isoformat(timespec="seconds"),
-            f"quiz attempt {row.attempt_id}" if row.attempt_id else "study",
-            class_data.override_text(row),
-        ]
-
-
-@bp.route("/classes/<int:class_id>/answers.csv")
-@teacher_required
-def answers_csv(class_id: int) -> Any:
-    classroom = class_or_404(class_id)
-    return attachment(
-        csv_lines(answer_lines(classroom)),
-        f"{file_slug(classroom.name)}-answers.csv",
-        stream=True,
-    )

@@ -187,6 +187,9 @@ ACCESS: dict[str, Row] = {
     "study.start_assigned_quiz": Row(owner="student_a", also=("teacher_b",), ok=POST_302),
     "study.undo": Row(ok={"POST": 400}),  # nothing to undo
     "teach.answers_csv": Row(owner="teacher_a", also=("admin",)),
+    # POST starts a background build and goes back to the page; no build yet: the file is 404.
+    "teach.answer_export": Row(owner="teacher_a", also=("admin",), ok={"GET": 200, "POST": 302}),
+    "teach.answer_export_file": Row(owner="teacher_a", also=("admin",), ok={"GET": 404}),
     "teach.archive_class": Row(
         owner="teacher_a", also=("admin",), ok=POST_302, body={"action": "restore"}
     ),
