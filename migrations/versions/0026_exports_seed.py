@@ -1,14 +1,14 @@
 """exports and seed record: answers exports built in the background; the bank's hash at seed
 
-Revision ID: 0028
-Revises: 0020
+Revision ID: 0026
+Revises: 0025
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0028"
-down_revision = "0020"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

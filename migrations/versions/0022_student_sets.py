@@ -1,14 +1,14 @@
 """students' own sets: shared with a class (set_share), and the class's switch for it
 
-Revision ID: 0023
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """sign-in with OpenID Connect providers, site settings, notices and their opt-outs
 
-Revision ID: 0027
-Revises: 0020
+Revision ID: 0025
+Revises: 0024
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027"
-down_revision = "0020"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """lti: LTI 1.3 tool keys, platforms, launch state, identities, courses, links and scores
 
-Revision ID: 0026
-Revises: 0020
+Revision ID: 0024
+Revises: 0023
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026"
-down_revision = "0020"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
