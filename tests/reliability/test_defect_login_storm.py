@@ -113,7 +113,8 @@ def test_hashes_run_in_a_lower_priority_thread_of_the_worker(app: Flask) -> None
         )
     assert tid != threading.get_native_id()  # not the request's thread
     assert nice == app.config["PASSWORD_HASH_NICE"] == 10
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == 0  # request threads
+    # Request threads keep the priority they had (0 in production; more under `nice pytest`).
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < nice
 
 
 @pytest.mark.config(PASSWORD_HASH_QUEUE=1)
