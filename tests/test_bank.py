@@ -37,7 +37,9 @@ def test_starter_set_covers_the_article(starter: list) -> None:
     main = next(s for s in starter if s.slug == "niger-air-base-101")
     kinds = Counter(q.question.kind for q in main.questions)
     assert len(main.questions) >= 45
-    assert set(kinds) == set(KINDS) and min(kinds.values()) >= 2, kinds
+    # Every kind a student can study on their own: an essay needs a teacher to mark it, so it
+    # belongs in a teacher's assigned quiz, not in the starter set anyone studies alone.
+    assert set(kinds) == set(KINDS) - {"essay"} and min(kinds.values()) >= 2, kinds
     for item in main.questions:
         assert item.question.paragraph in ARTICLE_PARAGRAPHS, item.key
         assert len(item.question.explanation) >= 40, item.key  # says why, not just "yes"
