@@ -71,7 +71,13 @@ def test_bank_set_page_lists_found_and_recorded_pairs(
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [(None, 302), ("sam", 403), ("otto", 404), ("tina", 200), ("ada", 200)],
+    [
+        (None, 302),
+        ("sam", 404),
+        ("otto", 404),
+        ("tina", 200),
+        ("ada", 200),
+    ],  # a student: 404 (own sets)
 )
 def test_who_sees_a_private_sets_pairs(
     app: Flask, user_factory, owner: int, who: str | None, status: int

@@ -17,6 +17,7 @@ from quiz.lti.claims import MAX_TRIES
 from quiz.models import (
     Assignment,
     Attempt,
+    Base,
     Classroom,
     LtiContext,
     LtiIdentity,
@@ -222,6 +223,8 @@ def test_frame_ancestors_let_the_named_lms_frame_the_site(tmp_path) -> None:  # 
             FRAME_ANCESTORS="https://moodle.school.example",
         )
     )
+    with framed.app_context():
+        Base.metadata.create_all(db.engine)  # the login page lists the sign-in providers
     reply = framed.test_client().get("/auth/login")
     assert (
         "frame-ancestors 'self' https://moodle.school.example"
@@ -229,5 +232,7 @@ def test_frame_ancestors_let_the_named_lms_frame_the_site(tmp_path) -> None:  # 
     )
     assert "X-Frame-Options" not in reply.headers
     plain = create_app(base_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite'}"))
+    with plain.app_context():
+        Base.metadata.create_all(db.engine)
     reply = plain.test_client().get("/auth/login")
     assert reply.headers["X-Frame-Options"] == "DENY"
