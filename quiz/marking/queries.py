@@ -21,6 +21,12 @@ from quiz.models import (
 )
 from quiz.questions import MARKED_KINDS
 
+# An answer's mark: the same attempt and question.
+MARK_OF_ANSWER = sa.and_(
+    AnswerMark.attempt_id == AttemptAnswer.attempt_id,
+    AnswerMark.question_id == AttemptAnswer.question_id,
+)
+
 
 def needs_marking() -> sa.ColumnElement[bool]:
     """An essay answer the teacher has not scored yet (the query joins AnswerMark outer)."""
@@ -94,16 +100,7 @@ def next_waiting(
 ) -> tuple[int, int] | None:
     """(attempt id, question id) of the next essay waiting for a score, in attempt order."""
     query = (
-        sa.select(AttemptAnswer.attempt_id, AttemptAnswer.question_id)
-        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-        .join(Question, Question.id == AttemptAnswer.question_id)
-        .outerjoin(
-            AnswerMark,
-            sa.and_(
-                AnswerMark.attempt_id == AttemptAnswer.attempt_id,
-                AnswerMark.question_id == AttemptAnswer.question_id,
-            ),
-        )
+        _with_attempt_and_mark(sa.select(AttemptAnswer.attempt_id, AttemptAnswer.question_id))
         .where(
             Attempt.assignment_id == assignment_id,
             Attempt.finished_at.is_not(None),
@@ -118,21 +115,22 @@ def next_waiting(
     return (rows[0][0], rows[0][1]) if rows else None
 
 
+def _with_attempt_and_mark(query: sa.Select) -> sa.Select:
+    """An answer query joined to its attempt, its question and its mark (if any)."""
+    return (
+        query.join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .join(Question, Question.id == AttemptAnswer.question_id)
+        .outerjoin(AnswerMark, MARK_OF_ANSWER)
+    )
+
+
 def waiting_counts(session: Session, assignment_ids: Collection[int]) -> dict[int, int]:
     """Essays waiting for a score, per assignment (1 query): the dashboard's "needs marking"."""
     if not assignment_ids:
         return {}
     query = (
-        sa.select(Attempt.assignment_id, sa.func.count())
-        .select_from(AttemptAnswer)
-        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-        .join(Question, Question.id == AttemptAnswer.question_id)
-        .outerjoin(
-            AnswerMark,
-            sa.and_(
-                AnswerMark.attempt_id == AttemptAnswer.attempt_id,
-                AnswerMark.question_id == AttemptAnswer.question_id,
-            ),
+        _with_attempt_and_mark(
+            sa.select(Attempt.assignment_id, sa.func.count()).select_from(AttemptAnswer)
         )
         .where(
             Attempt.assignment_id.in_(list(assignment_ids)),
